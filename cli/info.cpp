@@ -1,0 +1,62 @@
+// `maskbench info [--json]`: the CPU, the features that matter here, and for
+// each implementation whether it runs on this machine and, if not, why.
+#include <fmt/format.h>
+
+#include "command.hpp"
+#include "machine_info.hpp"
+
+namespace maskbench::cli {
+namespace {
+
+std::string human_bytes(std::int64_t b) {
+  if (b >= (1 << 20)) return fmt::format("{} MiB", b >> 20);
+  if (b >= (1 << 10)) return fmt::format("{} KiB", b >> 10);
+  return fmt::format("{} B", b);
+}
+
+int run_info(std::span<const std::string_view> args) {
+  bool json = false;
+  for (std::string_view a : args) {
+    if (a == "--json")
+      json = true;
+    else
+      throw UsageError(fmt::format("unknown option '{}'; usage: maskbench info [--json]", a));
+  }
+  const nlohmann::json j = machine_info_json();
+  if (json) {
+    fmt::print("{}\n", j.dump(2));
+    return kExitOk;
+  }
+  const auto& c = j["cpu"];
+  fmt::print("CPU          {} ({})\n", c["brand"].get<std::string>(), c["vendor"].get<std::string>());
+  fmt::print("             family {} model {} stepping {}, microarchitecture {}\n", c["family"].get<int>(),
+             c["model"].get<int>(), c["stepping"].get<int>(), c["microarchitecture"].get<std::string>());
+  if (c.contains("caches"))
+    for (const auto& cache : c["caches"])
+      fmt::print("cache        L{} {:<12} {}\n", cache["level"].get<int>(), cache["type"].get<std::string>(),
+                 human_bytes(cache["size_bytes"].get<std::int64_t>()));
+  for (const auto& f : j["features"])
+    fmt::print("feature      {:<12} {:<9} {}\n", f["name"].get<std::string>(),
+               f["disabled"].get<bool>() ? "disabled" : f["detected"].get<bool>() ? "yes" : "no",
+               f["meaning"].get<std::string>());
+  fmt::print("compiler     {}\ncommit       {}\n\n", j["build"]["compiler"].get<std::string>(),
+             j["build"]["commit"].get<std::string>());
+  fmt::print("{:<16} {:<8} {:<28} {}\n", "implementation", "runs", "requires", "families / why not");
+  for (const auto& impl : j["implementations"]) {
+    std::string fams;
+    for (const auto& f : impl["families"]) {
+      if (!fams.empty()) fams += ',';
+      fams += f.get<std::string>();
+    }
+    fmt::print("{:<16} {:<8} {:<28} {}\n", impl["name"].get<std::string>(), impl["runnable"].get<bool>() ? "yes" : "skipped",
+               impl["requires"].get<std::string>(),
+               impl["runnable"].get<bool>() ? fams : impl["reason"].get<std::string>());
+  }
+  return kExitOk;
+}
+
+}  // namespace
+
+MB_COMMAND("info", "[--json]", "the CPU, its features and which implementations run here (info.json with --json)", run_info);
+
+}  // namespace maskbench::cli

@@ -1,0 +1,142 @@
+# The implementation table: the single source of truth for which
+# implementations exist, what CPU features each needs, how each is compiled and
+# where its sources are. The C++ registry (kernels/include/maskbench/registry.hpp)
+# is generated from it; tests, benchmarks and reports enumerate the registry.
+#
+# Each row: NAME, the C++ namespace ID, LEVEL (the ops header the SIMD sources
+# include: scalar, sse42, avx2, avx512, stdsimd), FEATURES (cumulative CPU
+# feature levels, see kernels/include/maskbench/cpu.hpp), FLAGS, SOURCES (the
+# candidates for family @F@; the first that exists is compiled, none means the
+# family has no such implementation) and DESCRIPTION.
+#
+# Rows are in ascending ISA order on purpose: the kernel library links its
+# objects in this order, so where two objects carry the same inline template
+# the linker keeps the copy compiled for the lowest level.
+
+if(CMAKE_CXX_COMPILER_ID STREQUAL "GNU")
+  set(MB_NOVEC -fno-tree-vectorize -fno-tree-slp-vectorize)
+else()
+  set(MB_NOVEC -fno-vectorize -fno-slp-vectorize)
+endif()
+set(MB_SIMD_SOURCES kernels/@F@/@NAME@.cpp kernels/@F@/@LEVEL@.cpp kernels/@F@/simd.cpp)
+
+set(MASKBENCH_IMPLEMENTATIONS "")
+function(maskbench_impl name)
+  cmake_parse_arguments(I "" "ID;LEVEL;DESCRIPTION" "FEATURES;FLAGS;SOURCES" ${ARGN})
+  foreach(field ID LEVEL DESCRIPTION SOURCES)
+    if(NOT I_${field})
+      message(FATAL_ERROR "cmake/Implementations.cmake: implementation '${name}' has no ${field}.")
+    endif()
+  endforeach()
+  foreach(field ID LEVEL DESCRIPTION FEATURES FLAGS SOURCES)
+    set(MB_IMPL_${name}_${field} "${I_${field}}" PARENT_SCOPE)
+  endforeach()
+  set(MASKBENCH_IMPLEMENTATIONS ${MASKBENCH_IMPLEMENTATIONS} ${name} PARENT_SCOPE)
+endfunction()
+
+maskbench_impl(scalar ID scalar LEVEL scalar
+  FLAGS -O2 ${MB_NOVEC} SOURCES reference/@F@.cpp
+  DESCRIPTION "plain scalar loop, auto-vectorization off: the honest baseline")
+maskbench_impl(scalar-branchy ID scalar_branchy LEVEL scalar
+  FLAGS -O2 ${MB_NOVEC} SOURCES reference/@F@_branchy.cpp
+  DESCRIPTION "scalar loop with an if per element: shows the cost of mispredictions")
+maskbench_impl(avx512-emu ID avx512_emu LEVEL avx512
+  FLAGS -O3 -DMB_EMULATE=1 SOURCES ${MB_SIMD_SOURCES}
+  DESCRIPTION "the avx512 source on simde's portable fallbacks: checks AVX-512 lane logic on any CPU")
+maskbench_impl(autovec-sse42 ID autovec_sse42 LEVEL scalar FEATURES sse42
+  FLAGS -O3 -march=x86-64-v2 SOURCES reference/@F@.cpp
+  DESCRIPTION "the scalar source auto-vectorized by the compiler for x86-64-v2")
+maskbench_impl(sse42 ID sse42 LEVEL sse42 FEATURES sse42
+  FLAGS -O3 -march=x86-64-v2 SOURCES ${MB_SIMD_SOURCES}
+  DESCRIPTION "SSE4.2 intrinsics (simde API), vector masks and movemask")
+maskbench_impl(stdsimd-sse42 ID stdsimd_sse42 LEVEL stdsimd FEATURES sse42
+  FLAGS -O3 -march=x86-64-v2 SOURCES ${MB_SIMD_SOURCES}
+  DESCRIPTION "std::experimental::simd (native_simd, where, simd_mask) for x86-64-v2")
+maskbench_impl(autovec-avx2 ID autovec_avx2 LEVEL scalar FEATURES sse42 avx2
+  FLAGS -O3 -march=x86-64-v3 SOURCES reference/@F@.cpp
+  DESCRIPTION "the scalar source auto-vectorized by the compiler for x86-64-v3")
+maskbench_impl(avx2 ID avx2 LEVEL avx2 FEATURES sse42 avx2
+  FLAGS -O3 -march=x86-64-v3 SOURCES ${MB_SIMD_SOURCES}
+  DESCRIPTION "AVX2+FMA+BMI2 intrinsics (simde API), vector masks, maskload/maskstore tails")
+maskbench_impl(stdsimd-avx2 ID stdsimd_avx2 LEVEL stdsimd FEATURES sse42 avx2
+  FLAGS -O3 -march=x86-64-v3 SOURCES ${MB_SIMD_SOURCES}
+  DESCRIPTION "std::experimental::simd (native_simd, where, simd_mask) for x86-64-v3")
+maskbench_impl(autovec-avx512 ID autovec_avx512 LEVEL scalar FEATURES sse42 avx2 avx512
+  FLAGS -O3 -march=x86-64-v4 SOURCES reference/@F@.cpp
+  DESCRIPTION "the scalar source auto-vectorized by the compiler for x86-64-v4")
+maskbench_impl(avx512 ID avx512 LEVEL avx512 FEATURES sse42 avx2 avx512
+  FLAGS -O3 -march=x86-64-v4 SOURCES ${MB_SIMD_SOURCES}
+  DESCRIPTION "AVX-512 F/VL/BW/DQ intrinsics (simde API), mask registers, masked tails")
+maskbench_impl(stdsimd-avx512 ID stdsimd_avx512 LEVEL stdsimd FEATURES sse42 avx2 avx512
+  FLAGS -O3 -march=x86-64-v4 SOURCES ${MB_SIMD_SOURCES}
+  DESCRIPTION "std::experimental::simd (native_simd, where, simd_mask) for x86-64-v4")
+maskbench_impl(avx512-vbmi2 ID avx512_vbmi2 LEVEL avx512 FEATURES sse42 avx2 avx512 avx512vbmi2
+  FLAGS -O3 -march=x86-64-v4 -mavx512vbmi2 SOURCES kernels/@F@/avx512_vbmi2.cpp
+  DESCRIPTION "AVX-512 VBMI2 byte and word compress (vpcompressb/w)")
+
+# A family is a folder kernels/<family>/ (besides include/, src/ and simd/).
+file(GLOB _mb_dirs LIST_DIRECTORIES true RELATIVE ${CMAKE_SOURCE_DIR}/kernels ${CMAKE_SOURCE_DIR}/kernels/*)
+set(MASKBENCH_FAMILIES "")
+foreach(d IN LISTS _mb_dirs)
+  if(IS_DIRECTORY ${CMAKE_SOURCE_DIR}/kernels/${d} AND NOT d MATCHES "^(include|src|simd)$")
+    list(APPEND MASKBENCH_FAMILIES ${d})
+  endif()
+endforeach()
+list(SORT MASKBENCH_FAMILIES)
+
+# Builds one object library per (implementation, family) and writes the
+# registry table that kernels/src/registry.cpp includes.
+function(maskbench_build_implementations out_objects)
+  set(objects "")
+  set(decls "")
+  set(rows "")
+  foreach(name IN LISTS MASKBENCH_IMPLEMENTATIONS)
+    set(id ${MB_IMPL_${name}_ID})
+    set(level ${MB_IMPL_${name}_LEVEL})
+    string(REPLACE "-" "_" file_name ${name})
+    set(entries "")
+    foreach(family IN LISTS MASKBENCH_FAMILIES)
+      set(source "")
+      foreach(pattern IN LISTS MB_IMPL_${name}_SOURCES)
+        string(REPLACE "@F@" ${family} candidate ${pattern})
+        string(REPLACE "@NAME@" ${file_name} candidate ${candidate})
+        string(REPLACE "@LEVEL@" ${level} candidate ${candidate})
+        if(EXISTS ${CMAKE_SOURCE_DIR}/${candidate})
+          set(source ${candidate})
+          break()
+        endif()
+      endforeach()
+      if(source STREQUAL "")
+        continue()
+      endif()
+      set(target mb_${family}_${id})
+      add_library(${target} OBJECT ${CMAKE_SOURCE_DIR}/${source})
+      target_compile_options(${target} PRIVATE ${MB_IMPL_${name}_FLAGS})
+      target_compile_definitions(${target} PRIVATE
+        MB_IMPL_ID=${id} MB_IMPL_NAME="${name}" MB_LEVEL_${level}=1)
+      target_include_directories(${target} PRIVATE
+        ${CMAKE_SOURCE_DIR}/kernels/include ${CMAKE_SOURCE_DIR}/kernels ${SIMDE_INCLUDE_DIR})
+      set_target_properties(${target} PROPERTIES
+        CXX_VISIBILITY_PRESET hidden VISIBILITY_INLINES_HIDDEN ON)
+      list(APPEND objects $<TARGET_OBJECTS:${target}>)
+      string(APPEND decls "namespace maskbench::impl::${id} { const void* family_${family}() noexcept; }\n")
+      string(APPEND entries "  {\"${family}\", &maskbench::impl::${id}::family_${family}, \"${source}\"},\n")
+    endforeach()
+    if(entries STREQUAL "")
+      continue()
+    endif()
+    set(features "FeatureSet{}")
+    foreach(f IN LISTS MB_IMPL_${name}_FEATURES)
+      string(APPEND features " | Feature::${f}")
+    endforeach()
+    list(JOIN MB_IMPL_${name}_FLAGS " " flags)
+    string(APPEND decls "namespace maskbench::detail { inline constexpr FamilyEntry kFamilies_${id}[] = {\n${entries}}; }\n")
+    string(APPEND rows "  {\"${name}\", \"${MB_IMPL_${name}_DESCRIPTION}\", \"${MASKBENCH_BASE_FLAGS} ${flags}\", ${features}, kFamilies_${id}},\n")
+  endforeach()
+  set(MB_REGISTRY_DECLS "${decls}")
+  set(MB_REGISTRY_ROWS "${rows}")
+  set(MB_COMPILER "${CMAKE_CXX_COMPILER_ID} ${CMAKE_CXX_COMPILER_VERSION}")
+  configure_file(${CMAKE_SOURCE_DIR}/kernels/src/registry_table.inc.in
+    ${CMAKE_BINARY_DIR}/generated/registry_table.inc @ONLY)
+  set(${out_objects} ${objects} PARENT_SCOPE)
+endfunction()

@@ -1,0 +1,92 @@
+#include "machine_info.hpp"
+
+#include <sys/utsname.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <fstream>
+#include <string>
+
+#include <fmt/chrono.h>
+#include <fmt/format.h>
+
+#include "build_info.hpp"
+#include "maskbench/registry.hpp"
+
+namespace maskbench {
+namespace {
+
+std::string read_first_line(const char* path) {
+  std::ifstream in(path);
+  std::string line;
+  std::getline(in, line);
+  return line;
+}
+
+nlohmann::json conditions() {
+  nlohmann::json c;
+  const std::string governor = read_first_line("/sys/devices/system/cpu/cpu0/cpufreq/scaling_governor");
+  c["scaling_governor"] = governor.empty() ? "unavailable (no cpufreq: VM or fixed clock)" : governor;
+  c["frequency_scaling"] = !governor.empty() && governor != "performance";
+  double load[3] = {0, 0, 0};
+  if (getloadavg(load, 3) == 3) c["load_average"] = {load[0], load[1], load[2]};
+  c["online_cpus"] = sysconf(_SC_NPROCESSORS_ONLN);
+  return c;
+}
+
+}  // namespace
+
+nlohmann::json machine_info_json() {
+  const CpuInfo& cpu = host_cpu();
+  nlohmann::json j;
+  j["schema"] = "maskbench-info/1";
+  j["date"] = fmt::format("{:%Y-%m-%dT%H:%M:%SZ}", fmt::gmtime(std::chrono::system_clock::to_time_t(std::chrono::system_clock::now())));
+  char host[256] = {};
+  gethostname(host, sizeof host - 1);
+  j["hostname"] = host;
+  utsname u{};
+  if (uname(&u) == 0) j["os"] = {{"sysname", u.sysname}, {"release", u.release}, {"version", u.version}, {"machine", u.machine}};
+  j["os"]["pretty_name"] = [] {
+    std::ifstream in("/etc/os-release");
+    for (std::string line; std::getline(in, line);)
+      if (line.starts_with("PRETTY_NAME=")) {
+        std::string v = line.substr(12);
+        if (v.size() >= 2 && v.front() == '"') v = v.substr(1, v.size() - 2);
+        return v;
+      }
+    return std::string("unknown");
+  }();
+  j["cpu"] = {{"vendor", cpu.vendor},   {"brand", cpu.brand},
+              {"family", cpu.family},   {"model", cpu.model},
+              {"stepping", cpu.stepping}, {"microarchitecture", cpu.microarchitecture}};
+  for (const CacheLevel& c : cpu.caches)
+    j["cpu"]["caches"].push_back({{"level", c.level}, {"type", c.type}, {"size_bytes", c.size_bytes}, {"line_bytes", c.line_bytes}});
+  for (const auto& [name, on] : cpu.cpuid_flags) j["cpu"]["cpuid_flags"][name] = on;
+  for (const FeatureInfo& f : all_features())
+    j["features"].push_back({{"name", f.name},
+                             {"meaning", f.meaning},
+                             {"detected", cpu.detected.has(f.feature)},
+                             {"disabled", cpu.disabled.has(f.feature)}});
+  if (const char* d = std::getenv("MASKBENCH_DISABLE")) j["maskbench_disable"] = d;
+  j["build"] = {{"compiler", compiler()},
+                {"commit", build::kCommit},
+                {"build_type", build::kBuildType},
+                {"base_flags", build::kBaseFlags},
+                {"sanitize", build::kSanitize}};
+  for (const Implementation& impl : implementations()) {
+    const Runnability r = runnable(impl, cpu);
+    nlohmann::json e = {{"name", impl.name},
+                        {"description", impl.description},
+                        {"requires", feature_names(impl.required)},
+                        {"flags", impl.compile_flags},
+                        {"runnable", r.ok}};
+    if (!r.ok) e["reason"] = r.reason;
+    for (const FamilyEntry& f : impl.families) e["families"].push_back(f.family);
+    j["implementations"].push_back(e);
+  }
+  j["conditions"] = conditions();
+  return j;
+}
+
+}  // namespace maskbench

@@ -1,0 +1,82 @@
+// The conditional-compute family, written once over the level's ops
+// (simd/ops.hpp) and compiled for sse42, avx2, avx512, avx512-emu and
+// stdsimd-*. Full vectors in the loop, one masked tail: no scalar remainder.
+#include "maskbench/cond.hpp"
+#include "simd/ops.hpp"
+
+namespace MB_NS {
+namespace {
+
+using O = simd::F32;
+using V = O::V;
+using M = O::M;
+
+// Independent accumulators for masked_sum: enough to cover the add latency.
+constexpr std::size_t kSumLanes = 4;
+
+template <class Body>
+inline void for_each_vector(std::size_t n, Body&& body) {
+  std::size_t i = 0;
+  for (; i + O::W <= n; i += O::W) body(i, O::W);
+  if (i < n) body(i, n - i);
+}
+
+void select(const float* x, float* y, std::size_t n, float t, float a, float b, float c) {
+  const V vt = O::set1(t), va = O::set1(a), vb = O::set1(b), vc = O::set1(c);
+  for_each_vector(n, [&](std::size_t i, std::size_t k) {
+    const V v = k == O::W ? O::loadu(x + i) : O::load_tail(x + i, k);
+    const V r = O::select(O::gt(v, vt), O::add(O::mul(va, v), vb), O::mul(vc, v));
+    if (k == O::W)
+      O::storeu(y + i, r);
+    else
+      O::store_tail(y + i, r, k);
+  });
+}
+
+void guarded_div(const float* x, float* y, std::size_t n, float a) {
+  const V va = O::set1(a), zero = O::zero();
+  for_each_vector(n, [&](std::size_t i, std::size_t k) {
+    const V v = k == O::W ? O::loadu(x + i) : O::load_tail(x + i, k);
+    const V r = O::masked_div(O::ne(v, zero), va, v);
+    if (k == O::W)
+      O::storeu(y + i, r);
+    else
+      O::store_tail(y + i, r, k);
+  });
+}
+
+maskbench::MaskedSum masked_sum(const float* x, std::size_t n, float lo, float hi) {
+  const V vlo = O::set1(lo), vhi = O::set1(hi);
+  V acc[kSumLanes];
+  for (V& a : acc) a = O::zero();
+  std::uint64_t count = 0;
+  auto step = [&](V& a, V v, M live) {
+    const M in = O::m_and(live, O::m_and(O::ge(v, vlo), O::lt(v, vhi)));
+    a = O::masked_add(a, in, v);
+    count += O::count(in);
+  };
+  const M all = O::tail(O::W);
+  std::size_t i = 0;
+  for (; i + kSumLanes * O::W <= n; i += kSumLanes * O::W)
+    for (std::size_t u = 0; u < kSumLanes; ++u) step(acc[u], O::loadu(x + i + u * O::W), all);
+  for (; i + O::W <= n; i += O::W) step(acc[0], O::loadu(x + i), all);
+  if (i < n) step(acc[0], O::load_tail(x + i, n - i), O::tail(n - i));
+  const V total = O::add(O::add(acc[0], acc[1]), O::add(acc[2], acc[3]));
+  return {O::reduce_add(total), count};
+}
+
+// Each lane accumulator takes at most ceil(n / (4W)) + 4 additions (blocks,
+// leftover full vectors, the tail), then 2 levels combine the accumulators and
+// log2(W) levels reduce the lanes.
+std::size_t masked_sum_depth(std::size_t n) {
+  std::size_t log2w = 0;
+  while ((std::size_t{1} << log2w) < O::W) ++log2w;
+  return n / (kSumLanes * O::W) + 1 + kSumLanes + 2 + log2w;
+}
+
+constexpr maskbench::CondKernels kTable{select, guarded_div, masked_sum, masked_sum_depth};
+
+}  // namespace
+}  // namespace MB_NS
+
+MB_EXPORT_FAMILY(cond, kTable)

@@ -1,0 +1,68 @@
+#pragma once
+// AVX2 ops (simde API); interface as in ops_sse42.hpp. Tails use
+// vmaskmovps, which suppresses faults on masked-off lanes.
+#include <simde/x86/avx2.h>
+
+#include "simd/mask_bits.hpp"
+
+namespace MB_NS::simd {
+
+struct F32 {
+  static constexpr std::size_t W = 8;
+  using V = simde__m256;
+  using M = simde__m256;
+  using Q = MaskBits<W>;
+
+  static simde__m256i tail_i(std::size_t k) {
+    const simde__m256i iota = simde_mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
+    const int lanes = static_cast<int>(k < W ? k : W);
+    return simde_mm256_cmpgt_epi32(simde_mm256_set1_epi32(lanes), iota);
+  }
+  static V loadu(const float* p) { return simde_mm256_loadu_ps(p); }
+  static void storeu(float* p, V v) { simde_mm256_storeu_ps(p, v); }
+  static V load_tail(const float* p, std::size_t k) { return simde_mm256_maskload_ps(p, tail_i(k)); }
+  static void store_tail(float* p, V v, std::size_t k) { simde_mm256_maskstore_ps(p, tail_i(k), v); }
+  static V set1(float x) { return simde_mm256_set1_ps(x); }
+  static V zero() { return simde_mm256_setzero_ps(); }
+  static V add(V a, V b) { return simde_mm256_add_ps(a, b); }
+  static V sub(V a, V b) { return simde_mm256_sub_ps(a, b); }
+  static V mul(V a, V b) { return simde_mm256_mul_ps(a, b); }
+  static V div(V a, V b) { return simde_mm256_div_ps(a, b); }
+  static M gt(V a, V b) { return simde_mm256_cmp_ps(a, b, SIMDE_CMP_GT_OQ); }
+  static M ge(V a, V b) { return simde_mm256_cmp_ps(a, b, SIMDE_CMP_GE_OQ); }
+  static M lt(V a, V b) { return simde_mm256_cmp_ps(a, b, SIMDE_CMP_LT_OQ); }
+  static M le(V a, V b) { return simde_mm256_cmp_ps(a, b, SIMDE_CMP_LE_OQ); }
+  static M eq(V a, V b) { return simde_mm256_cmp_ps(a, b, SIMDE_CMP_EQ_OQ); }
+  static M ne(V a, V b) { return simde_mm256_cmp_ps(a, b, SIMDE_CMP_NEQ_UQ); }
+  static M tail(std::size_t k) { return simde_mm256_castsi256_ps(tail_i(k)); }
+  static M m_and(M a, M b) { return simde_mm256_and_ps(a, b); }
+  static M m_or(M a, M b) { return simde_mm256_or_ps(a, b); }
+  static M m_xor(M a, M b) { return simde_mm256_xor_ps(a, b); }
+  static M m_andnot(M a, M b) { return simde_mm256_andnot_ps(b, a); }
+  static M m_not(M a) { return simde_mm256_xor_ps(a, simde_mm256_castsi256_ps(simde_mm256_set1_epi32(-1))); }
+  static std::uint64_t bits(M m) { return static_cast<std::uint64_t>(simde_mm256_movemask_ps(m)); }
+  static M from_bits(std::uint64_t b) {
+    const simde__m256i lane_bit = simde_mm256_setr_epi32(1, 2, 4, 8, 16, 32, 64, 128);
+    const simde__m256i sel = simde_mm256_and_si256(simde_mm256_set1_epi32(static_cast<int>(b)), lane_bit);
+    return simde_mm256_castsi256_ps(simde_mm256_cmpeq_epi32(sel, lane_bit));
+  }
+  static std::size_t count(M m) { return Q::count(bits(m)); }
+  static std::size_t first(M m) { return Q::first(bits(m)); }
+  static std::ptrdiff_t last(M m) { return Q::last(bits(m)); }
+  static bool any(M m) { return !simde_mm256_testz_ps(m, m); }
+  static bool all(M m) { return simde_mm256_movemask_ps(m) == 0xFF; }
+  static V select(M m, V t, V f) { return simde_mm256_blendv_ps(f, t, m); }
+  static V masked_div(M m, V a, V x) {
+    const V one = set1(1.0f);
+    return simde_mm256_and_ps(m, div(select(m, a, one), select(m, x, one)));
+  }
+  static V masked_add(V acc, M m, V x) { return add(acc, simde_mm256_and_ps(m, x)); }
+  static float reduce_add(V v) {
+    simde__m128 h = simde_mm_add_ps(simde_mm256_castps256_ps128(v), simde_mm256_extractf128_ps(v, 1));
+    h = simde_mm_add_ps(h, simde_mm_movehl_ps(h, h));
+    h = simde_mm_add_ss(h, simde_mm_shuffle_ps(h, h, 1));
+    return simde_mm_cvtss_f32(h);
+  }
+};
+
+}  // namespace MB_NS::simd

@@ -1,0 +1,84 @@
+#pragma once
+// std::experimental::simd ops (libstdc++'s Parallelism TS v2); interface as in
+// ops_sse42.hpp. native_simd<float> takes its width from the -march of this
+// build; conditional parts are where() expressions on simd_mask.
+#include <experimental/simd>
+
+#include "simd/mask_bits.hpp"
+
+namespace MB_NS::simd {
+
+namespace stdx = std::experimental;
+
+struct F32 {
+  using V = stdx::native_simd<float>;
+  using M = V::mask_type;
+  static constexpr std::size_t W = V::size();
+  using Q = MaskBits<W>;
+
+  static V loadu(const float* p) { return V(p, stdx::element_aligned); }
+  static void storeu(float* p, V v) { v.copy_to(p, stdx::element_aligned); }
+  static V load_tail(const float* p, std::size_t k) {
+    V v = 0.0f;
+    stdx::where(tail(k), v).copy_from(p, stdx::element_aligned);
+    return v;
+  }
+  static void store_tail(float* p, V v, std::size_t k) { stdx::where(tail(k), v).copy_to(p, stdx::element_aligned); }
+  static V set1(float x) { return V(x); }
+  static V zero() { return V(0.0f); }
+  static V add(V a, V b) { return a + b; }
+  static V sub(V a, V b) { return a - b; }
+  static V mul(V a, V b) { return a * b; }
+  static V div(V a, V b) { return a / b; }
+  static M gt(V a, V b) { return a > b; }
+  static M ge(V a, V b) { return a >= b; }
+  static M lt(V a, V b) { return a < b; }
+  static M le(V a, V b) { return a <= b; }
+  static M eq(V a, V b) { return a == b; }
+  static M ne(V a, V b) { return a != b; }
+  // The TS gives simd_mask no generator constructor: build masks from a
+  // lane-index vector instead (exact in float, W <= 64).
+  static M tail(std::size_t k) {
+    const V iota([](auto lane) { return static_cast<float>(lane); });
+    return iota < V(static_cast<float>(k < W ? k : W));
+  }
+  static M m_and(M a, M b) { return a && b; }
+  static M m_or(M a, M b) { return a || b; }
+  static M m_xor(M a, M b) { return a != b; }
+  static M m_andnot(M a, M b) { return a && !b; }
+  static M m_not(M a) { return !a; }
+  static std::uint64_t bits(M m) {
+    std::uint64_t b = 0;
+    for (std::size_t i = 0; i < W; ++i) b |= std::uint64_t{m[i]} << i;
+    return b;
+  }
+  static M from_bits(std::uint64_t b) {
+    const V lane_set([b](auto lane) { return static_cast<float>((b >> static_cast<std::size_t>(lane)) & 1); });
+    return lane_set != V(0.0f);
+  }
+  static std::size_t count(M m) { return static_cast<std::size_t>(stdx::popcount(m)); }
+  static std::size_t first(M m) { return stdx::any_of(m) ? static_cast<std::size_t>(stdx::find_first_set(m)) : W; }
+  static std::ptrdiff_t last(M m) { return stdx::any_of(m) ? stdx::find_last_set(m) : -1; }
+  static bool any(M m) { return stdx::any_of(m); }
+  static bool all(M m) { return stdx::all_of(m); }
+  static V select(M m, V t, V f) {
+    stdx::where(m, f) = t;
+    return f;
+  }
+  // where(m, r) = a / x would still divide every lane; substitute 1 first.
+  static V masked_div(M m, V a, V x) {
+    V safe_a = 1.0f, safe_x = 1.0f;
+    stdx::where(m, safe_a) = a;
+    stdx::where(m, safe_x) = x;
+    V r = 0.0f;
+    stdx::where(m, r) = safe_a / safe_x;
+    return r;
+  }
+  static V masked_add(V acc, M m, V x) {
+    stdx::where(m, acc) += x;
+    return acc;
+  }
+  static float reduce_add(V v) { return stdx::reduce(v); }
+};
+
+}  // namespace MB_NS::simd

@@ -1,0 +1,119 @@
+#include "maskbench/cpu.hpp"
+
+#include <cstdlib>
+#include <string>
+
+#include <cpuinfo_x86.h>
+#include <fmt/format.h>
+
+namespace maskbench {
+namespace {
+
+constexpr FeatureInfo kFeatures[] = {
+    {Feature::sse42, "sse42", "SSE3 SSSE3 SSE4.1 SSE4.2 POPCNT CX16 (x86-64-v2)"},
+    {Feature::avx2, "avx2", "AVX AVX2 FMA BMI1 BMI2 F16C MOVBE, OS saves YMM (x86-64-v3)"},
+    {Feature::avx512, "avx512", "AVX-512 F CD BW DQ VL, OS saves ZMM and opmask (x86-64-v4)"},
+    {Feature::avx512vbmi2, "avx512vbmi2", "AVX-512 VBMI2"},
+};
+
+FeatureSet detect(const cpu_features::X86Features& f) {
+  FeatureSet set;
+  const bool v2 = f.sse3 && f.ssse3 && f.sse4_1 && f.sse4_2 && f.popcnt && f.cx16;
+  const bool v3 = v2 && f.avx && f.avx2 && f.fma3 && f.bmi1 && f.bmi2 && f.f16c && f.movbe;
+  const bool v4 = v3 && f.avx512f && f.avx512cd && f.avx512bw && f.avx512dq && f.avx512vl;
+  if (v2) set = set | Feature::sse42;
+  if (v3) set = set | Feature::avx2;
+  if (v4) set = set | Feature::avx512;
+  if (v4 && f.avx512vbmi2) set = set | Feature::avx512vbmi2;
+  return set;
+}
+
+// Parses MASKBENCH_DISABLE; disabling a level also disables every level above
+// it, since those implementations are compiled with its instructions too.
+FeatureSet parse_disable(const char* text, std::string& error) {
+  FeatureSet set;
+  if (text == nullptr) return set;
+  std::string_view rest(text);
+  while (!rest.empty()) {
+    const auto comma = rest.find(',');
+    std::string_view word = rest.substr(0, comma);
+    rest = comma == std::string_view::npos ? std::string_view{} : rest.substr(comma + 1);
+    if (word.empty()) continue;
+    bool known = false;
+    for (const FeatureInfo& fi : kFeatures) {
+      if (fi.name != word) continue;
+      known = true;
+      bool above = false;
+      for (const FeatureInfo& g : kFeatures) {
+        if (g.feature == fi.feature) above = true;
+        if (above) set = set | g.feature;
+      }
+    }
+    if (!known)
+      error = fmt::format(
+          "MASKBENCH_DISABLE names unknown feature '{}'; expected a comma-separated list of "
+          "sse42, avx2, avx512, avx512vbmi2",
+          word);
+  }
+  return set;
+}
+
+CpuInfo detect_host() {
+  using namespace cpu_features;
+  CpuInfo cpu;
+  const X86Info info = GetX86Info();
+  cpu.vendor = info.vendor;
+  cpu.brand = info.brand_string;
+  while (!cpu.brand.empty() && cpu.brand.back() == ' ') cpu.brand.pop_back();
+  cpu.family = info.family;
+  cpu.model = info.model;
+  cpu.stepping = info.stepping;
+  cpu.microarchitecture = GetX86MicroarchitectureName(GetX86Microarchitecture(&info));
+  const CacheInfo caches = GetX86CacheInfo();
+  for (int i = 0; i < caches.size; ++i) {
+    const CacheLevelInfo& c = caches.levels[i];
+    const char* type = c.cache_type == CPU_FEATURE_CACHE_DATA          ? "data"
+                       : c.cache_type == CPU_FEATURE_CACHE_INSTRUCTION ? "instruction"
+                       : c.cache_type == CPU_FEATURE_CACHE_UNIFIED     ? "unified"
+                                                                        : nullptr;
+    if (type == nullptr || c.cache_size <= 0) continue;
+    cpu.caches.push_back({c.level, type, c.cache_size, c.line_size});
+  }
+  for (int e = 0; e < X86_LAST_; ++e) {
+    const auto fe = static_cast<X86FeaturesEnum>(e);
+    const std::string_view name = GetX86FeaturesEnumName(fe);
+    if (name.starts_with("sse") || name.starts_with("avx") || name == "fma3" || name.starts_with("bmi") ||
+        name == "popcnt" || name == "f16c" || name == "movbe" || name == "cx16" || name == "ssse3")
+      cpu.cpuid_flags.emplace_back(name, GetX86FeaturesEnumValue(&info.features, fe) != 0);
+  }
+  cpu.detected = detect(info.features);
+  cpu.disabled = parse_disable(std::getenv("MASKBENCH_DISABLE"), cpu.disable_error);
+  return cpu;
+}
+
+}  // namespace
+
+std::span<const FeatureInfo> all_features() { return kFeatures; }
+
+std::string feature_names(FeatureSet set) {
+  std::string out;
+  for (const FeatureInfo& fi : kFeatures)
+    if (set.has(fi.feature)) {
+      if (!out.empty()) out += ',';
+      out += fi.name;
+    }
+  return out.empty() ? "none" : out;
+}
+
+std::int64_t CpuInfo::cache_bytes(int level) const {
+  for (const CacheLevel& c : caches)
+    if (c.level == level && c.type != "instruction") return c.size_bytes;
+  return 0;
+}
+
+const CpuInfo& host_cpu() {
+  static const CpuInfo cpu = detect_host();
+  return cpu;
+}
+
+}  // namespace maskbench

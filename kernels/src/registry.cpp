@@ -1,0 +1,49 @@
+#include "maskbench/registry.hpp"
+
+#include <algorithm>
+#include <vector>
+
+#include <fmt/format.h>
+
+using maskbench::FamilyEntry;
+using maskbench::Feature;
+using maskbench::FeatureSet;
+using maskbench::Implementation;
+
+#include "registry_table.inc"
+
+namespace maskbench {
+
+std::span<const Implementation> implementations() { return detail::kImplementations; }
+
+const Implementation* find_implementation(std::string_view name) {
+  for (const Implementation& impl : detail::kImplementations)
+    if (impl.name == name) return &impl;
+  return nullptr;
+}
+
+std::span<const std::string_view> families() {
+  static const std::vector<std::string_view> names = [] {
+    std::vector<std::string_view> out;
+    for (const Implementation& impl : detail::kImplementations)
+      for (const FamilyEntry& f : impl.families)
+        if (std::find(out.begin(), out.end(), f.family) == out.end()) out.push_back(f.family);
+    std::sort(out.begin(), out.end());
+    return out;
+  }();
+  return names;
+}
+
+Runnability runnable(const Implementation& impl, const CpuInfo& cpu) {
+  const FeatureSet missing = impl.required.without(cpu.detected);
+  if (!missing.empty())
+    return {false, fmt::format("CPU lacks {}", feature_names(missing))};
+  const FeatureSet masked = impl.required & cpu.disabled;
+  if (!masked.empty())
+    return {false, fmt::format("{} disabled by MASKBENCH_DISABLE", feature_names(masked))};
+  return {true, {}};
+}
+
+std::string_view compiler() { return detail::kCompiler; }
+
+}  // namespace maskbench
