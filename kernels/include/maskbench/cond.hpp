@@ -39,7 +39,10 @@ struct CondKernels {
   // height h = masked_sum_depth(n): |sum - exact| <= gamma(h) * sum|x_i| over
   // the selected x_i, gamma(h) = h*u / (1 - h*u), u = 2^-24. When the exact
   // sum is not finite (an infinity qualifies), the result is the same
-  // infinity, or NaN where +inf and -inf both qualify.
+  // infinity, or NaN where +inf and -inf both qualify. Where the selected
+  // finite values could overflow a partial sum (sum|x_i| near FLT_MAX), the
+  // result may instead be any infinity or NaN, since the overflow depends on
+  // the summation order.
   MaskedSum (*masked_sum)(const float* x, std::size_t n, float lo, float hi);
   std::size_t (*masked_sum_depth)(std::size_t n);
 };

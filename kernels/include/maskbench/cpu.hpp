@@ -53,7 +53,7 @@ struct CacheLevel {
   int line_bytes = 0;
 };
 
-struct CpuInfo {
+struct MB_API CpuInfo {
   std::string vendor;
   std::string brand;
   int family = 0, model = 0, stepping = 0;

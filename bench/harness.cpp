@@ -1,0 +1,77 @@
+#include "harness.hpp"
+
+#include <algorithm>
+#include <regex>
+
+#include <fmt/format.h>
+
+namespace maskbench::bench {
+
+namespace detail {
+bool quick_mode = false;
+}
+bool quick() { return detail::quick_mode; }
+
+std::vector<FamilyRegistration>& registrations() {
+  static std::vector<FamilyRegistration> all;
+  return all;
+}
+
+std::vector<Size> sizes(std::size_t bytes_per_element) {
+  const CpuInfo& cpu = host_cpu();
+  const auto or_default = [](std::int64_t v, std::int64_t d) { return v > 0 ? v : d; };
+  const std::int64_t l1 = or_default(cpu.cache_bytes(1), 32 << 10);
+  const std::int64_t l2 = or_default(cpu.cache_bytes(2), 1 << 20);
+  const std::int64_t l3 = std::min<std::int64_t>(or_default(cpu.cache_bytes(3), 16 << 20), 64 << 20);
+  const std::int64_t mem = std::min<std::int64_t>(std::max<std::int64_t>(4 * l3, 64 << 20), 512 << 20);
+  std::vector<Size> out = {{"L1", static_cast<std::size_t>(l1 / 2)}, {"L2", static_cast<std::size_t>(l2 / 2)}};
+  if (!quick()) {
+    out.push_back({"L3", static_cast<std::size_t>(l3 / 4)});
+    out.push_back({"mem", static_cast<std::size_t>(mem)});
+  }
+  for (Size& s : out) s.n = std::max<std::size_t>(16, s.n / bytes_per_element / 16 * 16);
+  return out;
+}
+
+namespace {
+std::vector<std::string>& names() {
+  static std::vector<std::string> all;
+  return all;
+}
+}  // namespace
+
+std::size_t count_matching(const std::string& filter) {
+  try {
+    const std::regex re(filter);
+    return static_cast<std::size_t>(std::count_if(names().begin(), names().end(),
+                                                  [&](const std::string& n) { return std::regex_search(n, re); }));
+  } catch (const std::regex_error&) {
+    return names().size();
+  }
+}
+
+void add(const std::string& name, const Implementation* impl, std::function<void(benchmark::State&)> body) {
+  names().push_back(name);
+  std::string reason;
+  if (impl != nullptr) {
+    const Runnability r = runnable(*impl);
+    if (!r.ok) reason = "skipped: " + r.reason;
+  }
+  benchmark::RegisterBenchmark(name.c_str(), [body = std::move(body), reason](benchmark::State& state) {
+    if (!reason.empty()) {
+      state.SkipWithError(reason.c_str());
+      for (auto _ : state) {
+      }
+      return;
+    }
+    body(state);
+  });
+}
+
+void set_throughput(benchmark::State& state, double bytes, double items) {
+  const double it = static_cast<double>(state.iterations());
+  state.SetBytesProcessed(static_cast<std::int64_t>(bytes * it));
+  state.SetItemsProcessed(static_cast<std::int64_t>(items * it));
+}
+
+}  // namespace maskbench::bench

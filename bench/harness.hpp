@@ -1,0 +1,78 @@
+#pragma once
+// Benchmarks are registered from data: each family file walks the registry
+// and registers kernel x implementation x size (x parameters), named
+//   <family>/<kernel>/<implementation>/n:<N>[/<param>:<value>...]
+// An implementation this CPU cannot run still gets its rows, which skip with
+// the reason, so bench.json says what was skipped and why.
+#include <benchmark/benchmark.h>
+
+#include <cstddef>
+#include <cstdint>
+#include <cstdlib>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "maskbench/registry.hpp"
+
+namespace maskbench::bench {
+
+// Set from --quick before families register: fewer sizes and parameters.
+bool quick();
+
+// A working-set size class and the element count that fills it.
+struct Size {
+  std::string level;  // "L1", "L2", "L3" or "mem"
+  std::size_t n;
+};
+// Sizes for a kernel that touches `bytes_per_element` bytes per element:
+// half of L1 and of L2, a quarter of L3 (capped), and a memory-resident size
+// (at least 4x L3, capped at 512 MiB, since a VM can report a huge L3).
+// --quick keeps L1 and L2.
+std::vector<Size> sizes(std::size_t bytes_per_element);
+
+// 64-byte-aligned buffer of n elements, filled by the caller.
+template <class T>
+struct Buffer {
+  explicit Buffer(std::size_t n)
+      : n(n), p(static_cast<T*>(std::aligned_alloc(64, ((n * sizeof(T) + 63) / 64) * 64 + 64)), &std::free) {}
+  T* data() { return p.get(); }
+  const T* data() const { return p.get(); }
+  T& operator[](std::size_t i) { return p.get()[i]; }
+  std::size_t n;
+  std::unique_ptr<T, void (*)(void*)> p;
+};
+
+// Registers one benchmark under `name`, running `body` per state. For an
+// implementation, pass it as `impl` so that a non-runnable one skips with the
+// reason instead of running.
+void add(const std::string& name, const Implementation* impl, std::function<void(benchmark::State&)> body);
+
+// How many registered benchmarks match a --benchmark_filter regex.
+std::size_t count_matching(const std::string& filter);
+
+// Sets the bytes/s and items/s counters for `bytes` and `items` per iteration.
+void set_throughput(benchmark::State& state, double bytes, double items);
+
+// Registration hooks: each family file defines one with MB_BENCH_FAMILY; main
+// runs them after parsing --quick.
+using FamilyRegistration = void (*)();
+std::vector<FamilyRegistration>& registrations();
+struct Registrar {
+  explicit Registrar(FamilyRegistration f) { registrations().push_back(f); }
+};
+#define MB_BENCH_CONCAT2(a, b) a##b
+#define MB_BENCH_CONCAT(a, b) MB_BENCH_CONCAT2(a, b)
+#define MB_BENCH_FAMILY(fn) static const ::maskbench::bench::Registrar MB_BENCH_CONCAT(mb_bench_reg_, __LINE__){fn}
+
+// Every implementation that provides Table, in registry order.
+template <class Table>
+std::vector<const Implementation*> implementations_with() {
+  std::vector<const Implementation*> out;
+  for (const Implementation& impl : implementations())
+    if (impl.kernels<Table>() != nullptr) out.push_back(&impl);
+  return out;
+}
+
+}  // namespace maskbench::bench

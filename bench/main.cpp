@@ -1,0 +1,119 @@
+// The benchmark binary: Google Benchmark over the registry. Beyond Google
+// Benchmark's own flags:
+//   --quick   L1 and L2 sizes only, fewer parameters, shorter runs
+// Unless given on the command line, it runs 5 repetitions (3 with --quick),
+// reports every repetition as well as the aggregates, and pins itself to one
+// core. Progress goes to stderr: the current family, the count, the elapsed
+// time.
+#include <sched.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <fmt/format.h>
+
+#include "harness.hpp"
+#include "machine_info.hpp"
+
+namespace maskbench::bench {
+namespace detail {
+extern bool quick_mode;
+}
+namespace {
+
+// Pins to the last CPU this process may use, leaving CPU 0 to the system.
+std::string pin_to_one_core() {
+  cpu_set_t allowed;
+  if (sched_getaffinity(0, sizeof allowed, &allowed) != 0) return "not pinned (sched_getaffinity failed)";
+  int last = -1;
+  for (int c = 0; c < CPU_SETSIZE; ++c)
+    if (CPU_ISSET(c, &allowed)) last = c;
+  if (last < 0) return "not pinned (no CPU allowed)";
+  cpu_set_t one;
+  CPU_ZERO(&one);
+  CPU_SET(last, &one);
+  if (sched_setaffinity(0, sizeof one, &one) != 0) return "not pinned (sched_setaffinity failed)";
+  return fmt::format("pinned to CPU {}", last);
+}
+
+// Console output as usual, plus one progress line on stderr per family change
+// and every 25 benchmarks.
+class ProgressReporter : public benchmark::ConsoleReporter {
+ public:
+  explicit ProgressReporter(std::size_t total) : total_(total), start_(std::chrono::steady_clock::now()) {}
+  void ReportRuns(const std::vector<Run>& runs) override {
+    benchmark::ConsoleReporter::ReportRuns(runs);
+    for (const Run& r : runs) {
+      if (r.run_type != Run::RT_Iteration || r.repetition_index != 0) continue;
+      const std::string name = r.benchmark_name();
+      const std::string family = name.substr(0, name.find('/', name.find('/') + 1));
+      ++done_;
+      if (family != family_ || done_ % 25 == 0) {
+        family_ = family;
+        const auto s = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::steady_clock::now() - start_).count();
+        fmt::print(stderr, "[bench {:>4}/{}] {:<28} elapsed {:02}:{:02}\n", done_, total_, family, s / 60, s % 60);
+      }
+    }
+  }
+
+ private:
+  std::size_t total_, done_ = 0;
+  std::string family_;
+  std::chrono::steady_clock::time_point start_;
+};
+
+bool has_flag(const std::vector<std::string>& args, std::string_view prefix) {
+  for (const std::string& a : args)
+    if (a.starts_with(prefix)) return true;
+  return false;
+}
+
+}  // namespace
+}  // namespace maskbench::bench
+
+int main(int argc, char** argv) {
+  using namespace maskbench::bench;
+  std::vector<std::string> args;
+  for (int i = 0; i < argc; ++i) {
+    if (std::string_view(argv[i]) == "--quick")
+      detail::quick_mode = true;
+    else
+      args.emplace_back(argv[i]);
+  }
+  if (const std::string& err = maskbench::host_cpu().disable_error; !err.empty()) {
+    fmt::print(stderr, "maskbench-bench: {}\n", err);
+    return 2;
+  }
+  if (!has_flag(args, "--benchmark_repetitions")) args.push_back(quick() ? "--benchmark_repetitions=3" : "--benchmark_repetitions=5");
+  if (!has_flag(args, "--benchmark_min_time")) args.push_back(quick() ? "--benchmark_min_time=0.01" : "--benchmark_min_time=0.05");
+  if (!has_flag(args, "--benchmark_report_aggregates_only")) args.push_back("--benchmark_report_aggregates_only=false");
+  std::vector<char*> cargs;
+  for (std::string& a : args) cargs.push_back(a.data());
+  int cargc = static_cast<int>(cargs.size());
+  benchmark::Initialize(&cargc, cargs.data());
+  if (benchmark::ReportUnrecognizedArguments(cargc, cargs.data())) return 2;
+
+  const std::string pinning = pin_to_one_core();
+  const nlohmann::json info = maskbench::machine_info_json();
+  benchmark::AddCustomContext("maskbench_cpu_brand", info["cpu"]["brand"].get<std::string>());
+  benchmark::AddCustomContext("maskbench_microarchitecture", info["cpu"]["microarchitecture"].get<std::string>());
+  benchmark::AddCustomContext("maskbench_features", maskbench::feature_names(maskbench::host_cpu().usable()));
+  benchmark::AddCustomContext("maskbench_compiler", info["build"]["compiler"].get<std::string>());
+  benchmark::AddCustomContext("maskbench_build_flags", info["build"]["base_flags"].get<std::string>());
+  benchmark::AddCustomContext("maskbench_commit", info["build"]["commit"].get<std::string>());
+  benchmark::AddCustomContext("maskbench_frequency_scaling", info["conditions"]["scaling_governor"].get<std::string>());
+  benchmark::AddCustomContext("maskbench_pinning", pinning);
+  benchmark::AddCustomContext("maskbench_mode", quick() ? "quick" : "full");
+
+  for (FamilyRegistration r : registrations()) r();
+  std::string filter = ".";
+  for (const std::string& a : args)
+    if (a.starts_with("--benchmark_filter=")) filter = a.substr(19);
+  ProgressReporter display(count_matching(filter));
+  benchmark::RunSpecifiedBenchmarks(&display);
+  benchmark::Shutdown();
+  return 0;
+}

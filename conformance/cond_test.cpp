@@ -1,0 +1,243 @@
+// Conformance of the conditional-compute family (maskbench/cond.hpp): every
+// implementation against the scalar reference, under the contract's terms.
+#include <cfenv>
+#include <cmath>
+#include <vector>
+
+#include "harness/family.hpp"
+#include "harness/guarded.hpp"
+#include "harness/values.hpp"
+#include "maskbench/cond.hpp"
+
+namespace maskbench::conformance {
+namespace {
+
+using Cond = FamilyTest<CondKernels>;
+
+struct Params {
+  float t = 0.25f, a = 1.5f, b = -0.75f, c = 0.5f, lo = -4.0f, hi = 4.0f;
+};
+
+// Inputs whose comparison with the threshold follows `pattern`, with a few
+// special values mixed in where `specials` is set.
+std::vector<float> make_input(std::size_t n, Pattern pattern, bool specials, Rng& rng, const Params& p) {
+  const std::vector<bool> m = make_pattern(pattern, n, rng);
+  const std::vector<float> sp = special_floats();
+  std::vector<float> x(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    const float mag = std::fabs(random_float(rng, -4, 1));
+    x[i] = m[i] ? p.t + mag : p.t - mag;
+    if (specials && rng() % 5 == 0) x[i] = sp[rng() % sp.size()];
+  }
+  return x;
+}
+
+// Runs a y = f(x) kernel with the input ending at a guard page and the output
+// at `offset` elements past a page boundary (or in place), and compares every
+// element bit for bit with the reference.
+template <class Run>
+void check_elementwise(const char* kernel, const Implementation& impl, const std::vector<float>& x,
+                       std::size_t offset, bool in_place, Run&& run_on, std::uint64_t seed_used) {
+  const std::size_t n = x.size();
+  std::vector<float> want(n);
+  run_on(true, x.data(), want.data(), n);
+  Guarded<float> in = Guarded<float>::at_end(n);
+  Guarded<float> out = Guarded<float>::at_offset(n, offset);
+  std::copy(x.begin(), x.end(), (in_place ? out : in).data());
+  const float* src = in_place ? out.data() : in.data();
+  run_on(false, src, out.data(), n);
+  ASSERT_TRUE(out.intact()) << impl.name << " " << kernel << " wrote outside y[0, " << n << ") (offset " << offset
+                            << ", seed " << seed_used << ")";
+  for (std::size_t i = 0; i < n; ++i)
+    ASSERT_TRUE(same_float(out[i], want[i]))
+        << impl.name << " " << kernel << " n=" << n << " offset=" << offset << (in_place ? " in place" : "")
+        << " seed=" << seed_used << ": lane " << i << " x=" << describe(x[i]) << " expected " << describe(want[i])
+        << " got " << describe(out[i]);
+}
+
+template <class Fixture>
+auto select_runner(const Fixture& f, const Params& p) {
+  return [&f, p](bool reference, const float* x, float* y, std::size_t n) {
+    (reference ? Fixture::ref() : f.k()).select(x, y, n, p.t, p.a, p.b, p.c);
+  };
+}
+template <class Fixture>
+auto div_runner(const Fixture& f, const Params& p) {
+  return [&f, p](bool reference, const float* x, float* y, std::size_t n) {
+    (reference ? Fixture::ref() : f.k()).guarded_div(x, y, n, p.a);
+  };
+}
+
+TEST_P(Cond, SelectEverySizePatternAndOffset) {
+  Rng rng(seed());
+  const Params p;
+  for (std::size_t n : test_sizes())
+    for (Pattern pat : kPatterns) {
+      const auto x = make_input(n, pat, false, rng, p);
+      check_elementwise("select", impl(), x, n % 16, false, select_runner(*this, p), seed());
+      if (HasFatalFailure()) return;
+    }
+}
+
+TEST_P(Cond, SelectOffsetsAndInPlace) {
+  Rng rng(seed() + 1);
+  const Params p;
+  for (std::size_t n = 0; n <= 3 * kMaxLanes + 1; ++n)
+    for (std::size_t off = 0; off < 16; ++off)
+      for (bool in_place : {false, true}) {
+        const auto x = make_input(n, Pattern::random_50, true, rng, p);
+        check_elementwise("select", impl(), x, off, in_place, select_runner(*this, p), seed() + 1);
+        if (HasFatalFailure()) return;
+      }
+}
+
+TEST_P(Cond, SelectSpecialValuesAndThresholds) {
+  Rng rng(seed() + 2);
+  const auto sp = special_floats();
+  for (float t : sp) {
+    Params p;
+    p.t = t;
+    std::vector<float> x = sp;
+    for (int rep = 0; rep < 3; ++rep) x.insert(x.end(), sp.rbegin(), sp.rend());
+    check_elementwise("select", impl(), x, 3, false, select_runner(*this, p), seed() + 2);
+    if (HasFatalFailure()) return;
+  }
+}
+
+TEST_P(Cond, GuardedDivEverySizeAndSpecialValues) {
+  Rng rng(seed() + 3);
+  Params p;
+  for (float a : {1.5f, -0.0f, std::numeric_limits<float>::infinity(), 3.0e38f}) {
+    p.a = a;
+    for (std::size_t n : test_sizes()) {
+      std::vector<float> x = make_input(n, Pattern::random_50, true, rng, p);
+      for (std::size_t i = 0; i < n; i += 3) x[i] = (i % 2) ? 0.0f : -0.0f;
+      check_elementwise("guarded_div", impl(), x, (n + 5) % 16, n % 2 == 1, div_runner(*this, p), seed() + 3);
+      if (HasFatalFailure()) return;
+    }
+  }
+}
+
+// Masked-off lanes must not raise: an implementation that divides every lane
+// and blends afterwards sets FE_DIVBYZERO here.
+TEST_P(Cond, GuardedDivRaisesNoExceptionForMaskedLanes) {
+  Rng rng(seed() + 4);
+  const int watched = FE_DIVBYZERO | FE_INVALID;
+  for (std::size_t n : test_sizes()) {
+    std::vector<float> x(n);
+    for (std::size_t i = 0; i < n; ++i) x[i] = (i % 3 == 0) ? 0.0f : random_float(rng);
+    if (n > 2) x[n / 2] = std::numeric_limits<float>::quiet_NaN();
+    std::vector<float> y(n);
+    for (float a : {1.0f, 0.0f}) {
+      std::feclearexcept(FE_ALL_EXCEPT);
+      ref().guarded_div(x.data(), y.data(), n, a);
+      const int want = std::fetestexcept(watched);
+      std::feclearexcept(FE_ALL_EXCEPT);
+      k().guarded_div(x.data(), y.data(), n, a);
+      const int got = std::fetestexcept(watched);
+      ASSERT_EQ(got & ~want, 0) << impl().name << " guarded_div n=" << n << " a=" << a
+                                << " raised " << ((got & FE_DIVBYZERO) ? "FE_DIVBYZERO " : "")
+                                << ((got & FE_INVALID) ? "FE_INVALID" : "")
+                                << " that the scalar contract does not (zero lanes are masked off)";
+    }
+  }
+}
+
+void check_sum(const Implementation& impl, const CondKernels& k, const std::vector<float>& x, float lo, float hi,
+               std::uint64_t seed_used) {
+  const std::size_t n = x.size();
+  Guarded<float> in = Guarded<float>::at_end(n);
+  std::copy(x.begin(), x.end(), in.data());
+  const MaskedSum got = k.masked_sum(in.data(), n, lo, hi);
+  double exact = 0.0, abs_sum = 0.0;
+  std::uint64_t count = 0;
+  bool pos_inf = false, neg_inf = false;
+  for (float v : x)
+    if (lo <= v && v < hi) {
+      ++count;
+      if (std::isinf(v)) (v > 0 ? pos_inf : neg_inf) = true;
+      else {
+        exact += v;
+        abs_sum += std::fabs(v);
+      }
+    }
+  const auto where = [&] { return fmt::format("{} masked_sum n={} lo={} hi={} seed={}", impl.name, n, lo, hi, seed_used); };
+  ASSERT_EQ(got.count, count) << where();
+  const double bound = gamma_f32(k.masked_sum_depth(n)) * abs_sum;
+  // Partial sums are at most abs_sum + bound in magnitude: below FLT_MAX, no
+  // summation order can overflow, and the contract is exact about infinities.
+  const bool may_overflow = abs_sum + bound >= std::numeric_limits<float>::max();
+  if (may_overflow && !std::isfinite(got.sum)) return;
+  if (pos_inf && neg_inf) {
+    ASSERT_TRUE(std::isnan(got.sum)) << where() << ": +inf and -inf qualify, expected NaN, got " << describe(got.sum);
+    return;
+  }
+  if (pos_inf || neg_inf) {
+    ASSERT_EQ(got.sum, pos_inf ? INFINITY : -INFINITY) << where();
+    return;
+  }
+  ASSERT_LE(std::fabs(static_cast<double>(got.sum) - exact), bound)
+      << where() << ": sum " << describe(got.sum) << " exact " << exact << " depth " << k.masked_sum_depth(n);
+}
+
+TEST_P(Cond, MaskedSumEverySizeAndPattern) {
+  Rng rng(seed() + 5);
+  Params p;
+  p.t = 0.0f;
+  for (std::size_t n : test_sizes())
+    for (Pattern pat : kPatterns) {
+      // Pattern true means inside [lo, hi): shift the values into or out of it.
+      const std::vector<bool> m = make_pattern(pat, n, rng);
+      std::vector<float> x(n);
+      for (std::size_t i = 0; i < n; ++i) {
+        const float v = random_float(rng, -6, 1);
+        x[i] = m[i] ? v : v + (v > 0 ? 8.0f : -8.0f);
+      }
+      check_sum(impl(), k(), x, p.lo, p.hi, seed() + 5);
+      if (HasFatalFailure()) return;
+    }
+}
+
+TEST_P(Cond, MaskedSumSpecialValuesAndCancellation) {
+  Rng rng(seed() + 6);
+  const float inf = std::numeric_limits<float>::infinity();
+  for (std::size_t n : test_sizes()) {
+    std::vector<float> x(n);
+    for (std::size_t i = 0; i < n; ++i) x[i] = (i % 2 ? 1.0e6f : -1.0e6f) + random_float(rng, -20, 0);
+    check_sum(impl(), k(), x, -inf, inf, seed() + 6);
+    const auto sp = special_floats();
+    for (std::size_t i = 0; i < n; ++i) x[i] = sp[(i * 7 + n) % sp.size()];
+    check_sum(impl(), k(), x, -inf, inf, seed() + 6);
+    check_sum(impl(), k(), x, -1.0f, 1.0f, seed() + 6);
+    check_sum(impl(), k(), x, 0.0f, 0.0f, seed() + 6);
+    if (HasFatalFailure()) return;
+  }
+}
+
+TEST_P(Cond, RandomFuzz) {
+  const std::uint64_t s = seed() + 7;
+  Rng rng(s);
+  const auto sp = special_floats();
+  for (int iter = 0; iter < 300; ++iter) {
+    const std::size_t n = rng() % 300;
+    Params p;
+    p.t = rng() % 4 ? random_float(rng) : sp[rng() % sp.size()];
+    p.a = random_float(rng);
+    p.b = random_float(rng);
+    p.c = random_float(rng);
+    std::vector<float> x(n);
+    for (float& v : x) v = rng() % 8 ? random_float(rng, -30, 30) : sp[rng() % sp.size()];
+    SCOPED_TRACE(fmt::format("fuzz iteration {} (MASKBENCH_SEED={})", iter, seed()));
+    check_elementwise("select", impl(), x, rng() % 16, rng() % 2, select_runner(*this, p), s);
+    check_elementwise("guarded_div", impl(), x, rng() % 16, rng() % 2, div_runner(*this, p), s);
+    p.lo = std::min(p.a, p.b);
+    p.hi = std::max(p.a, p.b);
+    check_sum(impl(), k(), x, p.lo, p.hi, s);
+    if (HasFatalFailure()) return;
+  }
+}
+
+MB_INSTANTIATE_FAMILY(Cond, CondKernels);
+
+}  // namespace
+}  // namespace maskbench::conformance

@@ -1,0 +1,120 @@
+#pragma once
+// Test inputs: the seed, IEEE special values, mask patterns and the error
+// bounds that kernel contracts state.
+#include <bit>
+#include <cmath>
+#include <cstdint>
+#include <cstdlib>
+#include <limits>
+#include <random>
+#include <string>
+#include <vector>
+
+#include <fmt/format.h>
+
+namespace maskbench::conformance {
+
+// The widest vector of f32 lanes of any implementation (AVX-512): sizes sweep
+// 0..3W+1 so that every implementation sees empty, partial and several full
+// vectors plus a tail.
+inline constexpr std::size_t kMaxLanes = 16;
+
+// MASKBENCH_SEED=<n> replays a run; the default is fixed so that CI is
+// reproducible. Every randomized test prints the seed it used.
+inline std::uint64_t seed() {
+  if (const char* s = std::getenv("MASKBENCH_SEED")) return std::strtoull(s, nullptr, 0);
+  return 0x6d61736b62656e63ull;
+}
+
+using Rng = std::mt19937_64;
+
+inline std::string describe(float v) {
+  return fmt::format("{} (0x{:08x})", v, std::bit_cast<std::uint32_t>(v));
+}
+
+// Bit-identical, except that any NaN matches any NaN (payloads are not part
+// of any contract).
+inline bool same_float(float a, float b) {
+  return (std::isnan(a) && std::isnan(b)) || std::bit_cast<std::uint32_t>(a) == std::bit_cast<std::uint32_t>(b);
+}
+
+// Higham's gamma(h) = h*u / (1 - h*u) for f32, u = 2^-24.
+inline double gamma_f32(std::size_t h) {
+  const double hu = static_cast<double>(h) * std::ldexp(1.0, -24);
+  return hu < 1.0 ? hu / (1.0 - hu) : std::numeric_limits<double>::infinity();
+}
+
+inline std::vector<float> special_floats() {
+  const float inf = std::numeric_limits<float>::infinity();
+  const float nan = std::numeric_limits<float>::quiet_NaN();
+  return {0.0f,    -0.0f, 1.0f,  -1.0f, inf, -inf, nan, -nan,
+          std::numeric_limits<float>::min(), -std::numeric_limits<float>::min(),
+          std::numeric_limits<float>::denorm_min(), -std::numeric_limits<float>::denorm_min(),
+          1e-40f, -1e-40f, std::numeric_limits<float>::max(), -std::numeric_limits<float>::max(),
+          0.5f, -2.5f, 3.0e38f, 1.0e-38f};
+}
+
+// Mask patterns of the conformance plan: which lanes a predicate selects.
+enum class Pattern { all_true, all_false, alternating, random_1, random_50, random_99, runs, single };
+inline const char* pattern_name(Pattern p) {
+  switch (p) {
+    case Pattern::all_true: return "all-true";
+    case Pattern::all_false: return "all-false";
+    case Pattern::alternating: return "alternating";
+    case Pattern::random_1: return "random-1%";
+    case Pattern::random_50: return "random-50%";
+    case Pattern::random_99: return "random-99%";
+    case Pattern::runs: return "runs";
+    case Pattern::single: return "single-lane";
+  }
+  return "?";
+}
+inline constexpr Pattern kPatterns[] = {Pattern::all_true,  Pattern::all_false, Pattern::alternating,
+                                        Pattern::random_1,  Pattern::random_50, Pattern::random_99,
+                                        Pattern::runs,      Pattern::single};
+
+inline std::vector<bool> make_pattern(Pattern p, std::size_t n, Rng& rng) {
+  std::vector<bool> m(n);
+  std::uniform_real_distribution<double> u(0.0, 1.0);
+  std::size_t run_left = 0;
+  bool run_value = false;
+  const std::size_t single = n == 0 ? 0 : rng() % n;
+  for (std::size_t i = 0; i < n; ++i) {
+    switch (p) {
+      case Pattern::all_true: m[i] = true; break;
+      case Pattern::all_false: m[i] = false; break;
+      case Pattern::alternating: m[i] = i % 2 == 0; break;
+      case Pattern::random_1: m[i] = u(rng) < 0.01; break;
+      case Pattern::random_50: m[i] = u(rng) < 0.5; break;
+      case Pattern::random_99: m[i] = u(rng) < 0.99; break;
+      case Pattern::runs:
+        if (run_left == 0) {
+          run_left = 1 + rng() % 40;
+          run_value = !run_value;
+        }
+        --run_left;
+        m[i] = run_value;
+        break;
+      case Pattern::single: m[i] = i == single; break;
+    }
+  }
+  return m;
+}
+
+// Sizes every kernel is tested at: 0..3W+1, then some large ones.
+inline std::vector<std::size_t> test_sizes() {
+  std::vector<std::size_t> s;
+  for (std::size_t n = 0; n <= 3 * kMaxLanes + 1; ++n) s.push_back(n);
+  for (std::size_t n : {63u, 64u, 65u, 127u, 1000u, 4097u, 65536u + 3u}) s.push_back(n);
+  return s;
+}
+
+// A finite float of random sign and magnitude between 2^lo_exp and 2^hi_exp.
+inline float random_float(Rng& rng, int lo_exp = -8, int hi_exp = 8) {
+  std::uniform_real_distribution<float> mant(1.0f, 2.0f);
+  std::uniform_int_distribution<int> ex(lo_exp, hi_exp);
+  const float v = std::ldexp(mant(rng), ex(rng));
+  return (rng() & 1) ? -v : v;
+}
+
+}  // namespace maskbench::conformance
