@@ -1,0 +1,51 @@
+// `maskbench summary RESULTS_DIR`: the plain-text end of ./run_all.sh:
+// conformance counts and failures, then per kernel the L1-resident
+// throughput of each implementation and its speedup over scalar.
+#include <fmt/format.h>
+
+#include <map>
+
+#include "command.hpp"
+#include "results.hpp"
+
+namespace maskbench::cli {
+namespace {
+
+int run_summary(std::span<const std::string_view> args) {
+  if (args.size() != 1) throw UsageError("expected one argument: maskbench summary RESULTS_DIR");
+  results::ResultsDir r;
+  try {
+    r = results::load(std::string(args[0]));
+  } catch (const results::ResultsError& e) {
+    throw UsageError(e.what());
+  }
+  std::map<std::string, int> counts;
+  for (const auto& t : r.tests) ++counts[t.status];
+  fmt::print("conformance: {} passed, {} failed, {} skipped\n", counts["pass"], counts["fail"], counts["skip"]);
+  for (const auto& t : r.tests)
+    if (t.status == "fail") fmt::print("  FAIL {} [{}]\n", t.kernel_test, t.implementation);
+
+  // family/kernel -> implementation -> median items/s of the L1 rows.
+  std::map<std::string, std::map<std::string, double>> l1;
+  for (const auto& b : r.benchmarks)
+    if (!b.skipped && b.label == "L1" && !b.items_per_second.empty())
+      l1[b.family + "/" + b.kernel][b.implementation] = std::max(l1[b.family + "/" + b.kernel][b.implementation],
+                                                                 results::median(b.items_per_second));
+  std::size_t skipped = 0;
+  for (const auto& b : r.benchmarks) skipped += b.skipped;
+  fmt::print("benchmarks: {} run, {} skipped\n", r.benchmarks.size() - skipped, skipped);
+  for (const auto& [kernel, impls] : l1) {
+    const auto scalar = impls.find("scalar");
+    fmt::print("\n{} (L1-resident, median items/s, speedup over scalar)\n", kernel);
+    for (const auto& [name, rate] : impls)
+      fmt::print("  {:<16} {:>10.3f} G/s  {}\n", name, rate / 1e9,
+                 scalar != impls.end() && scalar->second > 0 ? fmt::format("{:6.2f}x", rate / scalar->second) : "");
+  }
+  return kExitOk;
+}
+
+}  // namespace
+
+MB_COMMAND("summary", "RESULTS_DIR", "plain-text summary of a results directory: conformance counts, L1 speedups", run_summary);
+
+}  // namespace maskbench::cli

@@ -1,0 +1,137 @@
+#!/usr/bin/env bash
+# maskbench, end to end on this machine.
+#
+#   ./run_all.sh [--quick] [--out DIR] [--filter REGEX]
+#       installs missing Debian packages (as root; otherwise prints the
+#       apt-get command and stops), builds, detects the CPU, runs
+#       conformance and the benchmarks, and writes a results directory
+#       (default results/<hostname>-<UTC timestamp>/) whose path it prints.
+#   ./run_all.sh test
+#       installs, builds, and runs the whole test suite through ctest.
+#
+# Exit codes: 0 success; 1 conformance or a test failed (results are still
+# written); 2 bad option; 3 packages missing and not root; 4 build failed.
+set -euo pipefail
+
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+cd "$here"
+build_dir="${MASKBENCH_BUILD_DIR:-build}"
+start_s=$(date +%s)
+
+packages=(cmake g++ make git pkg-config ccache libbenchmark-dev libgtest-dev libsimde-dev libfmt-dev
+  libcpu-features-dev nlohmann-json3-dev libhwy-dev libopenblas-dev)
+
+usage() {
+  sed -n '3,14p' "$0" | sed 's/^# \{0,1\}//'
+}
+
+die() {  # die CODE MESSAGE
+  echo "run_all.sh: $2" >&2
+  exit "$1"
+}
+
+elapsed() {
+  local s=$(( $(date +%s) - start_s ))
+  printf '%02d:%02d' $((s / 60)) $((s % 60))
+}
+
+step_no=0
+step() {
+  step_no=$((step_no + 1))
+  echo "[$(elapsed)] step ${step_no}: $*" >&2
+}
+
+install_packages() {
+  local missing=()
+  for p in "${packages[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  if [ "$(id -u)" -ne 0 ]; then
+    echo "run_all.sh: missing Debian packages: ${missing[*]}" >&2
+    echo "run_all.sh: install them with:" >&2
+    echo "  sudo apt-get install -y ${missing[*]}" >&2
+    exit 3
+  fi
+  step "installing ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq >&2 || true
+  apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2 || die 3 "apt-get could not install: ${missing[*]}"
+}
+
+build() {
+  step "configuring and building in ${build_dir}/"
+  cmake -S . -B "$build_dir" -DCMAKE_BUILD_TYPE=Release >/dev/null || die 4 "cmake configuration failed (see the messages above)"
+  cmake --build "$build_dir" -j "$(nproc)" >&2 || die 4 "the build failed (see the compiler messages above)"
+}
+
+# Writes stdin-producing command output to FILE atomically: FILE never holds
+# a partial result.
+write_atomic() {  # write_atomic FILE CMD...
+  local file="$1"; shift
+  "$@" > "$file.tmp" && mv -f "$file.tmp" "$file"
+}
+
+run_tests() {
+  install_packages
+  build
+  step "running the test suite (ctest)"
+  (cd "$build_dir" && ctest --output-on-failure -j "$(nproc)") || die 1 "tests failed"
+  echo "[$(elapsed)] all tests passed" >&2
+}
+
+run_suite() {
+  local quick=0 out="" filter=""
+  while [ $# -gt 0 ]; do
+    case "$1" in
+      --quick) quick=1 ;;
+      --out) [ $# -ge 2 ] || die 2 "--out needs a directory"; out="$2"; shift ;;
+      --out=*) out="${1#--out=}" ;;
+      --filter) [ $# -ge 2 ] || die 2 "--filter needs a regular expression"; filter="$2"; shift ;;
+      --filter=*) filter="${1#--filter=}" ;;
+      -h|--help) usage; exit 0 ;;
+      *) die 2 "unknown option '$1'; usage: ./run_all.sh [--quick] [--out DIR] [--filter REGEX] | ./run_all.sh test" ;;
+    esac
+    shift
+  done
+  if [ -n "$filter" ]; then
+    local grc=0
+    echo | grep -Eq -- "$filter" 2>/dev/null || grc=$?
+    [ $grc -le 1 ] || die 2 "--filter '$filter' is not a valid regular expression"
+  fi
+  install_packages
+  build
+  [ -n "$out" ] || out="results/$(hostname)-$(date -u +%Y%m%dT%H%M%SZ)"
+  mkdir -p "$out" || die 2 "cannot create the results directory '$out'"
+  [ -w "$out" ] || die 2 "the results directory '$out' is not writable"
+
+  step "detecting the CPU"
+  write_atomic "$out/info.json" "$build_dir/bin/maskbench" info --json
+  "$build_dir/bin/maskbench" info >&2
+
+  step "running conformance"
+  local conf_rc=0
+  "$build_dir/bin/maskbench-conformance" --gtest_output="xml:$out/conformance.xml.tmp" > "$out/conformance.log" 2>&1 || conf_rc=$?
+  "$build_dir/bin/maskbench-conformance" --gtest_output="json:$out/conformance.json.tmp" > /dev/null 2>&1 || true
+  mv -f "$out/conformance.xml.tmp" "$out/conformance.xml"
+  mv -f "$out/conformance.json.tmp" "$out/conformance.json"
+  tail -n 3 "$out/conformance.log" >&2
+
+  step "running benchmarks$([ $quick -eq 1 ] && echo ' (quick)')"
+  local bench_args=(--benchmark_out="$out/bench.json.tmp" --benchmark_out_format=json)
+  [ $quick -eq 1 ] && bench_args+=(--quick)
+  [ -n "$filter" ] && bench_args+=(--benchmark_filter="$filter")
+  "$build_dir/bin/maskbench-bench" "${bench_args[@]}" > "$out/bench.log" || die 1 "the benchmark binary failed; see $out/bench.log"
+  mv -f "$out/bench.json.tmp" "$out/bench.json"
+
+  step "summary"
+  "$build_dir/bin/maskbench" summary "$out"
+  echo "[$(elapsed)] results written to $out" >&2
+  echo "$out"
+  [ $conf_rc -eq 0 ] || die 1 "conformance failed; see $out/conformance.log"
+}
+
+case "${1:-}" in
+  test) shift; [ $# -eq 0 ] || die 2 "'./run_all.sh test' takes no options"; run_tests ;;
+  *) run_suite "$@" ;;
+esac
