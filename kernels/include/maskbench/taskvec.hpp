@@ -1,0 +1,160 @@
+#pragma once
+// Task vectors and TIES-merging. A task vector is tau_k = theta_k - theta_pre,
+// fine-tuned weights minus pre-trained weights (Ilharco et al., ICLR 2023);
+// TIES-merging (Yadav et al., NeurIPS 2023, Algorithm 1) merges K of them with
+// masks. No kernel materialises tau: each computes theta_k[d] - theta_pre[d]
+// in f32 registers as it streams the inputs.
+//
+// Common contract, every kernel and implementation:
+// - inputs are f32 or bf16 (Bf16), each at any alignment of its element type;
+//   bf16 is widened to f32 exactly (its bits are the upper half of an f32);
+// - n >= 0 elements, k task vectors with 1 <= k <= kMaxTasks; `ft` points to
+//   k arrays of n elements;
+// - a kernel reads pre[0, n) and ft[t][0, n) and writes only its outputs;
+// - tau[t][d] = widen(ft[t][d]) - widen(pre[d]), one f32 rounding.
+#include <algorithm>
+#include <bit>
+#include <cmath>
+#include <cstddef>
+#include <cstdint>
+#include <limits>
+#include <vector>
+
+namespace maskbench {
+
+inline constexpr std::size_t kMaxTasks = 16;
+
+// bfloat16 as stored in checkpoints: the upper 16 bits of an f32.
+struct Bf16 {
+  std::uint16_t bits;
+};
+inline float widen(Bf16 x) { return std::bit_cast<float>(static_cast<std::uint32_t>(x.bits) << 16); }
+inline float widen(float x) { return x; }
+// Round to nearest even; NaN stays a quiet NaN of the same sign.
+inline Bf16 to_bf16(float x) {
+  const std::uint32_t b = std::bit_cast<std::uint32_t>(x);
+  if (std::isnan(x)) return Bf16{static_cast<std::uint16_t>((b >> 16) | 0x40)};
+  return Bf16{static_cast<std::uint16_t>((b + 0x7FFF + ((b >> 16) & 1)) >> 16)};
+}
+
+// The kernels that exist once per input type T (float or Bf16).
+template <class T>
+struct TaskvecTyped {
+  // Gram matrix of the task vectors: out[i*k + j] = sum_d tau_i[d]*tau_j[d]
+  // for i, j < k, written in full (out[i*k+j] == out[j*k+i]); out has k*k
+  // doubles and nothing else is written.
+  // Accumulation: f32 partial sums of at most a bounded number of products,
+  // flushed into double. With G the exact Gram matrix of the exact task
+  // vectors (widen(ft) - widen(pre) in real arithmetic), S_ij = sum_d
+  // |tau_i[d]*tau_j[d]| and h = TaskvecKernels::sum_depth(n):
+  //   |out_ij - G_ij| <= (gamma32(h) + 2*gamma64(n + 64)) * S_ij,
+  // gamma32(h) = h*u/(1 - h*u), u = 2^-24, and gamma64 the same with u = 2^-53.
+  // h counts the f32 roundings a term can pass through: two for the
+  // differences, one for the product and the f32 partial sum's length, which
+  // every implementation caps (so h stays small even at n = 2^28); the double
+  // stage adds at most n + 64 roundings of relative size 2^-53.
+  // The bound holds while no f32 intermediate overflows. If pre[d], ft[i][d]
+  // or ft[j][d] is NaN or infinite for some d, out_ij is NaN or infinite.
+  void (*gram)(const T* pre, const T* const* ft, std::size_t k, std::size_t n, double* out);
+
+  // TIES trim, histogram pass. Adds to hist[0, 65536) the count of elements d
+  // whose magnitude key m(d) = bits(|tau[d]|) (the f32 bit pattern with the
+  // sign cleared; magnitudes order as their keys) falls in a bin:
+  //   prefix < 0:  bin = m(d) >> 16, every element;
+  //   prefix >= 0: bin = m(d) & 0xFFFF, only elements with m(d) >> 16 == prefix.
+  // NaN magnitudes are never counted. Counts are exact. See ties_threshold.
+  void (*ties_histogram)(const T* pre, const T* ft, std::size_t n, std::int32_t prefix, std::uint64_t* hist);
+
+  // TIES elect, the majority pass: with the trimmed values
+  //   trim[t][d] = |tau[t][d]| >= thr[t] ? tau[t][d] : 0.0f
+  // (a NaN threshold keeps nothing, a NaN tau is never kept) and their sum in
+  // f32 in task order, s[d] = ((0 + trim[0][d]) + trim[1][d]) + ...,
+  // returns sum_d sgn(s[d]): the count of s[d] > 0 minus the count of s[d] < 0
+  // (NaN counts as neither). Exact.
+  std::int64_t (*ties_sign_sum)(const T* pre, const T* const* ft, std::size_t k, std::size_t n, const float* thr);
+
+  // TIES disjoint merge (Algorithm 1 of the paper, majority rule of its code):
+  //   elected e[d] = +1 if s[d] > 0, -1 if s[d] < 0, else `majority` (+1 or -1;
+  //     the sign of the ties_sign_sum total over the whole model, +1 for 0);
+  //   agree[t][d] = trim[t][d] > 0 when e[d] = +1, trim[t][d] < 0 when -1
+  //     (a zero never agrees, so it never counts);
+  //   sum[d] = f32 sum in task order of the agreeing trim[t][d] (from +0.0);
+  //   c[d] = number of agreeing tasks;
+  //   merged[d] = sum[d] / max(1, c[d])  (f32 division);
+  //   out[d] = widen(pre[d]) + lambda * merged[d]  (multiply, then add: two
+  //     roundings, never fused).
+  // The weight lambda is applied after election and the mean, as in the paper.
+  // Bit-exact against the scalar reference, NaN payloads aside. Writes
+  // out[0, n); out must not overlap the inputs.
+  void (*ties_merge)(const T* pre, const T* const* ft, std::size_t k, std::size_t n, const float* thr,
+                     float majority, float lambda, float* out);
+};
+
+struct TaskvecKernels {
+  static constexpr const char* kFamily = "taskvec";
+
+  // sum_d (a[d] - pre[d]) * (b[d] - pre[d]) and sum_d (a[d] - pre[d])^2: the
+  // Gram entries of two task vectors, with gram's accumulation and its bound.
+  double (*tv_dot)(const float* pre, const float* a, const float* b, std::size_t n);
+  double (*tv_norm2)(const float* pre, const float* a, std::size_t n);
+  // The f32 depth h of tv_dot, tv_norm2 and gram at length n (see gram).
+  std::size_t (*sum_depth)(std::size_t n);
+
+  TaskvecTyped<float> f32;
+  TaskvecTyped<Bf16> bf16;
+};
+
+// Norms and cosine matrix from a Gram matrix: norm[i] = sqrt(G_ii) and
+// cos[i*k+j] = G_ij / (norm[i]*norm[j]); 0 where either norm is 0 (a zero task
+// vector interferes with nothing).
+inline void cosines_from_gram(const double* gram, std::size_t k, double* norm, double* cos) {
+  for (std::size_t i = 0; i < k; ++i) norm[i] = std::sqrt(gram[i * k + i]);
+  for (std::size_t i = 0; i < k; ++i)
+    for (std::size_t j = 0; j < k; ++j) {
+      const double d = norm[i] * norm[j];
+      cos[i * k + j] = d == 0.0 ? 0.0 : gram[i * k + j] / d;
+    }
+}
+
+// TIES trim threshold of one task over a whole model of `total` elements
+// (NaNs included), streamed as any number of arrays.
+//   m = min(floor(density * total), number of non-NaN elements);
+//   the threshold is the m-th largest |tau| counted with multiplicity, so
+//   every element with |tau| >= threshold is kept: ties in magnitude at the
+//   threshold are all kept, and more than m elements may be kept;
+//   m = 0 gives NaN: nothing is kept.
+// Linear time and exact: `pass(prefix, hist)` must run the task's
+// ties_histogram over every array of the model with that prefix; it runs
+// twice, once per 16-bit half of the key.
+template <class Pass>
+float ties_threshold(double density, std::uint64_t total, Pass&& pass) {
+  std::vector<std::uint64_t> hist(65536, 0);
+  pass(std::int32_t{-1}, hist.data());
+  std::uint64_t valid = 0;
+  for (std::uint64_t c : hist) valid += c;
+  const double want = std::floor(std::clamp(density, 0.0, 1.0) * static_cast<double>(total));
+  const std::uint64_t m = std::min(static_cast<std::uint64_t>(want), valid);
+  if (m == 0) return std::numeric_limits<float>::quiet_NaN();
+  // The m-th largest: walk bins from the top until the count reaches m.
+  const auto find = [](const std::vector<std::uint64_t>& h, std::uint64_t rank, std::uint64_t& rank_in_bin) {
+    std::uint64_t above = 0;
+    for (std::size_t b = h.size(); b-- > 0;) {
+      if (above + h[b] >= rank) {
+        rank_in_bin = rank - above;
+        return static_cast<std::uint32_t>(b);
+      }
+      above += h[b];
+    }
+    rank_in_bin = 0;
+    return std::uint32_t{0};
+  };
+  std::uint64_t rank = 0;
+  const std::uint32_t hi = find(hist, m, rank);
+  std::fill(hist.begin(), hist.end(), 0);
+  pass(static_cast<std::int32_t>(hi), hist.data());
+  std::uint64_t unused = 0;
+  const std::uint32_t lo = find(hist, rank, unused);
+  return std::bit_cast<float>((hi << 16) | lo);
+}
+
+}  // namespace maskbench

@@ -1,0 +1,210 @@
+// The task-vector family (maskbench/taskvec.hpp) written once over the level's
+// ops and compiled for sse42, avx2, avx512, avx512-emu and stdsimd-*.
+//
+// gram streams D in blocks: per block, theta_pre is loaded once per vector and
+// the k differences go to a scratch block in L1 (never the whole tau); then
+// register tiles of kTile x kTile task pairs accumulate the products from L1.
+// Every input byte is read from memory once.
+#include "taskvec/lanes.hpp"
+
+namespace MB_NS {
+namespace {
+
+using maskbench::kMaxTasks;
+using namespace taskvec;
+
+// Tile side: kTile^2 accumulators plus 2*kTile operands must fit the register
+// file (32 registers with AVX-512, 16 below it).
+constexpr std::size_t kTile = W >= 16 ? 4 : 2;
+// Elements per block: the tau scratch is kMaxTasks * kBlock floats (16 KiB).
+constexpr std::size_t kBlock = 256;
+// Elements per f32 partial sum before it is flushed into double: each lane
+// accumulator takes kFlush / W products.
+constexpr std::size_t kFlush = 8192;
+constexpr std::size_t kMaxTiles = kMaxTasks / kTile;
+constexpr std::size_t kMaxTilePairs = kMaxTiles * (kMaxTiles + 1) / 2;
+static_assert(kFlush % kBlock == 0 && kBlock % W == 0 && kMaxTasks % kTile == 0);
+
+std::size_t sum_depth(std::size_t n) { return std::min((n + W - 1) / W, kFlush / W) + 3; }
+
+using Scratch = float[kMaxTasks][kBlock];
+
+// acc[r*kTile + c] += tau[i0 + r] * tau[j0 + c] over the first `vecs` vectors.
+inline void accumulate_tile(const Scratch& tau, std::size_t i0, std::size_t j0, std::size_t vecs, V* acc) {
+  V s[kTile * kTile];
+  for (std::size_t q = 0; q < kTile * kTile; ++q) s[q] = acc[q];
+  for (std::size_t v = 0; v < vecs; ++v) {
+    V x[kTile], y[kTile];
+    for (std::size_t r = 0; r < kTile; ++r) x[r] = O::loadu(&tau[i0 + r][v * W]);
+    for (std::size_t c = 0; c < kTile; ++c) y[c] = O::loadu(&tau[j0 + c][v * W]);
+    for (std::size_t r = 0; r < kTile; ++r)
+      for (std::size_t c = 0; c < kTile; ++c) s[r * kTile + c] = madd(x[r], y[c], s[r * kTile + c]);
+  }
+  for (std::size_t q = 0; q < kTile * kTile; ++q) acc[q] = s[q];
+}
+
+template <class T>
+void gram(const T* pre, const T* const* ft, std::size_t k, std::size_t n, double* out) {
+  const std::size_t tiles = (k + kTile - 1) / kTile;
+  alignas(64) Scratch tau;
+  // Padding rows stay zero, so tiles never need a ragged edge.
+  for (std::size_t t = k; t < tiles * kTile; ++t)
+    for (float& x : tau[t]) x = 0.0f;
+  V acc[kMaxTilePairs][kTile * kTile];
+  double total[kMaxTasks * kMaxTasks] = {};
+  for (std::size_t flush_base = 0; flush_base < n; flush_base += kFlush) {
+    const std::size_t flush_end = std::min(n, flush_base + kFlush);
+    for (auto& tile : acc)
+      for (V& a : tile) a = O::zero();
+    for (std::size_t base = flush_base; base < flush_end; base += kBlock) {
+      const std::size_t end = std::min(flush_end, base + kBlock);
+      const std::size_t vecs = (end - base + W - 1) / W;
+      for (std::size_t v = 0; v < vecs; ++v) {
+        const std::size_t i = base + v * W;
+        const V p = load_at(pre, i, end);
+        for (std::size_t t = 0; t < k; ++t) O::storeu(&tau[t][v * W], O::sub(load_at(ft[t], i, end), p));
+      }
+      std::size_t a = 0;
+      for (std::size_t ti = 0; ti < tiles; ++ti)
+        for (std::size_t tj = ti; tj < tiles; ++tj) accumulate_tile(tau, ti * kTile, tj * kTile, vecs, acc[a++]);
+    }
+    std::size_t a = 0;
+    for (std::size_t ti = 0; ti < tiles; ++ti)
+      for (std::size_t tj = ti; tj < tiles; ++tj, ++a)
+        for (std::size_t r = 0; r < kTile; ++r)
+          for (std::size_t c = 0; c < kTile; ++c) {
+            const std::size_t i = ti * kTile + r, j = tj * kTile + c;
+            if (i <= j && j < k) total[i * k + j] += lane_sum(acc[a][r * kTile + c]);
+          }
+  }
+  for (std::size_t i = 0; i < k; ++i)
+    for (std::size_t j = i; j < k; ++j) out[i * k + j] = out[j * k + i] = total[i * k + j];
+}
+
+// The sum that step(i, end, acc) accumulates vector by vector, flushed as in gram.
+template <class Step>
+double flushed_sum(std::size_t n, Step&& step) {
+  double total = 0.0;
+  for (std::size_t base = 0; base < n; base += kFlush) {
+    const std::size_t end = std::min(n, base + kFlush);
+    V acc = O::zero();
+    for (std::size_t i = base; i < end; i += W) step(i, end, acc);
+    total += lane_sum(acc);
+  }
+  return total;
+}
+
+double tv_dot(const float* pre, const float* a, const float* b, std::size_t n) {
+  return flushed_sum(n, [&](std::size_t i, std::size_t end, V& acc) {
+    const V p = load_at(pre, i, end);
+    acc = madd(O::sub(load_at(a, i, end), p), O::sub(load_at(b, i, end), p), acc);
+  });
+}
+
+double tv_norm2(const float* pre, const float* a, std::size_t n) {
+  return flushed_sum(n, [&](std::size_t i, std::size_t end, V& acc) {
+    const V d = O::sub(load_at(a, i, end), load_at(pre, i, end));
+    acc = madd(d, d, acc);
+  });
+}
+
+template <class T>
+void ties_histogram(const T* pre, const T* ft, std::size_t n, std::int32_t prefix, std::uint64_t* hist) {
+  alignas(64) float tau[kBlock];
+  for (std::size_t base = 0; base < n; base += kBlock) {
+    const std::size_t end = std::min(n, base + kBlock);
+    for (std::size_t i = base; i < end; i += W) O::storeu(tau + (i - base), O::sub(load_at(ft, i, end), load_at(pre, i, end)));
+    for (std::size_t d = 0; d < end - base; ++d) {
+      std::uint32_t key;
+      std::memcpy(&key, &tau[d], sizeof key);
+      key &= 0x7FFFFFFFu;
+      if (key > 0x7F800000u) continue;
+      if (prefix < 0)
+        ++hist[key >> 16];
+      else if ((key >> 16) == static_cast<std::uint32_t>(prefix))
+        ++hist[key & 0xFFFFu];
+    }
+  }
+}
+
+// The trimmed values of one vector of elements and their task-order sum.
+struct Trimmed {
+  V trim[kMaxTasks];
+  V sum;
+};
+
+template <class T>
+inline void trim_at(const T* pre, const T* const* ft, std::size_t k, std::size_t i, std::size_t end, const V* thr,
+                    const V* neg_thr, Trimmed& r) {
+  const V p = load_at(pre, i, end), zero = O::zero();
+  r.sum = zero;
+  for (std::size_t t = 0; t < k; ++t) {
+    const V tau = O::sub(load_at(ft[t], i, end), p);
+    // |tau| >= thr without an abs: same answer for every thr, NaN included.
+    const M keep = O::m_or(O::ge(tau, thr[t]), O::le(tau, neg_thr[t]));
+    r.trim[t] = O::select(keep, tau, zero);
+    r.sum = O::add(r.sum, r.trim[t]);
+  }
+}
+
+inline void splat_thresholds(const float* thr, std::size_t k, V* v, V* neg) {
+  for (std::size_t t = 0; t < k; ++t) {
+    v[t] = O::set1(thr[t]);
+    neg[t] = O::sub(O::zero(), v[t]);
+  }
+}
+
+template <class T>
+std::int64_t ties_sign_sum(const T* pre, const T* const* ft, std::size_t k, std::size_t n, const float* thr) {
+  V vt[kMaxTasks], nt[kMaxTasks];
+  splat_thresholds(thr, k, vt, nt);
+  const V zero = O::zero();
+  std::int64_t total = 0;
+  // Tail lanes load as zero: their sum is 0, which counts as neither sign.
+  Trimmed r;
+  for (std::size_t i = 0; i < n; i += W) {
+    trim_at(pre, ft, k, i, n, vt, nt, r);
+    total += static_cast<std::int64_t>(O::count(O::gt(r.sum, zero))) -
+             static_cast<std::int64_t>(O::count(O::lt(r.sum, zero)));
+  }
+  return total;
+}
+
+template <class T>
+void ties_merge(const T* pre, const T* const* ft, std::size_t k, std::size_t n, const float* thr, float majority,
+                float lambda, float* out) {
+  V vt[kMaxTasks], nt[kMaxTasks];
+  splat_thresholds(thr, k, vt, nt);
+  const V zero = O::zero(), one = O::set1(1.0f), vl = O::set1(lambda);
+  const bool majority_up = majority > 0.0f;
+  Trimmed r;
+  for (std::size_t i = 0; i < n; i += W) {
+    trim_at(pre, ft, k, i, n, vt, nt, r);
+    // Lanes whose elected sign is +1: s > 0, or s neither > 0 nor < 0 under a + majority.
+    const M up = majority_up ? O::m_not(O::lt(r.sum, zero)) : O::gt(r.sum, zero);
+    V sum = zero, count = zero;
+    for (std::size_t t = 0; t < k; ++t) {
+      const M agree = O::m_or(O::m_and(up, O::gt(r.trim[t], zero)), O::m_andnot(O::lt(r.trim[t], zero), up));
+      sum = O::add(sum, O::select(agree, r.trim[t], zero));
+      count = O::add(count, O::select(agree, one, zero));
+    }
+    const V merged = O::div(sum, O::select(O::lt(count, one), one, count));
+    const V res = O::add(load_at(pre, i, n), O::mul(vl, merged));
+    if (i + W <= n)
+      O::storeu(out + i, res);
+    else
+      O::store_tail(out + i, res, n - i);
+  }
+}
+
+template <class T>
+constexpr maskbench::TaskvecTyped<T> typed() {
+  return {gram<T>, ties_histogram<T>, ties_sign_sum<T>, ties_merge<T>};
+}
+
+constexpr maskbench::TaskvecKernels kTable{tv_dot, tv_norm2, sum_depth, typed<float>(), typed<Bf16>()};
+
+}  // namespace
+}  // namespace MB_NS
+
+MB_EXPORT_FAMILY(taskvec, kTable)
