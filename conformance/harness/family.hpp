@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "harness/known_defects.hpp"
 #include "maskbench/registry.hpp"
 
 namespace maskbench::conformance {
@@ -32,6 +33,8 @@ class FamilyTest : public testing::TestWithParam<const Implementation*> {
   void SetUp() override {
     const Runnability r = runnable(*GetParam());
     if (!r.ok) GTEST_SKIP() << "skipped: " << r.reason;
+    if (const KnownDefect* d = known_defect(GetParam()->name))
+      GTEST_SKIP() << "known defect " << d->id << ": " << d->summary << " (docs/known-defects.md)";
   }
   const Implementation& impl() const { return *GetParam(); }
   const Table& k() const { return *GetParam()->kernels<Table>(); }

@@ -55,9 +55,16 @@ inline void mask_storeu_ps(float* p, simde__mmask16 k, simde__m512 v) {
 #endif
 }
 
+// clang implements _mm512_maskz_div_ps as an unmasked division followed by a
+// select, and with floating-point exceptions honoured it does not fold the two
+// back into one masked vdivps, so the masked-off lanes would divide (and raise)
+// after all. Under clang, inactive lanes divide 1 by 1 instead.
 inline simde__m512 maskz_div_ps(simde__mmask16 k, simde__m512 a, simde__m512 b) {
-#if defined(MB_AVX512_NATIVE)
+#if defined(MB_AVX512_NATIVE) && !defined(__clang__)
   return _mm512_maskz_div_ps(k, a, b);
+#elif defined(MB_AVX512_NATIVE)
+  const __m512 one = _mm512_set1_ps(1.0f);
+  return _mm512_maskz_mov_ps(k, _mm512_div_ps(_mm512_mask_blend_ps(k, one, a), _mm512_mask_blend_ps(k, one, b)));
 #else
   float av[16], bv[16], out[16] = {};
   std::memcpy(av, &a, sizeof a);
@@ -67,6 +74,16 @@ inline simde__m512 maskz_div_ps(simde__mmask16 k, simde__m512 a, simde__m512 b) 
   simde__m512 r;
   std::memcpy(&r, out, sizeof r);
   return r;
+#endif
+}
+
+// The lower 256 bits. GCC 12's own _mm512_castps512_ps256 trips its
+// -Wuninitialized (an _mm512_undefined inside its header), so extract instead.
+inline simde__m256 lower256(simde__m512 v) {
+#if defined(MB_AVX512_NATIVE)
+  return _mm512_extractf32x8_ps(v, 0);
+#else
+  return simde_mm512_castps512_ps256(v);
 #endif
 }
 

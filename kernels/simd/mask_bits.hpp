@@ -4,6 +4,7 @@
 #include <bit>
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 
 #include "simd/impl.hpp"
 
@@ -19,5 +20,21 @@ struct MaskBits {
   static bool all(std::uint64_t b) { return (b & kAll) == kAll; }
   static std::uint64_t tail(std::size_t k) { return k >= W ? kAll : (std::uint64_t{1} << k) - 1; }
 };
+
+// Partial loads and stores through a register-sized local copy, for levels
+// without a masked load and store that qemu-user emulates faithfully (see
+// ops_avx2.hpp): only p[0, k) is touched.
+template <class V, std::size_t W, class T, class Load>
+inline V load_partial(const T* p, std::size_t k, Load load) {
+  alignas(64) T lanes[W] = {};
+  std::memcpy(lanes, p, k * sizeof(T));
+  return load(lanes);
+}
+template <std::size_t W, class T, class V, class Store>
+inline void store_partial(T* p, V v, std::size_t k, Store store) {
+  alignas(64) T lanes[W];
+  store(lanes, v);
+  std::memcpy(p, lanes, k * sizeof(T));
+}
 
 }  // namespace MB_NS::simd

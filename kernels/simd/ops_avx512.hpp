@@ -46,7 +46,7 @@ struct F32 {
   static V masked_div(M m, V a, V x) { return shim::maskz_div_ps(m, a, x); }
   static V masked_add(V acc, M m, V x) { return simde_mm512_mask_add_ps(acc, m, acc, x); }
   static float reduce_add(V v) {
-    simde__m256 q = simde_mm256_add_ps(simde_mm512_castps512_ps256(v), shim::upper256(v));
+    simde__m256 q = simde_mm256_add_ps(shim::lower256(v), shim::upper256(v));
     simde__m128 h = simde_mm_add_ps(simde_mm256_castps256_ps128(q), simde_mm256_extractf128_ps(q, 1));
     h = simde_mm_add_ps(h, simde_mm_movehl_ps(h, h));
     h = simde_mm_add_ss(h, simde_mm_shuffle_ps(h, h, 1));

@@ -16,8 +16,6 @@
 //     exception for lanes outside m
 //   masked_add(acc, m, x): acc + x where m, else acc
 //   reduce_add: halving tree, ceil(log2 W) additions deep
-#include <cstring>
-
 #include <simde/x86/sse4.2.h>
 
 #include "simd/mask_bits.hpp"
@@ -34,14 +32,10 @@ struct F32 {
   static void storeu(float* p, V v) { simde_mm_storeu_ps(p, v); }
   // SSE has no masked load or store: go through a register-sized local copy.
   static V load_tail(const float* p, std::size_t k) {
-    alignas(16) float lanes[W] = {};
-    std::memcpy(lanes, p, k * sizeof(float));
-    return simde_mm_load_ps(lanes);
+    return load_partial<V, W>(p, k, [](const float* a) { return simde_mm_load_ps(a); });
   }
   static void store_tail(float* p, V v, std::size_t k) {
-    alignas(16) float lanes[W];
-    simde_mm_store_ps(lanes, v);
-    std::memcpy(p, lanes, k * sizeof(float));
+    store_partial<W>(p, v, k, [](float* a, V x) { simde_mm_store_ps(a, x); });
   }
   static V set1(float x) { return simde_mm_set1_ps(x); }
   static V zero() { return simde_mm_setzero_ps(); }

@@ -18,12 +18,15 @@ struct F32 {
 
   static V loadu(const float* p) { return V(p, stdx::element_aligned); }
   static void storeu(float* p, V v) { v.copy_to(p, stdx::element_aligned); }
+  // where(tail(k), v).copy_from would be the TS's own masked load, but
+  // libstdc++ lowers it to vmaskmovps on AVX2, which qemu-user does not
+  // emulate faithfully (see ops_avx2.hpp); go through a local copy instead.
   static V load_tail(const float* p, std::size_t k) {
-    V v = 0.0f;
-    stdx::where(tail(k), v).copy_from(p, stdx::element_aligned);
-    return v;
+    return load_partial<V, W>(p, k, [](const float* a) { return V(a, stdx::vector_aligned); });
   }
-  static void store_tail(float* p, V v, std::size_t k) { stdx::where(tail(k), v).copy_to(p, stdx::element_aligned); }
+  static void store_tail(float* p, V v, std::size_t k) {
+    store_partial<W>(p, v, k, [](float* a, V x) { x.copy_to(a, stdx::vector_aligned); });
+  }
   static V set1(float x) { return V(x); }
   static V zero() { return V(0.0f); }
   static V add(V a, V b) { return a + b; }
