@@ -1,0 +1,277 @@
+// The VeRA family, written once over the level's ops and compiled for sse42,
+// avx2, avx512, avx512-emu and stdsimd-*. Every matrix product is one
+// register-blocked kernel, dots(), over a row source (f32, bf16 widened in
+// registers, or generated from the seed), so that W0, A and B in any storage
+// share one loop and one tail: full vectors, then one masked vector.
+#include <algorithm>
+#include <type_traits>
+#include <vector>
+
+#include "maskbench/vera.hpp"
+#include "vera/lanes.hpp"
+
+namespace MB_NS {
+namespace {
+
+using maskbench::VeraLayer;
+using maskbench::VeraMatrix;
+using maskbench::VeraSeed;
+using maskbench::VeraWeight;
+using L = vera::Lanes;
+using F = simd::F32;
+using V = F::V;
+constexpr std::size_t W = F::W;
+
+template <std::size_t N>
+using Count = std::integral_constant<std::size_t, N>;
+
+// Row sources: row(i) is a cursor over row i with load(j) (W lanes from
+// column j) and load_tail(j, k) (k < W lanes, the rest 0, nothing read past).
+struct F32Rows {
+  const float* p;
+  std::size_t ld;
+  struct Row {
+    const float* q = nullptr;
+    V load(std::size_t j) const { return F::loadu(q + j); }
+    V load_tail(std::size_t j, std::size_t k) const { return F::load_tail(q + j, k); }
+  };
+  Row row(std::size_t i) const { return {p + i * ld}; }
+};
+
+struct Bf16Rows {
+  const std::uint16_t* p;
+  std::size_t ld;
+  struct Row {
+    const std::uint16_t* q = nullptr;
+    V load(std::size_t j) const { return L::load_bf16(q + j); }
+    V load_tail(std::size_t j, std::size_t k) const { return L::load_bf16_tail(q + j, k); }
+  };
+  Row row(std::size_t i) const { return {p + i * ld}; }
+};
+
+// The generator of maskbench/vera.hpp, W columns at a time.
+struct SeededRows {
+  std::uint64_t seed;
+  VeraMatrix k;
+  float scale;
+  struct Row {
+    maskbench::VeraRowKey key{};
+    float scale = 0.0f;
+    V load(std::size_t j) const {
+      L::I x = L::add(L::iota(), L::set1(static_cast<std::uint32_t>(j) + key.lo));
+      x = L::xor_(x, L::srl<16>(x));
+      x = L::mul(x, L::set1(maskbench::kVeraMul1));
+      x = L::xor_(x, L::set1(key.hi));
+      x = L::xor_(x, L::srl<15>(x));
+      x = L::mul(x, L::set1(maskbench::kVeraMul2));
+      x = L::xor_(x, L::srl<15>(x));
+      return F::mul(L::centered24(x), F::set1(scale));
+    }
+    V load_tail(std::size_t j, std::size_t k) const { return F::select(F::tail(k), load(j), F::zero()); }
+  };
+  Row row(std::size_t i) const { return {maskbench::vera_row_key(seed, k, i), scale}; }
+};
+
+// out[r][t] = rows(i0 + r) · x[t*ldx, t*ldx + n) for R rows and T tokens: each
+// loaded weight vector serves all T tokens. One accumulator vector per
+// (row, token): a term passes through ceil(n / W) multiply-adds, then the
+// log2(W) levels of reduce_add.
+template <std::size_t R, std::size_t T, class Rows>
+inline void dots(const Rows& rows, std::size_t i0, const float* x, std::size_t ldx, std::size_t n,
+                 float (&out)[R][T]) {
+  typename Rows::Row row[R];
+  for (std::size_t r = 0; r < R; ++r) row[r] = rows.row(i0 + r);
+  V acc[R][T];
+  for (auto& a : acc)
+    for (V& v : a) v = F::zero();
+  std::size_t j = 0;
+  for (; j + W <= n; j += W) {
+    V xv[T];
+    for (std::size_t t = 0; t < T; ++t) xv[t] = F::loadu(x + t * ldx + j);
+    for (std::size_t r = 0; r < R; ++r) {
+      const V w = row[r].load(j);
+      for (std::size_t t = 0; t < T; ++t) acc[r][t] = L::fmadd(w, xv[t], acc[r][t]);
+    }
+  }
+  if (j < n) {
+    const std::size_t k = n - j;
+    V xv[T];
+    for (std::size_t t = 0; t < T; ++t) xv[t] = F::load_tail(x + t * ldx + j, k);
+    for (std::size_t r = 0; r < R; ++r) {
+      const V w = row[r].load_tail(j, k);
+      for (std::size_t t = 0; t < T; ++t) acc[r][t] = L::fmadd(w, xv[t], acc[r][t]);
+    }
+  }
+  for (std::size_t r = 0; r < R; ++r)
+    for (std::size_t t = 0; t < T; ++t) out[r][t] = F::reduce_add(acc[r][t]);
+}
+
+std::size_t log2_width() {
+  std::size_t l = 0;
+  while ((std::size_t{1} << l) < W) ++l;
+  return l;
+}
+
+std::size_t dot_depth(std::size_t n) { return (n + W - 1) / W + log2_width(); }
+
+// Register blocks: a single token takes 8 rows at once (8 independent
+// accumulator chains hide the FMA latency); a batch takes up to 4 tokens per
+// block, with as many rows as the level's registers hold beside them.
+constexpr std::size_t kRowsSingle = 8;
+constexpr std::size_t kRowsBatch = W >= 16 ? 4 : 2;
+constexpr std::size_t kTokens = 4;
+
+// Calls body(Count<R>, Count<T>, i0, t0) over all rows x tokens, rows outer so
+// that a block of weight rows stays in cache while every token group uses it.
+template <class Body>
+void for_blocks(std::size_t rows, std::size_t m, Body&& body) {
+  if (m == 1) {
+    std::size_t i = 0;
+    for (; i + kRowsSingle <= rows; i += kRowsSingle) body(Count<kRowsSingle>{}, Count<1>{}, i, 0);
+    for (; i < rows; ++i) body(Count<1>{}, Count<1>{}, i, 0);
+    return;
+  }
+  auto tokens = [&](auto R, std::size_t i) {
+    for (std::size_t t = 0; t < m; t += kTokens) {
+      switch (std::min(kTokens, m - t)) {
+        case 1: body(R, Count<1>{}, i, t); break;
+        case 2: body(R, Count<2>{}, i, t); break;
+        case 3: body(R, Count<3>{}, i, t); break;
+        default: body(R, Count<kTokens>{}, i, t); break;
+      }
+    }
+  };
+  std::size_t i = 0;
+  for (; i + kRowsBatch <= rows; i += kRowsBatch) tokens(Count<kRowsBatch>{}, i);
+  for (; i < rows; ++i) tokens(Count<1>{}, i);
+}
+
+// The fused schedule: one pass over A makes z = d ⊙ (A·x) (r floats per
+// token, the only intermediate written), then one pass over W0 and B makes
+// each y_i from its W0 row and B row together, so W0·x and B·z never reach
+// memory.
+template <class W0Rows, class ARows, class BRows>
+void forward_rows(const VeraLayer& L, const W0Rows& w0, const ARows& a, const BRows& b, const float* x, float* y,
+                  std::size_t m) {
+  std::vector<float> z(m * L.r);
+  for_blocks(L.r, m, [&](auto rows, auto tokens, std::size_t i0, std::size_t t0) {
+    constexpr std::size_t R = decltype(rows)::value, T = decltype(tokens)::value;
+    float t_[R][T];
+    dots(a, i0, x + t0 * L.in, L.in, L.in, t_);
+    for (std::size_t r = 0; r < R; ++r)
+      for (std::size_t t = 0; t < T; ++t) z[(t0 + t) * L.r + i0 + r] = L.lambda_d[i0 + r] * t_[r][t];
+  });
+  for_blocks(L.out, m, [&](auto rows, auto tokens, std::size_t i0, std::size_t t0) {
+    constexpr std::size_t R = decltype(rows)::value, T = decltype(tokens)::value;
+    float w[R][T], s[R][T];
+    dots(w0, i0, x + t0 * L.in, L.in, L.in, w);
+    dots(b, i0, z.data() + t0 * L.r, L.r, L.r, s);
+    for (std::size_t r = 0; r < R; ++r)
+      for (std::size_t t = 0; t < T; ++t) y[(t0 + t) * L.out + i0 + r] = w[r][t] + L.lambda_b[i0 + r] * s[r][t];
+  });
+}
+
+template <class ARows, class BRows>
+void forward_any(const VeraLayer& L, const ARows& a, const BRows& b, const float* x, float* y, std::size_t m) {
+  if (L.w0_type == VeraWeight::bf16)
+    forward_rows(L, Bf16Rows{static_cast<const std::uint16_t*>(L.w0), L.in}, a, b, x, y, m);
+  else
+    forward_rows(L, F32Rows{static_cast<const float*>(L.w0), L.in}, a, b, x, y, m);
+}
+
+void forward_batch(const VeraLayer& L, const float* x, float* y, std::size_t m) {
+  forward_any(L, F32Rows{L.a, L.lda}, F32Rows{L.b, L.ldb}, x, y, m);
+}
+
+void forward(const VeraLayer& L, const float* x, float* y) { forward_batch(L, x, y, 1); }
+
+void forward_regen(const VeraLayer& L, const VeraSeed& s, const float* x, float* y, std::size_t m) {
+  forward_any(L, SeededRows{s.seed, VeraMatrix::a, maskbench::vera_scale(s.a_fan_in)},
+              SeededRows{s.seed, VeraMatrix::b, maskbench::vera_scale(L.r)}, x, y, m);
+}
+
+// Merge is the product (b ⊙ B ⊙ d)·A added to W0: blocks of R output rows x U
+// vectors of columns accumulate over k in ascending order, so each column of
+// A read from cache serves R rows.
+constexpr std::size_t kMergeRows = 4, kMergeVectors = W >= 16 ? 4 : 2;
+
+template <std::size_t R, std::size_t U, class W0Rows>
+void merge_block(const VeraLayer& L, const W0Rows& w0, const float* c, float* w, std::size_t i0, std::size_t j,
+                 std::size_t last_lanes, V sign) {
+  auto lanes = [&](std::size_t u) { return u + 1 == U ? last_lanes : W; };
+  V acc[R][U];
+  for (auto& a : acc)
+    for (V& v : a) v = F::zero();
+  for (std::size_t k = 0; k < L.r; ++k) {
+    V av[U];
+    for (std::size_t u = 0; u < U; ++u) {
+      const float* p = L.a + k * L.lda + j + u * W;
+      av[u] = lanes(u) == W ? F::loadu(p) : F::load_tail(p, lanes(u));
+    }
+    for (std::size_t r = 0; r < R; ++r) {
+      const V cv = F::set1(c[r * L.r + k]);
+      for (std::size_t u = 0; u < U; ++u) acc[r][u] = L::fmadd(cv, av[u], acc[r][u]);
+    }
+  }
+  for (std::size_t r = 0; r < R; ++r) {
+    const auto row = w0.row(i0 + r);
+    float* out = w + (i0 + r) * L.in + j;
+    for (std::size_t u = 0; u < U; ++u) {
+      const std::size_t ju = j + u * W;
+      if (lanes(u) == W)
+        F::storeu(out + u * W, F::add(row.load(ju), F::mul(sign, acc[r][u])));
+      else
+        F::store_tail(out + u * W, F::add(row.load_tail(ju, lanes(u)), F::mul(sign, acc[r][u])), lanes(u));
+    }
+  }
+}
+
+template <std::size_t R, class W0Rows>
+void merge_rows(const VeraLayer& L, const W0Rows& w0, std::vector<float>& c, float* w, std::size_t i0, V sign) {
+  for (std::size_t r = 0; r < R; ++r)
+    for (std::size_t k = 0; k < L.r; ++k)
+      c[r * L.r + k] = L.b[(i0 + r) * L.ldb + k] * L.lambda_d[k] * L.lambda_b[i0 + r];
+  constexpr std::size_t block = kMergeVectors * W;
+  std::size_t j = 0;
+  for (; j + block <= L.in; j += block) merge_block<R, kMergeVectors>(L, w0, c.data(), w, i0, j, W, sign);
+  for (; j + W <= L.in; j += W) merge_block<R, 1>(L, w0, c.data(), w, i0, j, W, sign);
+  if (j < L.in) merge_block<R, 1>(L, w0, c.data(), w, i0, j, L.in - j, sign);
+}
+
+template <class W0Rows>
+void merge_all(const VeraLayer& L, const W0Rows& w0, float* w, float sign) {
+  std::vector<float> c(kMergeRows * L.r);
+  const V vs = F::set1(sign);
+  std::size_t i = 0;
+  for (; i + kMergeRows <= L.out; i += kMergeRows) merge_rows<kMergeRows>(L, w0, c, w, i, vs);
+  for (; i < L.out; ++i) merge_rows<1>(L, w0, c, w, i, vs);
+}
+
+void merge_signed(const VeraLayer& L, float* w, float sign) {
+  if (L.w0_type == VeraWeight::bf16)
+    merge_all(L, Bf16Rows{static_cast<const std::uint16_t*>(L.w0), L.in}, w, sign);
+  else
+    merge_all(L, F32Rows{static_cast<const float*>(L.w0), L.in}, w, sign);
+}
+
+void merge(const VeraLayer& L, float* w) { merge_signed(L, w, 1.0f); }
+void unmerge(const VeraLayer& L, float* w) { merge_signed(L, w, -1.0f); }
+
+void generate(std::uint64_t seed, VeraMatrix k, std::size_t fan_in, std::size_t row0, std::size_t rows,
+              std::size_t col0, std::size_t cols, float* out, std::size_t ld) {
+  const SeededRows src{seed, k, maskbench::vera_scale(fan_in)};
+  for (std::size_t i = 0; i < rows; ++i) {
+    const SeededRows::Row row = src.row(row0 + i);
+    float* o = out + i * ld;
+    std::size_t j = 0;
+    for (; j + W <= cols; j += W) F::storeu(o + j, row.load(col0 + j));
+    if (j < cols) F::store_tail(o + j, row.load(col0 + j), cols - j);
+  }
+}
+
+constexpr maskbench::VeraKernels kTable{forward, forward_batch, forward_regen, merge, unmerge, generate, dot_depth};
+
+}  // namespace
+}  // namespace MB_NS
+
+MB_EXPORT_FAMILY(vera, kTable)
