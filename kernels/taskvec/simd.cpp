@@ -23,6 +23,8 @@ constexpr std::size_t kBlock = 256;
 constexpr std::size_t kFlush = 8192;
 constexpr std::size_t kMaxTiles = kMaxTasks / kTile;
 constexpr std::size_t kMaxTilePairs = kMaxTiles * (kMaxTiles + 1) / 2;
+// Prefetch distance in elements.
+constexpr std::size_t kAhead = 2 * kBlock;
 static_assert(kFlush % kBlock == 0 && kBlock % W == 0 && kMaxTasks % kTile == 0);
 
 std::size_t sum_depth(std::size_t n) { return std::min((n + W - 1) / W, kFlush / W) + 3; }
@@ -61,8 +63,15 @@ void gram(const T* pre, const T* const* ft, std::size_t k, std::size_t n, double
       const std::size_t vecs = (end - base + W - 1) / W;
       for (std::size_t v = 0; v < vecs; ++v) {
         const std::size_t i = base + v * W;
+        // The hardware prefetcher loses track of k + 1 streams while the tiles
+        // run from L1; asking two blocks ahead keeps the reads going.
+        const bool ahead = i + kAhead < n;
+        if (ahead) __builtin_prefetch(pre + i + kAhead);
         const V p = load_at(pre, i, end);
-        for (std::size_t t = 0; t < k; ++t) O::storeu(&tau[t][v * W], O::sub(load_at(ft[t], i, end), p));
+        for (std::size_t t = 0; t < k; ++t) {
+          if (ahead) __builtin_prefetch(ft[t] + i + kAhead);
+          O::storeu(&tau[t][v * W], O::sub(load_at(ft[t], i, end), p));
+        }
       }
       std::size_t a = 0;
       for (std::size_t ti = 0; ti < tiles; ++ti)
