@@ -1,0 +1,283 @@
+// Compress benchmarks. compress_f32 sweeps the selectivity (0, 1, 10, 50, 90,
+// 99, 100 %) in random and clustered layouts at L1, L2 and memory sizes, with
+// Highway's CompressStore and CompressBlendedStore and std::copy_if as peers,
+// and every variant of the implementations that have several (the numbers
+// behind each table's default). The other kernels run at 50% random, at L1
+// and L2. items/s counts input elements. To stay within the time budget the
+// deeper sweeps cover the implementations that answer the family's questions
+// (scalar, scalar-branchy, sse42, avx2, avx512); the others run at L1, 50%
+// random. --quick: L1 only, three random selectivities and one clustered.
+#include <algorithm>
+#include <cstring>
+#include <functional>
+#include <memory>
+#include <string_view>
+
+#include <fmt/format.h>
+
+#include "harness.hpp"
+#include "maskbench/compress.hpp"
+#include "peers/highway_compress.hpp"
+#include "peers/std_compress.hpp"
+
+namespace maskbench::bench {
+namespace {
+
+// Clustered inputs select whole blocks of this many elements at a time.
+constexpr std::size_t kClusterElements = 64;
+
+struct Selection {
+  int percent;
+  bool clustered;
+  bool operator==(const Selection&) const = default;
+};
+constexpr Selection kHalf{50, false};
+
+std::vector<Selection> selections() {
+  std::vector<Selection> out;
+  if (quick()) return {{10, false}, {50, false}, {90, false}, {50, true}};
+  for (bool clustered : {false, true})
+    for (int p : {0, 1, 10, 50, 90, 99, 100}) out.push_back({p, clustered});
+  return out;
+}
+
+// Which implementations get the selectivity sweep at L1, and at L2 and memory.
+constexpr std::string_view kSweepL1[] = {"scalar", "scalar-branchy", "sse42", "avx2", "avx512",
+                                         "highway", "highway-blended", "std-copy_if"};
+constexpr std::string_view kSweepDeep[] = {"scalar", "scalar-branchy", "avx2", "avx512", "highway-blended",
+                                           "std-copy_if"};
+template <std::size_t N>
+bool listed(const std::string_view (&list)[N], std::string_view name) {
+  return std::find(std::begin(list), std::end(list), name) != std::end(list);
+}
+
+// splitmix64: filling 32M elements with std::mt19937 would dominate the run.
+struct Gen {
+  std::uint64_t s;
+  std::uint64_t next() {
+    std::uint64_t z = (s += 0x9e3779b97f4a7c15ull);
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+    return z ^ (z >> 31);
+  }
+  float unit() { return static_cast<float>(next() >> 40) * 0x1p-24f; }  // [0, 1)
+};
+
+// Whether element i is selected, for a selection; deterministic per (n, selection).
+class Selector {
+ public:
+  explicit Selector(Selection s) : sel_(s), gen_{0x5eed0000u + static_cast<std::uint64_t>(s.percent)} {}
+  bool next(std::size_t i) {
+    if (!sel_.clustered) return draw();
+    if (i % kClusterElements == 0) block_ = draw();
+    return block_;
+  }
+
+ private:
+  bool draw() { return gen_.next() % 100 < static_cast<std::uint64_t>(sel_.percent); }
+  Selection sel_;
+  Gen gen_;
+  bool block_ = false;
+};
+
+// Consecutive benchmarks mostly share an input: keep the last one of each
+// type rather than refill hundreds of MiB per benchmark.
+template <class T>
+struct Input {
+  std::size_t n = 0;
+  Selection sel{-1, false};
+  std::unique_ptr<Buffer<T>> x;
+  std::size_t selected = 0;
+};
+
+// Selected elements get a value that passes the kernel's predicate (> 0 for
+// f32 and i32, != ' ' for u8, a nonzero mask byte for expand).
+template <class T>
+const Input<T>& input(std::size_t n, Selection sel) {
+  static Input<T> cache;
+  if (cache.x && cache.n == n && cache.sel == sel) return cache;
+  cache.x.reset();
+  cache.x = std::make_unique<Buffer<T>>(n);
+  cache.n = n;
+  cache.sel = sel;
+  cache.selected = 0;
+  Selector pick(sel);
+  Gen values{7};
+  T* x = cache.x->data();
+  for (std::size_t i = 0; i < n; ++i) {
+    const bool keep = pick.next(i);
+    cache.selected += keep;
+    if constexpr (std::is_same_v<T, float>)
+      x[i] = keep ? 1.0f - values.unit() : -values.unit();
+    else if constexpr (std::is_same_v<T, std::int32_t>)
+      x[i] = static_cast<std::int32_t>(values.next() % 1000000) + (keep ? 1 : -999999);
+    else
+      x[i] = keep ? static_cast<std::uint8_t>('!' + values.next() % 90) : std::uint8_t{' '};
+  }
+  return cache;
+}
+
+// An output buffer of at least n elements, touched once so that page faults
+// stay out of the measurement.
+template <class T>
+T* output(std::size_t n) {
+  static std::unique_ptr<Buffer<T>> buf;
+  if (!buf || buf->n < n) {
+    buf.reset();
+    buf = std::make_unique<Buffer<T>>(n);
+    std::memset(static_cast<void*>(buf->data()), 0, n * sizeof(T));
+  }
+  return buf->data();
+}
+
+// One benchmark: `call(x, out, n)` compresses and returns the count.
+template <class In, class Out>
+using Call = std::function<std::size_t(const In*, Out*, std::size_t)>;
+
+template <class In, class Out>
+void run_compress(benchmark::State& state, std::size_t n, Selection sel, const Call<In, Out>& call) {
+  const Input<In>& in = input<In>(n, sel);
+  Out* out = output<Out>(n);
+  std::size_t count = 0;
+  for (auto _ : state) {
+    count = call(in.x->data(), out, n);
+    benchmark::DoNotOptimize(count);
+    benchmark::ClobberMemory();
+  }
+  if (count != in.selected) {
+    state.SkipWithError(fmt::format("returned count {} but the input selects {}", count, in.selected).c_str());
+    return;
+  }
+  set_throughput(state, static_cast<double>(n * sizeof(In) + count * sizeof(Out)), static_cast<double>(n));
+}
+
+// expand_f32 with the mask of an input's selection and a source of count values.
+void run_expand(benchmark::State& state, std::size_t n, const CompressKernels* k) {
+  const Input<std::uint8_t>& in = input<std::uint8_t>(n, kHalf);
+  std::vector<std::uint8_t> mask(n);
+  for (std::size_t i = 0; i < n; ++i) mask[i] = (*in.x)[i] != ' ';
+  Buffer<float> src(in.selected + 1);
+  std::fill(src.data(), src.data() + in.selected, 1.5f);
+  float* out = output<float>(n);
+  std::size_t count = 0;
+  for (auto _ : state) {
+    count = k->expand_f32(src.data(), mask.data(), out, n);
+    benchmark::DoNotOptimize(count);
+    benchmark::ClobberMemory();
+  }
+  set_throughput(state, static_cast<double>(n + 2 * count * sizeof(float)), static_cast<double>(n));
+}
+
+std::string name(std::string_view kernel, std::string_view impl, std::size_t n, Selection sel,
+                 std::string_view variant = {}) {
+  std::string s = fmt::format("compress/{}/{}/n:{}/sel:{}/pattern:{}", kernel, impl, n, sel.percent,
+                              sel.clustered ? "clustered" : "random");
+  if (!variant.empty()) s += fmt::format("/variant:{}", variant);
+  return s;
+}
+
+// The f32 rows: each implementation's table, the variants it did not choose
+// (avx512-emu's and avx512-vbmi2's are avx512's code), and the peers.
+struct Row {
+  std::string impl_name;
+  const Implementation* impl;  // nullptr for peers
+  std::string variant;
+  std::string label;
+  Call<float, float> call;
+};
+
+// Every f32 kernel runs with t = 0, which the inputs are built around.
+Call<float, float> at_zero(std::size_t (*f)(const float*, float*, std::size_t, float)) {
+  return [f](const float* x, float* out, std::size_t n) { return f(x, out, n, 0.0f); };
+}
+
+std::vector<Row> f32_rows() {
+  std::vector<Row> rows;
+  for (const Implementation* impl : implementations_with<CompressKernels>()) {
+    const CompressKernels* k = impl->kernels<CompressKernels>();
+    const bool several = k->variants.size() > 1;
+    // chosen_variant() may run code of the implementation's level: ask only
+    // where that level runs.
+    const std::string chosen = several && runnable(*impl).ok ? k->chosen_variant() : "";
+    rows.push_back({std::string(impl->name), impl, "", chosen.empty() ? "" : " chosen:" + chosen, at_zero(k->compress_f32)});
+    if (!several || impl->name == "avx512-emu" || impl->name == "avx512-vbmi2") continue;
+    for (const CompressVariant& v : k->variants)
+      if (v.name != chosen) rows.push_back({std::string(impl->name), impl, v.name, "", at_zero(v.compress_f32)});
+  }
+  rows.push_back({"highway", nullptr, "", "", at_zero(peers::highway_compress_store)});
+  rows.push_back({"highway-blended", nullptr, "", "", at_zero(peers::highway_compress_blended_store)});
+  rows.push_back({"std-copy_if", nullptr, "", "", at_zero(peers::std_copy_if_f32)});
+  return rows;
+}
+
+void register_f32() {
+  const std::vector<Row> rows = f32_rows();
+  for (const Size& size : sizes(8)) {
+    if (size.level == "L3" || (quick() && size.level != "L1")) continue;
+    const bool l1 = size.level == "L1";
+    for (const Selection& sel : selections())
+      for (const Row& row : rows) {
+        const bool sweep = l1 ? listed(kSweepL1, row.impl_name) : listed(kSweepDeep, row.impl_name);
+        const bool variant_row = !row.variant.empty();
+        if (!(sel == kHalf) && !sweep && !(l1 && variant_row)) continue;
+        if (!l1 && (!sweep || variant_row)) continue;
+        add(name("compress_f32", row.impl_name, size.n, sel, row.variant), row.impl,
+            [n = size.n, sel, label = size.level + row.label, call = row.call](benchmark::State& state) {
+              state.SetLabel(label);
+              run_compress<float, float>(state, n, sel, call);
+            });
+      }
+  }
+}
+
+// compress_i32, compress_u8, compress_index and expand_f32: 50% random, L1 and L2.
+void register_others() {
+  const auto impls = implementations_with<CompressKernels>();
+  for (const Size& size : sizes(8)) {
+    if (size.level != "L1" && (quick() || size.level != "L2")) continue;
+    const std::size_t n = size.n;
+    const std::size_t n8 = n * 4;  // the same bytes of input for u8
+    for (const Implementation* impl : impls) {
+      const CompressKernels* k = impl->kernels<CompressKernels>();
+      const std::string label = size.level;
+      add(name("compress_i32", impl->name, n, kHalf), impl, [=](benchmark::State& state) {
+        state.SetLabel(label);
+        run_compress<std::int32_t, std::int32_t>(state, n, kHalf, [k](const std::int32_t* x, std::int32_t* o, std::size_t m) {
+          return k->compress_i32(x, o, m, 0);
+        });
+      });
+      add(name("compress_u8", impl->name, n8, kHalf), impl, [=](benchmark::State& state) {
+        state.SetLabel(label);
+        run_compress<std::uint8_t, std::uint8_t>(state, n8, kHalf, [k](const std::uint8_t* x, std::uint8_t* o, std::size_t m) {
+          return k->compress_u8(x, o, m, ' ');
+        });
+      });
+      add(name("compress_index", impl->name, n, kHalf), impl, [=](benchmark::State& state) {
+        state.SetLabel(label);
+        run_compress<float, std::uint32_t>(state, n, kHalf, [k](const float* x, std::uint32_t* o, std::size_t m) {
+          return k->compress_index(x, o, m, 0.0f);
+        });
+      });
+      add(name("expand_f32", impl->name, n, kHalf), impl, [=](benchmark::State& state) {
+        state.SetLabel(label);
+        run_expand(state, n, k);
+      });
+    }
+    add(name("compress_u8", "std-copy_if", n8, kHalf), nullptr, [=](benchmark::State& state) {
+      state.SetLabel(size.level);
+      run_compress<std::uint8_t, std::uint8_t>(state, n8, kHalf, [](const std::uint8_t* x, std::uint8_t* o, std::size_t m) {
+        return peers::std_copy_if_u8(x, o, m, ' ');
+      });
+    });
+  }
+}
+
+void register_compress() {
+  register_f32();
+  register_others();
+}
+
+MB_BENCH_FAMILY(register_compress);
+
+}  // namespace
+}  // namespace maskbench::bench

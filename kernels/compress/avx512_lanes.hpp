@@ -1,0 +1,133 @@
+#pragma once
+// AVX-512 lanes and stores of the compress family (simde API), shared by the
+// avx512 and avx512-vbmi2 sources. Under MB_EMULATE (avx512-emu) the helpers
+// below touch only the lanes they must, as the native instructions do, which
+// simde 0.7.4's fallbacks for masked loads and stores do not.
+#include <array>
+#include <bit>
+#include <string_view>
+
+#include "compress/bytes16.hpp"
+#include "compress/kernels32.hpp"
+#include "maskbench/cpu.hpp"
+#include "simd/avx512_shim.hpp"
+
+namespace MB_NS::compress {
+
+// Masks of the first k lanes, k = 0..16, as a table: read straight into a
+// mask register, it costs a load instead of a shift and a move to k.
+alignas(64) inline constexpr auto kFirst16 = [] {
+  std::array<std::uint16_t, 17> t{};
+  for (std::size_t k = 0; k <= 16; ++k) t[k] = static_cast<std::uint16_t>((1u << k) - 1);
+  return t;
+}();
+
+// Vectors are f32 even for i32 lanes: the f32 compare then reads its operand
+// straight from the load, and vcompressps moves i32 lanes bit for bit.
+struct Lanes512 {
+  using T = std::uint32_t;
+  static constexpr std::size_t W = 16;
+  using V = simde__m512;
+  using M = simde__mmask16;
+
+  static M first(std::size_t k) { return kFirst16[k]; }
+  static V load(const T* p) { return simde_mm512_loadu_ps(p); }
+  static V load_tail(const T* p, std::size_t k) { return simd::shim::maskz_loadu_ps(first(k), reinterpret_cast<const float*>(p)); }
+  static std::size_t count(M m) { return static_cast<std::size_t>(std::popcount(static_cast<unsigned>(m))); }
+  static M keep_first(M m, std::size_t k) { return static_cast<M>(m & first(k)); }
+  static V set1_f32(float t) { return simde_mm512_set1_ps(t); }
+  static simde__m512i set1_i32(std::int32_t t) { return simde_mm512_set1_epi32(t); }
+  static M gt_f32(V v, V t) { return simde_mm512_cmp_ps_mask(v, t, SIMDE_CMP_GT_OQ); }
+  static M gt_i32(V v, simde__m512i t) { return simde_mm512_cmpgt_epi32_mask(simde_mm512_castps_si512(v), t); }
+  static V index(std::size_t i) {
+    return simde_mm512_castsi512_ps(
+        simde_mm512_add_epi32(simde_mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15),
+                              simde_mm512_set1_epi32(static_cast<std::int32_t>(i))));
+  }
+};
+
+// vcompress into a register, then a store of the first count lanes (masked
+// for exact, whole for full).
+struct RegisterStore {
+  template <class Out>
+  static std::size_t full(Out* out, simde__m512 v, simde__mmask16 m) {
+    simde_mm512_storeu_ps(out, simde_mm512_maskz_compress_ps(m, v));
+    return Lanes512::count(m);
+  }
+  template <class Out>
+  static std::size_t exact(Out* out, simde__m512 v, simde__mmask16 m) {
+    const std::size_t count = Lanes512::count(m);
+    simd::shim::mask_storeu_ps(reinterpret_cast<float*>(out), Lanes512::first(count), simde_mm512_maskz_compress_ps(m, v));
+    return count;
+  }
+};
+
+// vcompress with a memory destination: writes exactly the selected lanes
+// (simde's fallback copies exactly that many).
+struct MemoryStore {
+  template <class Out>
+  static std::size_t exact(Out* out, simde__m512 v, simde__mmask16 m) {
+    simde_mm512_mask_compressstoreu_ps(out, m, v);
+    return Lanes512::count(m);
+  }
+  template <class Out>
+  static std::size_t full(Out* out, simde__m512 v, simde__mmask16 m) {
+    return exact(out, v, m);
+  }
+};
+
+using Register512 = Kernels32<Lanes512, RegisterStore, false>;
+using RegisterAhead512 = Kernels32<Lanes512, RegisterStore, true>;
+using Memory512 = Kernels32<Lanes512, MemoryStore, false>;
+
+// The 32-bit kernels of the table: every form as a variant, and the one this
+// CPU runs. The memory form is microcoded on AMD Zen 4 (about 142 cycles), so
+// AMD gets the register form; Intel gets the memory form, the faster one on
+// the Intel machine measured (bench/compress_bench.cpp benchmarks all three).
+struct Chosen512 {
+  static constexpr maskbench::CompressVariant kVariants[] = {
+      Memory512::variant("memory"), Register512::variant("register"), RegisterAhead512::variant("register-lookahead")};
+  static const maskbench::CompressVariant& pick() {
+    static const maskbench::CompressVariant& v =
+        maskbench::host_cpu().vendor == std::string_view("AuthenticAMD") ? kVariants[1] : kVariants[0];
+    return v;
+  }
+  static const char* chosen() { return pick().name; }
+  static std::size_t f32(const float* x, float* out, std::size_t n, float t) { return pick().compress_f32(x, out, n, t); }
+  static std::size_t i32(const std::int32_t* x, std::int32_t* out, std::size_t n, std::int32_t t) {
+    return pick().compress_i32(x, out, n, t);
+  }
+  static std::size_t index(const float* x, std::uint32_t* out, std::size_t n, float t) {
+    return pick().compress_index(x, out, n, t);
+  }
+};
+
+// vexpandloadu reads exactly count(m) source lanes; the masked store writes
+// only the set lanes.
+inline simde__m512 maskz_expandloadu_ps(simde__mmask16 m, const float* src) {
+#if defined(MB_AVX512_NATIVE)
+  return _mm512_maskz_expandloadu_ps(m, src);
+#else
+  float lanes[16] = {};
+  std::size_t j = 0;
+  for (std::size_t i = 0; i < 16; ++i)
+    if ((m >> i) & 1) lanes[i] = src[j++];
+  simde__m512 v;
+  std::memcpy(&v, lanes, sizeof v);
+  return v;
+#endif
+}
+
+struct Expand512 {
+  static constexpr std::size_t W = 16;
+  using M = simde__mmask16;
+  static M mask(const std::uint8_t* p) { return static_cast<M>(nonzero_bytes<W>(p)); }
+  static M mask_tail(const std::uint8_t* p, std::size_t k) { return static_cast<M>(nonzero_bytes_tail<W>(p, k)); }
+  static std::size_t count(M m) { return Lanes512::count(m); }
+  static std::size_t expand(const float* src, float* out, M m, std::size_t, bool) {
+    simd::shim::mask_storeu_ps(out, m, maskz_expandloadu_ps(m, src));
+    return count(m);
+  }
+};
+
+}  // namespace MB_NS::compress

@@ -1,0 +1,144 @@
+#pragma once
+// The loops every SIMD level of the compress family shares. A level supplies
+// its lanes (L) and how it stores a compressed vector (S); the loops decide
+// which stores are allowed where, so that the memory contract of
+// maskbench/compress.hpp is enforced in one place.
+//
+// L: T (the lane type in memory), W (lanes per vector), V, M (mask);
+//    load(const T*) reads W lanes; load_tail(const T*, k) reads lanes [0, k)
+//    and nothing past p + k; count(M); keep_first(M, k): lanes [0, k) of M.
+// S: exact(Out* out, V v, M m) writes the lanes of v selected by m,
+//    compressed, to out[0, count(m)) and nothing else; returns count(m).
+//    full(Out* out, V v, M m) writes the same out[0, count(m)) but may write
+//    anything to out[count(m), W); returns count(m).
+#include <algorithm>
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+#include <type_traits>
+
+#include "simd/impl.hpp"
+
+namespace MB_NS::compress {
+
+// Vectors per lookahead chunk: enough that the exact stores at a chunk's end
+// are rare, few enough that the chunk stays in L1 between its two passes.
+inline constexpr std::size_t kChunk = 64;
+
+// Copies bytes < 32 with fixed-size moves: the exact store of levels without
+// a masked store, where a variable-size memcpy would cost a call or rep movs.
+inline void copy_small(void* dst, const void* src, std::size_t bytes) {
+  auto* d = static_cast<unsigned char*>(dst);
+  const auto* s = static_cast<const unsigned char*>(src);
+  std::size_t done = 0;
+  const auto piece = [&](auto size) {
+    if (bytes & size) {
+      std::memcpy(d + done, s + done, size);
+      done += size;
+    }
+  };
+  piece(std::integral_constant<std::size_t, 16>{});
+  piece(std::integral_constant<std::size_t, 8>{});
+  piece(std::integral_constant<std::size_t, 4>{});
+  piece(std::integral_constant<std::size_t, 2>{});
+  piece(std::integral_constant<std::size_t, 1>{});
+}
+
+// One pass with exact stores: for levels whose exact store is as cheap as a
+// full one (AVX-512's masked store and vcompress to memory).
+template <class L, class S, class Out, class Cond, class Payload>
+std::size_t compress_exact(const typename L::T* x, Out* out, std::size_t n, Cond cond, Payload payload) {
+  std::size_t pos = 0, i = 0;
+  // Two vectors per step: both compares issue before the first store.
+  for (; i + 2 * L::W <= n; i += 2 * L::W) {
+    const auto v0 = L::load(x + i), v1 = L::load(x + i + L::W);
+    const auto m0 = cond(v0), m1 = cond(v1);
+    pos += S::exact(out + pos, payload(v0, i), m0);
+    pos += S::exact(out + pos, payload(v1, i + L::W), m1);
+  }
+  for (; i + L::W <= n; i += L::W) {
+    const auto v = L::load(x + i);
+    pos += S::exact(out + pos, payload(v, i), cond(v));
+  }
+  if (i < n) {
+    const auto v = L::load_tail(x + i, n - i);
+    pos += S::exact(out + pos, payload(v, i), L::keep_first(cond(v), n - i));
+  }
+  return pos;
+}
+
+// Two passes per chunk: the first computes the masks and so the chunk's final
+// count; the second stores whole vectors wherever out[pos, pos + W) lies below
+// that count (the garbage past each vector's count is overwritten by the next
+// vector), and exact stores only for the last vectors of the chunk. This is
+// how a level without a cheap masked store keeps out[count, n) untouched.
+template <class L, class S, class Out, class Cond, class Payload>
+std::size_t compress_chunked(const typename L::T* x, Out* out, std::size_t n, Cond cond, Payload payload) {
+  std::size_t pos = 0, i = 0;
+  typename L::M masks[kChunk];
+  while (i + L::W <= n) {
+    const std::size_t vectors = std::min(kChunk, (n - i) / L::W);
+    std::size_t end = pos;
+    for (std::size_t c = 0; c < vectors; ++c) {
+      masks[c] = cond(L::load(x + i + c * L::W));
+      end += L::count(masks[c]);
+    }
+    for (std::size_t c = 0; c < vectors; ++c, i += L::W) {
+      const auto v = payload(L::load(x + i), i);
+      pos += pos + L::W <= end ? S::full(out + pos, v, masks[c]) : S::exact(out + pos, v, masks[c]);
+    }
+  }
+  if (i < n) {
+    const auto v = L::load_tail(x + i, n - i);
+    pos += S::exact(out + pos, payload(v, i), L::keep_first(cond(v), n - i));
+  }
+  return pos;
+}
+
+// expand_f32 over a level's E: E::W lanes, E::M masks, E::mask(const
+// uint8_t*) from W mask bytes, E::mask_tail(p, k) from k bytes, E::count, and
+// E::expand(src, out, m, k, src_full): out lanes [0, k) selected by m take
+// src[0, count(m)) in order; it may read src[0, W) when src_full, else only
+// src[0, count(m)). Masks are computed a chunk ahead so that src_full is known.
+template <class E>
+std::size_t expand_chunked(const float* src, const std::uint8_t* mask, float* out, std::size_t n) {
+  std::size_t pos = 0, i = 0;
+  typename E::M masks[kChunk];
+  while (i < n) {
+    const std::size_t lanes = std::min(kChunk * E::W, n - i);
+    const std::size_t vectors = (lanes + E::W - 1) / E::W;
+    std::size_t end = pos;
+    for (std::size_t c = 0; c < vectors; ++c) {
+      const std::size_t k = std::min(E::W, lanes - c * E::W);
+      masks[c] = k == E::W ? E::mask(mask + i + c * E::W) : E::mask_tail(mask + i + c * E::W, k);
+      end += E::count(masks[c]);
+    }
+    for (std::size_t c = 0; c < vectors; ++c) {
+      const std::size_t k = std::min(E::W, lanes - c * E::W);
+      pos += E::expand(src + pos, out + i + c * E::W, masks[c], k, pos + E::W <= end);
+    }
+    i += lanes;
+  }
+  return pos;
+}
+
+// Tables built at compile time from their definition rather than spelled out.
+
+// Lanes of an N-lane vector as (lane index, rank among the set lanes).
+template <std::size_t N>
+constexpr std::size_t set_lane(std::uint32_t m, std::size_t rank) {
+  for (std::size_t j = 0; j < N; ++j)
+    if ((m >> j) & 1) {
+      if (rank == 0) return j;
+      --rank;
+    }
+  return 0;
+}
+template <std::size_t N>
+constexpr std::size_t rank_of(std::uint32_t m, std::size_t lane) {
+  std::size_t r = 0;
+  for (std::size_t j = 0; j < lane; ++j) r += (m >> j) & 1;
+  return r;
+}
+
+}  // namespace MB_NS::compress

@@ -1,0 +1,113 @@
+// The compress family at SSE4.2 (simde API): pshufb with a 16-entry table of
+// lane shuffles for 32-bit lanes, the 8-byte table of bytes16.hpp for u8.
+// SSE has no masked store, so every loop runs a chunk ahead (driver.hpp) and
+// stores whole vectors where that is safe.
+#include <array>
+#include <bit>
+#include <cstring>
+
+#include <simde/x86/sse4.2.h>
+
+#include "compress/bytes16.hpp"
+#include "compress/kernels32.hpp"
+
+namespace MB_NS {
+namespace {
+
+using namespace compress;
+
+struct Lanes {
+  using T = std::uint32_t;
+  static constexpr std::size_t W = 4;
+  using V = simde__m128i;
+  using M = std::uint32_t;
+
+  static V load(const T* p) { return simde_mm_loadu_si128(reinterpret_cast<const simde__m128i*>(p)); }
+  static V load_tail(const T* p, std::size_t k) {
+    alignas(16) T lanes[W] = {};
+    std::memcpy(lanes, p, k * sizeof(T));
+    return load(lanes);
+  }
+  static std::size_t count(M m) { return static_cast<std::size_t>(std::popcount(m)); }
+  static M keep_first(M m, std::size_t k) { return m & ((M{1} << k) - 1); }
+  static simde__m128 set1_f32(float t) { return simde_mm_set1_ps(t); }
+  static V set1_i32(std::int32_t t) { return simde_mm_set1_epi32(t); }
+  static M gt_f32(V v, simde__m128 t) { return static_cast<M>(simde_mm_movemask_ps(simde_mm_cmpgt_ps(simde_mm_castsi128_ps(v), t))); }
+  static M gt_i32(V v, V t) { return static_cast<M>(simde_mm_movemask_ps(simde_mm_castsi128_ps(simde_mm_cmpgt_epi32(v, t)))); }
+  static V index(std::size_t i) {
+    return simde_mm_add_epi32(simde_mm_setr_epi32(0, 1, 2, 3), simde_mm_set1_epi32(static_cast<std::int32_t>(i)));
+  }
+};
+
+// pshufb controls, one 16-byte row per 4-bit mask: compress moves set lane
+// set_lane(m, r) to lane r; expand moves lane rank_of(m, j) to lane j.
+template <bool Expand>
+constexpr auto make_shuffles() {
+  std::array<std::array<std::uint8_t, 16>, 16> t{};
+  for (std::uint32_t m = 0; m < 16; ++m)
+    for (std::size_t lane = 0; lane < 4; ++lane) {
+      const std::size_t from = Expand ? rank_of<4>(m, lane) : set_lane<4>(m, lane);
+      for (std::size_t b = 0; b < 4; ++b) t[m][lane * 4 + b] = static_cast<std::uint8_t>(from * 4 + b);
+    }
+  return t;
+}
+alignas(64) constexpr auto kCompress = make_shuffles<false>();
+alignas(64) constexpr auto kExpand = make_shuffles<true>();
+
+simde__m128i shuffle(simde__m128i v, const std::array<std::uint8_t, 16>& control) {
+  return simde_mm_shuffle_epi8(v, simde_mm_load_si128(reinterpret_cast<const simde__m128i*>(control.data())));
+}
+
+struct LutStore {
+  template <class Out>
+  static std::size_t full(Out* out, simde__m128i v, std::uint32_t m) {
+    simde_mm_storeu_si128(reinterpret_cast<simde__m128i*>(out), shuffle(v, kCompress[m]));
+    return static_cast<std::size_t>(std::popcount(m));
+  }
+  template <class Out>
+  static std::size_t exact(Out* out, simde__m128i v, std::uint32_t m) {
+    alignas(16) Out lanes[4];
+    const std::size_t count = full(lanes, v, m);
+    copy_small(out, lanes, count * sizeof(Out));
+    return count;
+  }
+};
+
+using K = Kernels32<Lanes, LutStore, true>;
+
+// No masked store: the whole vector is loaded, blended and stored back.
+struct Expand {
+  static constexpr std::size_t W = 4;
+  using M = std::uint32_t;
+  static M mask(const std::uint8_t* p) { return nonzero_bytes<W>(p); }
+  static M mask_tail(const std::uint8_t* p, std::size_t k) { return nonzero_bytes_tail<W>(p, k); }
+  static std::size_t count(M m) { return static_cast<std::size_t>(std::popcount(m)); }
+  static std::size_t expand(const float* src, float* out, M m, std::size_t k, bool src_full) {
+    const std::size_t count = Expand::count(m);
+    const simde__m128i v = src_full ? simde_mm_castps_si128(simde_mm_loadu_ps(src)) : Lanes::load_tail(reinterpret_cast<const std::uint32_t*>(src), count);
+    const simde__m128 lanes = simde_mm_castsi128_ps(shuffle(v, kExpand[m]));
+    const simde__m128i lane_bit = simde_mm_setr_epi32(1, 2, 4, 8);
+    const simde__m128 sel = simde_mm_castsi128_ps(
+        simde_mm_cmpeq_epi32(simde_mm_and_si128(simde_mm_set1_epi32(static_cast<std::int32_t>(m)), lane_bit), lane_bit));
+    if (k == W) {
+      simde_mm_storeu_ps(out, simde_mm_blendv_ps(simde_mm_loadu_ps(out), lanes, sel));
+    } else {
+      alignas(16) float old[W] = {};
+      std::memcpy(old, out, k * sizeof(float));
+      simde_mm_store_ps(old, simde_mm_blendv_ps(simde_mm_load_ps(old), lanes, sel));
+      std::memcpy(out, old, k * sizeof(float));
+    }
+    return count;
+  }
+};
+
+constexpr maskbench::CompressVariant kVariants[] = {K::variant("pshufb-lut")};
+const char* chosen() { return kVariants[0].name; }
+
+constexpr maskbench::CompressKernels kTable{K::f32, K::i32, compress_u8_lut, K::index, expand_chunked<Expand>,
+                                            kVariants, chosen};
+
+}  // namespace
+}  // namespace MB_NS
+
+MB_EXPORT_FAMILY(compress, kTable)
