@@ -1,0 +1,287 @@
+// `maskbench taskvec`: task-vector cosines of real checkpoints and, with
+// --ties, their TIES merge, through the fastest runnable implementation.
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <charconv>
+#include <memory>
+#include <string>
+
+#include <fmt/format.h>
+
+#include "command.hpp"
+#include "maskbench/registry.hpp"
+#include "maskbench/taskvec.hpp"
+#include "safetensors.hpp"
+
+namespace maskbench::cli {
+namespace {
+
+constexpr std::string_view kUsage =
+    "--base PRE.safetensors FT1.safetensors [FT2.safetensors ...] [--warn X] "
+    "[--ties K% --lambda L --out MERGED.safetensors] [--impl NAME]";
+
+struct Options {
+  std::string base;
+  std::vector<std::string> tasks;
+  double warn = 0.1;
+  double density = -1.0;  // --ties as a fraction; < 0 when not merging
+  float lambda = 1.0f;
+  std::string out;
+  std::string impl;
+};
+
+double parse_number(std::string_view option, std::string_view text) {
+  double v = 0.0;
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+  if (ec != std::errc() || end != text.data() + text.size() || !std::isfinite(v))
+    throw UsageError(fmt::format("{} expects a number, got '{}'", option, text));
+  return v;
+}
+
+Options parse(std::span<const std::string_view> args) {
+  Options o;
+  bool have_lambda = false;
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    const std::string_view a = args[i];
+    const auto value = [&]() -> std::string_view {
+      if (i + 1 >= args.size()) throw UsageError(fmt::format("{} needs a value; usage: maskbench taskvec {}", a, kUsage));
+      return args[++i];
+    };
+    if (a == "--base") {
+      o.base = value();
+    } else if (a == "--warn") {
+      o.warn = parse_number(a, value());
+    } else if (a == "--ties") {
+      std::string_view v = value();
+      if (v.ends_with('%')) v.remove_suffix(1);
+      const double pct = parse_number("--ties", v);
+      if (pct <= 0.0 || pct > 100.0) throw UsageError(fmt::format("--ties expects a percentage in (0, 100], got {}", pct));
+      o.density = pct / 100.0;
+    } else if (a == "--lambda") {
+      o.lambda = static_cast<float>(parse_number(a, value()));
+      have_lambda = true;
+    } else if (a == "--out") {
+      o.out = value();
+    } else if (a == "--impl") {
+      o.impl = value();
+    } else if (a.starts_with("--")) {
+      throw UsageError(fmt::format("unknown option '{}'; usage: maskbench taskvec {}", a, kUsage));
+    } else {
+      o.tasks.emplace_back(a);
+    }
+  }
+  if (o.base.empty()) throw UsageError(fmt::format("--base is required; usage: maskbench taskvec {}", kUsage));
+  if (o.tasks.empty() || o.tasks.size() > kMaxTasks)
+    throw UsageError(fmt::format("expected 1 to {} fine-tuned checkpoints, got {}", kMaxTasks, o.tasks.size()));
+  if ((o.density >= 0.0) != !o.out.empty())
+    throw UsageError("--ties and --out go together: --ties K% --lambda L --out MERGED.safetensors");
+  if (have_lambda && o.density < 0.0) throw UsageError("--lambda only applies to a --ties merge");
+  return o;
+}
+
+// One tensor across the base (index 0) and every task.
+using TensorSet = std::vector<const Tensor*>;
+
+std::vector<TensorSet> match(const std::vector<std::unique_ptr<SafetensorsFile>>& files) {
+  const SafetensorsFile& base = *files[0];
+  for (std::size_t f = 1; f < files.size(); ++f) {
+    for (const Tensor& t : files[f]->tensors())
+      if (base.find(t.name) == nullptr)
+        throw UsageError(fmt::format("{}: tensor '{}' is not in the base {}", files[f]->path(), t.name, base.path()));
+  }
+  std::vector<TensorSet> sets;
+  for (const Tensor& t : base.tensors()) {
+    TensorSet s{&t};
+    for (std::size_t f = 1; f < files.size(); ++f) {
+      const Tensor* other = files[f]->find(t.name);
+      if (other == nullptr)
+        throw UsageError(fmt::format("{}: tensor '{}' of the base {} is missing", files[f]->path(), t.name, base.path()));
+      if (other->shape != t.shape)
+        throw UsageError(fmt::format("{}: tensor '{}' has shape [{}] but the base has [{}]", files[f]->path(), t.name,
+                                     fmt::join(other->shape, ", "), fmt::join(t.shape, ", ")));
+      s.push_back(other);
+    }
+    sets.push_back(std::move(s));
+  }
+  return sets;
+}
+
+// Calls fn(pre, ft, n, offset) over the whole tensor: once with the mapped
+// data where every file holds it as aligned f32 or bf16, else chunk by chunk
+// converted to f32.
+template <class Fn>
+void stream(const TensorSet& s, Fn&& fn) {
+  const std::size_t k = s.size() - 1;
+  const Dtype d = s[0]->dtype;
+  const bool uniform = std::all_of(s.begin(), s.end(), [&](const Tensor* t) {
+    return t->dtype == d && reinterpret_cast<std::uintptr_t>(t->data) % dtype_bytes(d) == 0;
+  });
+  const std::size_t n = s[0]->elements;
+  const auto direct = [&]<class T>(T*) {
+    std::vector<const T*> ft(k);
+    for (std::size_t t = 0; t < k; ++t) ft[t] = reinterpret_cast<const T*>(s[t + 1]->data);
+    fn(reinterpret_cast<const T*>(s[0]->data), ft.data(), n, std::size_t{0});
+  };
+  if (uniform && d == Dtype::f32) return direct(static_cast<float*>(nullptr));
+  if (uniform && d == Dtype::bf16) return direct(static_cast<Bf16*>(nullptr));
+  constexpr std::size_t kChunk = 1 << 16;
+  std::vector<std::vector<float>> buf(k + 1, std::vector<float>(std::min<std::size_t>(n, kChunk)));
+  std::vector<const float*> ft(k);
+  for (std::size_t t = 0; t < k; ++t) ft[t] = buf[t + 1].data();
+  for (std::size_t from = 0; from < n; from += kChunk) {
+    const std::size_t count = std::min(kChunk, n - from);
+    for (std::size_t a = 0; a <= k; ++a) read_as_f32(*s[a], from, count, buf[a].data());
+    fn(static_cast<const float*>(buf[0].data()), ft.data(), count, from);
+  }
+}
+
+template <class T>
+const TaskvecTyped<T>& typed(const TaskvecKernels& k) {
+  if constexpr (std::is_same_v<T, float>)
+    return k.f32;
+  else
+    return k.bf16;
+}
+
+// The runnable implementation with the fastest gram on a sample of this
+// shape; ties go to the later row of the registry table (higher ISA level).
+const Implementation& choose(const Options& o, std::size_t k) {
+  if (!o.impl.empty()) {
+    const Implementation* impl = find_implementation(o.impl);
+    if (impl == nullptr || impl->kernels<TaskvecKernels>() == nullptr)
+      throw UsageError(fmt::format("--impl: no implementation '{}' provides taskvec; see maskbench info", o.impl));
+    if (const Runnability r = runnable(*impl); !r.ok)
+      throw UsageError(fmt::format("--impl: {} cannot run here: {}", o.impl, r.reason));
+    return *impl;
+  }
+  constexpr std::size_t n = 1 << 15;
+  std::vector<std::vector<float>> data(k + 1, std::vector<float>(n));
+  for (std::size_t a = 0; a <= k; ++a)
+    for (std::size_t d = 0; d < n; ++d) data[a][d] = static_cast<float>((d * 2654435761u + a * 40503u) % 1000) * 1e-3f;
+  std::vector<const float*> ft(k);
+  for (std::size_t t = 0; t < k; ++t) ft[t] = data[t + 1].data();
+  std::vector<double> g(k * k);
+  const Implementation* best = nullptr;
+  double best_s = 0.0;
+  for (const Implementation& impl : implementations()) {
+    const TaskvecKernels* kt = impl.kernels<TaskvecKernels>();
+    if (kt == nullptr || !runnable(impl).ok) continue;
+    double fastest = 1e30;
+    for (int rep = 0; rep < 3; ++rep) {
+      const auto t0 = std::chrono::steady_clock::now();
+      kt->f32.gram(data[0].data(), ft.data(), k, n, g.data());
+      fastest = std::min(fastest, std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
+    }
+    if (best == nullptr || fastest <= best_s) {
+      best = &impl;
+      best_s = fastest;
+    }
+  }
+  if (best == nullptr) throw std::runtime_error("no runnable implementation provides taskvec");
+  return *best;
+}
+
+std::string short_name(const std::string& path) {
+  const std::size_t slash = path.find_last_of('/');
+  return slash == std::string::npos ? path : path.substr(slash + 1);
+}
+
+void report_cosines(const Options& o, const TaskvecKernels& kt, const std::vector<TensorSet>& sets) {
+  const std::size_t k = o.tasks.size();
+  std::vector<double> gram(k * k, 0.0), part(k * k);
+  for (const TensorSet& s : sets)
+    stream(s, [&](const auto* pre, const auto* const* ft, std::size_t n, std::size_t) {
+      using T = std::remove_cv_t<std::remove_pointer_t<decltype(pre)>>;
+      typed<T>(kt).gram(pre, ft, k, n, part.data());
+      for (std::size_t i = 0; i < k * k; ++i) gram[i] += part[i];
+    });
+  std::vector<double> norm(k), cos(k * k);
+  cosines_from_gram(gram.data(), k, norm.data(), cos.data());
+  fmt::print("\nnorms of the task vectors\n");
+  for (std::size_t t = 0; t < k; ++t) fmt::print("  norm {} {:.6e}  {}\n", t, norm[t], short_name(o.tasks[t]));
+  fmt::print("\ncosine matrix\n      ");
+  for (std::size_t j = 0; j < k; ++j) fmt::print(" {:>9}", j);
+  fmt::print("\n");
+  for (std::size_t i = 0; i < k; ++i) {
+    fmt::print("  {:>3} ", i);
+    for (std::size_t j = 0; j < k; ++j) fmt::print(" {:>+9.6f}", cos[i * k + j]);
+    fmt::print("\n");
+  }
+  fmt::print("\nlikely interference (|cos| > {})\n", o.warn);
+  bool any = false;
+  for (std::size_t i = 0; i < k; ++i)
+    for (std::size_t j = i + 1; j < k; ++j)
+      if (std::fabs(cos[i * k + j]) > o.warn || std::isnan(cos[i * k + j])) {
+        fmt::print("  pair {} {} cos={:+.6f}  {} ~ {}\n", i, j, cos[i * k + j], short_name(o.tasks[i]),
+                   short_name(o.tasks[j]));
+        any = true;
+      }
+  if (!any) fmt::print("  none\n");
+}
+
+void write_ties(const Options& o, const TaskvecKernels& kt, const std::vector<TensorSet>& sets) {
+  const std::size_t k = o.tasks.size();
+  std::uint64_t total = 0;
+  for (const TensorSet& s : sets) total += s[0]->elements;
+  std::vector<float> thr(k);
+  for (std::size_t t = 0; t < k; ++t)
+    thr[t] = ties_threshold(o.density, total, [&](std::int32_t prefix, std::uint64_t* hist) {
+      for (const TensorSet& s : sets)
+        stream(s, [&](const auto* pre, const auto* const* ft, std::size_t n, std::size_t) {
+          using T = std::remove_cv_t<std::remove_pointer_t<decltype(pre)>>;
+          typed<T>(kt).ties_histogram(pre, ft[t], n, prefix, hist);
+        });
+    });
+  std::int64_t votes = 0;
+  for (const TensorSet& s : sets)
+    stream(s, [&](const auto* pre, const auto* const* ft, std::size_t n, std::size_t) {
+      using T = std::remove_cv_t<std::remove_pointer_t<decltype(pre)>>;
+      votes += typed<T>(kt).ties_sign_sum(pre, ft, k, n, thr.data());
+    });
+  const float majority = votes < 0 ? -1.0f : 1.0f;
+
+  std::vector<SafetensorsWriter::Entry> entries;
+  for (const TensorSet& s : sets) entries.push_back({s[0]->name, s[0]->shape});
+  SafetensorsWriter out(o.out, entries);
+  std::vector<float> merged;
+  for (const TensorSet& s : sets) {
+    merged.resize(s[0]->elements);
+    stream(s, [&](const auto* pre, const auto* const* ft, std::size_t n, std::size_t from) {
+      using T = std::remove_cv_t<std::remove_pointer_t<decltype(pre)>>;
+      typed<T>(kt).ties_merge(pre, ft, k, n, thr.data(), majority, o.lambda, merged.data() + from);
+    });
+    out.write(merged.data(), merged.size());
+  }
+  out.commit();
+  fmt::print("\nTIES merge (top {}% per task, lambda {}): majority sign {:+}\n", o.density * 100.0, o.lambda,
+             static_cast<int>(majority));
+  for (std::size_t t = 0; t < k; ++t) fmt::print("  threshold {} {:.6e}  {}\n", t, thr[t], short_name(o.tasks[t]));
+  fmt::print("wrote {} ({} tensors, {} parameters, F32)\n", o.out, sets.size(), total);
+}
+
+int run_taskvec(std::span<const std::string_view> args) {
+  const Options o = parse(args);
+  std::vector<std::unique_ptr<SafetensorsFile>> files;
+  files.push_back(std::make_unique<SafetensorsFile>(o.base));
+  for (const std::string& p : o.tasks) files.push_back(std::make_unique<SafetensorsFile>(p));
+  const std::vector<TensorSet> sets = match(files);
+  std::uint64_t total = 0;
+  for (const TensorSet& s : sets) total += s[0]->elements;
+  const Implementation& impl = choose(o, o.tasks.size());
+  const TaskvecKernels& kt = *impl.kernels<TaskvecKernels>();
+  fmt::print("base {} ({} tensors, {} parameters)\n", o.base, sets.size(), total);
+  for (std::size_t t = 0; t < o.tasks.size(); ++t) fmt::print("task {} {}\n", t, o.tasks[t]);
+  fmt::print("implementation {}{}\n", impl.name, o.impl.empty() ? " (fastest runnable on a sample)" : "");
+  report_cosines(o, kt, sets);
+  if (o.density >= 0.0) write_ties(o, kt, sets);
+  return kExitOk;
+}
+
+}  // namespace
+
+MB_COMMAND("taskvec", kUsage,
+           "cosines and norms of task vectors (fine-tuned minus base), pairs likely to interfere, optional TIES merge",
+           run_taskvec);
+
+}  // namespace maskbench::cli
