@@ -124,10 +124,10 @@ TEST_P(Cond, GuardedDivRaisesNoExceptionForMaskedLanes) {
   Rng rng(seed() + 4);
   const int watched = FE_DIVBYZERO | FE_INVALID;
   for (std::size_t n : test_sizes()) {
-    std::vector<float> x(n);
+    Guarded<float> x = Guarded<float>::at_end(n);
+    Guarded<float> y = Guarded<float>::at_offset(n, n % 16);
     for (std::size_t i = 0; i < n; ++i) x[i] = (i % 3 == 0) ? 0.0f : random_float(rng);
     if (n > 2) x[n / 2] = std::numeric_limits<float>::quiet_NaN();
-    std::vector<float> y(n);
     for (float a : {1.0f, 0.0f}) {
       std::feclearexcept(FE_ALL_EXCEPT);
       ref().guarded_div(x.data(), y.data(), n, a);
@@ -218,7 +218,7 @@ TEST_P(Cond, RandomFuzz) {
   const std::uint64_t s = seed() + 7;
   Rng rng(s);
   const auto sp = special_floats();
-  for (int iter = 0; iter < 300; ++iter) {
+  for (int iter = 0; iter < fuzz_rounds(300); ++iter) {
     const std::size_t n = rng() % 300;
     Params p;
     p.t = rng() % 4 ? random_float(rng) : sp[rng() % sp.size()];
