@@ -1,0 +1,12 @@
+#pragma once
+// A read-bandwidth probe: the sum of a buffer, streamed once through
+// independent accumulators at the widest vectors this CPU has (Highway's
+// dynamic dispatch), doing nothing else. Its bytes/s is what any kernel that
+// reads that many bytes can reach at that working-set size.
+#include <cstddef>
+
+namespace maskbench::bench::peers {
+
+float highway_read_sum(const float* x, std::size_t n);
+
+}  // namespace maskbench::bench::peers
