@@ -37,8 +37,11 @@ struct Lanes {
   using M = std::uint32_t;
 
   static V load(const T* p) { return simde_mm256_loadu_si256(reinterpret_cast<const simde__m256i*>(p)); }
+  // Through a local copy, not vmaskmov: see QD-1 in docs/known-defects.md.
   static V load_tail(const T* p, std::size_t k) {
-    return simde_mm256_maskload_epi32(reinterpret_cast<const std::int32_t*>(p), first_lanes(k));
+    alignas(32) T lanes[W] = {};
+    copy_small<sizeof lanes>(lanes, p, k * sizeof(T));
+    return load(lanes);
   }
   static std::size_t count(M m) { return static_cast<std::size_t>(std::popcount(m)); }
   static M keep_first(M m, std::size_t k) { return m & ((M{1} << k) - 1); }
@@ -121,20 +124,29 @@ struct PermuteStore {
 using Table = Kernels32<Lanes, PermuteStore<TableIndices>, false>;
 using Bits = Kernels32<Lanes, PermuteStore<BitIndices>, false>;
 
-// vmaskmov loads only the count(m) source lanes and stores only the set lanes.
+// Source lanes past count(m) may be unmapped and a partial vector of out may
+// end at unmapped memory: those go through local copies rather than vmaskmov
+// (QD-1 in docs/known-defects.md). Whole vectors of out take vmaskmov, which
+// writes only the set lanes.
 struct Expand {
   static constexpr std::size_t W = 8;
   using M = std::uint32_t;
   static M mask(const std::uint8_t* p) { return nonzero_bytes<W>(p); }
   static M mask_tail(const std::uint8_t* p, std::size_t k) { return nonzero_bytes_tail<W>(p, k); }
   static std::size_t count(M m) { return static_cast<std::size_t>(std::popcount(m)); }
-  static std::size_t expand(const float* src, float* out, M m, std::size_t, bool src_full) {
+  static std::size_t expand(const float* src, float* out, M m, std::size_t k, bool src_full) {
     const std::size_t count = Expand::count(m);
-    const auto* s = reinterpret_cast<const std::int32_t*>(src);
-    const simde__m256i v = src_full ? simde_mm256_loadu_si256(reinterpret_cast<const simde__m256i*>(s))
-                                    : simde_mm256_maskload_epi32(s, first_lanes(count));
+    const auto* s = reinterpret_cast<const std::uint32_t*>(src);
+    const simde__m256i v = src_full ? Lanes::load(s) : Lanes::load_tail(s, count);
     const simde__m256i idx = simde_mm256_load_si256(reinterpret_cast<const simde__m256i*>(kExpand[m].data()));
-    simde_mm256_maskstore_epi32(reinterpret_cast<std::int32_t*>(out), lanes_of(m), simde_mm256_permutevar8x32_epi32(v, idx));
+    const simde__m256i lanes = simde_mm256_permutevar8x32_epi32(v, idx);
+    if (k == W) {
+      simde_mm256_maskstore_epi32(reinterpret_cast<std::int32_t*>(out), lanes_of(m), lanes);
+    } else {
+      alignas(32) float staged[W];
+      simde_mm256_store_si256(reinterpret_cast<simde__m256i*>(staged), lanes);
+      for (; m != 0; m &= m - 1) out[std::countr_zero(m)] = staged[std::countr_zero(m)];
+    }
     return count;
   }
 };

@@ -57,7 +57,7 @@ struct BytesLutStore {
   static std::size_t exact(std::uint8_t* out, simde__m128i v, std::uint32_t m) {
     alignas(16) std::uint8_t lanes[16];
     const std::size_t count = full(lanes, v, m);
-    copy_small(out, lanes, count);
+    copy_small<sizeof lanes>(out, lanes, count);
     return count;
   }
 };

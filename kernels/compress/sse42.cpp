@@ -68,7 +68,7 @@ struct LutStore {
   static std::size_t exact(Out* out, simde__m128i v, std::uint32_t m) {
     alignas(16) Out lanes[4];
     const std::size_t count = full(lanes, v, m);
-    copy_small(out, lanes, count * sizeof(Out));
+    copy_small<sizeof lanes>(out, lanes, count * sizeof(Out));
     return count;
   }
 };
