@@ -29,6 +29,7 @@ namespace {
 
 constexpr std::uint64_t kSeed = 0x5645526141ull;
 constexpr std::size_t kMaxTokens = 32;
+constexpr std::size_t kProbeStreams = 8;
 
 struct Point {
   std::size_t in, out, r, m;
@@ -200,15 +201,24 @@ const float* probe_buffer(std::size_t n) {
   return buffer.data();
 }
 
-// A summing pass over as many bytes as forward at p moves.
+// A summing pass over as many bytes as forward at p moves: one stream, and
+// as many side-by-side streams as forward's single-token row block reads (on
+// this machine the prefetchers serve several streams faster than one, so the
+// second is the stricter denominator).
 void add_read_probe(const Point& p) {
   const std::size_t bytes = p.w0_bytes() + p.adapter_bytes() + p.vector_bytes();
-  add(fmt::format("vera/read_bandwidth/n:{}", bytes), nullptr, [bytes](benchmark::State& state) {
-    const std::size_t n = bytes / sizeof(float);
-    const float* x = probe_buffer(n);
-    for (auto _ : state) benchmark::DoNotOptimize(peers::highway_read_sum(x, n));
-    count(state, static_cast<double>(n * sizeof(float)), static_cast<double>(n), static_cast<double>(n));
-  });
+  for (std::size_t streams : {std::size_t{1}, kProbeStreams}) {
+    const std::string name = streams == 1 ? fmt::format("vera/read_bandwidth/n:{}", bytes)
+                                          : fmt::format("vera/read_bandwidth/n:{}/streams:{}", bytes, streams);
+    add(name, nullptr, [bytes, streams](benchmark::State& state) {
+      const std::size_t n = bytes / sizeof(float);
+      const float* x = probe_buffer(n);
+      for (auto _ : state)
+        benchmark::DoNotOptimize(streams == 1 ? peers::highway_read_sum(x, n)
+                                              : peers::highway_read_sum_streams(x, n, streams));
+      count(state, static_cast<double>(n * sizeof(float)), static_cast<double>(n), static_cast<double>(n));
+    });
+  }
 }
 
 void add_merge(const Point& p, const Implementation* impl, const VeraKernels* k) {

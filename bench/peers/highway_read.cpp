@@ -31,13 +31,34 @@ float ReadSum(const float* x, std::size_t n) {
   return hn::GetLane(hn::SumOfLanes(d, sum));
 }
 
+// The same sum over `streams` equal contiguous parts read side by side, the
+// access pattern of a kernel that walks several matrix rows at once.
+float ReadSumStreams(const float* x, std::size_t n, std::size_t streams) {
+  const hn::ScalableTag<float> d;
+  const std::size_t N = hn::Lanes(d);
+  constexpr std::size_t kMax = 16;
+  streams = streams < 1 ? 1 : (streams > kMax ? kMax : streams);
+  const std::size_t part = n / streams / N * N;
+  auto acc = hn::Zero(d);
+  for (std::size_t i = 0; i < part; i += N) {
+    auto step = hn::Zero(d);
+    for (std::size_t s = 0; s < streams; ++s) step = hn::Add(step, hn::LoadU(d, x + s * part + i));
+    acc = hn::Add(acc, step);
+  }
+  return hn::GetLane(hn::SumOfLanes(d, acc)) + ReadSum(x + streams * part, n - streams * part);
+}
+
 }  // namespace maskbench::bench::peers::HWY_NAMESPACE
 HWY_AFTER_NAMESPACE();
 
 #if HWY_ONCE
 namespace maskbench::bench::peers {
 HWY_EXPORT(ReadSum);
+HWY_EXPORT(ReadSumStreams);
 
 float highway_read_sum(const float* x, std::size_t n) { return HWY_DYNAMIC_DISPATCH(ReadSum)(x, n); }
+float highway_read_sum_streams(const float* x, std::size_t n, std::size_t streams) {
+  return HWY_DYNAMIC_DISPATCH(ReadSumStreams)(x, n, streams);
+}
 }  // namespace maskbench::bench::peers
 #endif

@@ -32,6 +32,7 @@ struct F32Rows {
   std::size_t ld;
   struct Row {
     const float* q = nullptr;
+    void prefetch(std::size_t j) const { __builtin_prefetch(q + j); }
     V load(std::size_t j) const { return F::loadu(q + j); }
     V load_tail(std::size_t j, std::size_t k) const { return F::load_tail(q + j, k); }
   };
@@ -43,6 +44,7 @@ struct Bf16Rows {
   std::size_t ld;
   struct Row {
     const std::uint16_t* q = nullptr;
+    void prefetch(std::size_t j) const { __builtin_prefetch(q + j); }
     V load(std::size_t j) const { return L::load_bf16(q + j); }
     V load_tail(std::size_t j, std::size_t k) const { return L::load_bf16_tail(q + j, k); }
   };
@@ -57,6 +59,7 @@ struct SeededRows {
   struct Row {
     maskbench::VeraRowKey key{};
     float scale = 0.0f;
+    void prefetch(std::size_t) const {}
     V load(std::size_t j) const {
       L::I x = L::add(L::iota(), L::set1(static_cast<std::uint32_t>(j) + key.lo));
       x = L::xor_(x, L::srl<16>(x));
@@ -76,6 +79,8 @@ struct SeededRows {
 // loaded weight vector serves all T tokens. One accumulator vector per
 // (row, token): a term passes through ceil(n / W) multiply-adds, then the
 // log2(W) levels of reduce_add.
+constexpr std::size_t kAhead = 512;
+
 template <std::size_t R, std::size_t T, class Rows>
 inline void dots(const Rows& rows, std::size_t i0, const float* x, std::size_t ldx, std::size_t n,
                  float (&out)[R][T]) {
@@ -86,6 +91,8 @@ inline void dots(const Rows& rows, std::size_t i0, const float* x, std::size_t l
     for (V& v : a) v = F::zero();
   std::size_t j = 0;
   for (; j + W <= n; j += W) {
+    if (j + kAhead < n)
+      for (std::size_t r = 0; r < R; ++r) row[r].prefetch(j + kAhead);
     V xv[T];
     for (std::size_t t = 0; t < T; ++t) xv[t] = F::loadu(x + t * ldx + j);
     for (std::size_t r = 0; r < R; ++r) {
@@ -121,54 +128,117 @@ constexpr std::size_t kRowsSingle = 8;
 constexpr std::size_t kRowsBatch = W >= 16 ? 4 : 2;
 constexpr std::size_t kTokens = 4;
 
-// Calls body(Count<R>, Count<T>, i0, t0) over all rows x tokens, rows outer so
-// that a block of weight rows stays in cache while every token group uses it.
-template <class Body>
-void for_blocks(std::size_t rows, std::size_t m, Body&& body) {
-  if (m == 1) {
-    std::size_t i = 0;
-    for (; i + kRowsSingle <= rows; i += kRowsSingle) body(Count<kRowsSingle>{}, Count<1>{}, i, 0);
-    for (; i < rows; ++i) body(Count<1>{}, Count<1>{}, i, 0);
-    return;
-  }
-  auto tokens = [&](auto R, std::size_t i) {
-    for (std::size_t t = 0; t < m; t += kTokens) {
-      switch (std::min(kTokens, m - t)) {
-        case 1: body(R, Count<1>{}, i, t); break;
-        case 2: body(R, Count<2>{}, i, t); break;
-        case 3: body(R, Count<3>{}, i, t); break;
-        default: body(R, Count<kTokens>{}, i, t); break;
-      }
+// The row blocks of a matrix: `count` blocks, full ones of R rows first, then
+// single rows. run(b, body) calls body(Count<R>, Count<T>, i0, t0) for every
+// token group of block b, so that a block of weight rows stays in cache while
+// every token group uses it.
+struct Blocks {
+  std::size_t rows, m;
+  std::size_t height() const { return m == 1 ? kRowsSingle : kRowsBatch; }
+  std::size_t full() const { return rows / height(); }
+  std::size_t count() const { return full() + rows % height(); }
+  // The first row past blocks [0, b).
+  std::size_t row_end(std::size_t b) const { return b <= full() ? b * height() : full() * height() + (b - full()); }
+
+  template <class Body>
+  void run(std::size_t b, Body&& body) const {
+    if (m == 1) {
+      if (b < full())
+        body(Count<kRowsSingle>{}, Count<1>{}, b * kRowsSingle, 0);
+      else
+        body(Count<1>{}, Count<1>{}, row_end(b), 0);
+      return;
     }
-  };
-  std::size_t i = 0;
-  for (; i + kRowsBatch <= rows; i += kRowsBatch) tokens(Count<kRowsBatch>{}, i);
-  for (; i < rows; ++i) tokens(Count<1>{}, i);
+    auto tokens = [&](auto R, std::size_t i) {
+      for (std::size_t t = 0; t < m; t += kTokens) {
+        switch (std::min(kTokens, m - t)) {
+          case 1: body(R, Count<1>{}, i, t); break;
+          case 2: body(R, Count<2>{}, i, t); break;
+          case 3: body(R, Count<3>{}, i, t); break;
+          default: body(R, Count<kTokens>{}, i, t); break;
+        }
+      }
+    };
+    if (b < full())
+      tokens(Count<kRowsBatch>{}, b * kRowsBatch);
+    else
+      tokens(Count<1>{}, row_end(b));
+  }
+};
+
+// Runs main(0..n) and, spread evenly between them, side(0..k).
+template <class Main, class Side>
+void interleave(std::size_t n, std::size_t k, Main&& main, Side&& side) {
+  std::size_t done = 0;
+  for (std::size_t i = 0; i < n; ++i) {
+    main(i);
+    for (const std::size_t due = k * (i + 1) / n; done < due; ++done) side(done);
+  }
+  for (; done < k; ++done) side(done);
 }
 
 // The fused schedule: one pass over A makes z = d ⊙ (A·x) (r floats per
 // token, the only intermediate written), then one pass over W0 and B makes
 // each y_i from its W0 row and B row together, so W0·x and B·z never reach
 // memory.
+//
+// When A and B are generated, their passes are pure arithmetic, which a W0
+// stream can hide: the first `split` row blocks of W0 then ride along with
+// the generation of A (their W0·x parked in y), and the generation of their B
+// rows rides along with the fused pass over the remaining rows. y_i is the
+// same w + b*s either way.
 template <class W0Rows, class ARows, class BRows>
 void forward_rows(const VeraLayer& L, const W0Rows& w0, const ARows& a, const BRows& b, const float* x, float* y,
                   std::size_t m) {
+  constexpr bool overlap = std::is_same_v<ARows, SeededRows>;
+  const Blocks ab{L.r, m}, wb{L.out, m};
+  // Generated elements per side: A is r x in, B's share of a W0 row is r.
+  const std::size_t split =
+      overlap && L.r > 0 ? wb.count() * L.in / (L.in + L.out) : 0;
   std::vector<float> z(m * L.r);
-  for_blocks(L.r, m, [&](auto rows, auto tokens, std::size_t i0, std::size_t t0) {
-    constexpr std::size_t R = decltype(rows)::value, T = decltype(tokens)::value;
-    float t_[R][T];
-    dots(a, i0, x + t0 * L.in, L.in, L.in, t_);
-    for (std::size_t r = 0; r < R; ++r)
-      for (std::size_t t = 0; t < T; ++t) z[(t0 + t) * L.r + i0 + r] = L.lambda_d[i0 + r] * t_[r][t];
-  });
-  for_blocks(L.out, m, [&](auto rows, auto tokens, std::size_t i0, std::size_t t0) {
-    constexpr std::size_t R = decltype(rows)::value, T = decltype(tokens)::value;
-    float w[R][T], s[R][T];
-    dots(w0, i0, x + t0 * L.in, L.in, L.in, w);
-    dots(b, i0, z.data() + t0 * L.r, L.r, L.r, s);
-    for (std::size_t r = 0; r < R; ++r)
-      for (std::size_t t = 0; t < T; ++t) y[(t0 + t) * L.out + i0 + r] = w[r][t] + L.lambda_b[i0 + r] * s[r][t];
-  });
+  auto a_block = [&](std::size_t blk) {
+    ab.run(blk, [&](auto rows, auto tokens, std::size_t i0, std::size_t t0) {
+      constexpr std::size_t R = decltype(rows)::value, T = decltype(tokens)::value;
+      float t_[R][T];
+      dots(a, i0, x + t0 * L.in, L.in, L.in, t_);
+      for (std::size_t r = 0; r < R; ++r)
+        for (std::size_t t = 0; t < T; ++t) z[(t0 + t) * L.r + i0 + r] = L.lambda_d[i0 + r] * t_[r][t];
+    });
+  };
+  auto w0_block = [&](std::size_t blk) {
+    wb.run(blk, [&](auto rows, auto tokens, std::size_t i0, std::size_t t0) {
+      constexpr std::size_t R = decltype(rows)::value, T = decltype(tokens)::value;
+      float w[R][T];
+      dots(w0, i0, x + t0 * L.in, L.in, L.in, w);
+      for (std::size_t r = 0; r < R; ++r)
+        for (std::size_t t = 0; t < T; ++t) y[(t0 + t) * L.out + i0 + r] = w[r][t];
+    });
+  };
+  auto b_block = [&](std::size_t blk) {
+    wb.run(blk, [&](auto rows, auto tokens, std::size_t i0, std::size_t t0) {
+      constexpr std::size_t R = decltype(rows)::value, T = decltype(tokens)::value;
+      float s[R][T];
+      dots(b, i0, z.data() + t0 * L.r, L.r, L.r, s);
+      for (std::size_t r = 0; r < R; ++r)
+        for (std::size_t t = 0; t < T; ++t) {
+          float& out = y[(t0 + t) * L.out + i0 + r];
+          out = out + L.lambda_b[i0 + r] * s[r][t];
+        }
+    });
+  };
+  auto fused_block = [&](std::size_t blk) {
+    wb.run(blk, [&](auto rows, auto tokens, std::size_t i0, std::size_t t0) {
+      constexpr std::size_t R = decltype(rows)::value, T = decltype(tokens)::value;
+      float w[R][T], s[R][T];
+      dots(w0, i0, x + t0 * L.in, L.in, L.in, w);
+      dots(b, i0, z.data() + t0 * L.r, L.r, L.r, s);
+      for (std::size_t r = 0; r < R; ++r)
+        for (std::size_t t = 0; t < T; ++t) y[(t0 + t) * L.out + i0 + r] = w[r][t] + L.lambda_b[i0 + r] * s[r][t];
+    });
+  };
+  interleave(ab.count(), split, a_block, w0_block);
+  interleave(
+      wb.count() - split, split, [&](std::size_t blk) { fused_block(split + blk); }, b_block);
 }
 
 template <class ARows, class BRows>
