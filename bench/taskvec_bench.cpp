@@ -143,6 +143,7 @@ void add_impl(const Case& c, const Implementation* impl) {
 }
 
 void add_peers(const Case& c, const Implementation* dot_impl) {
+  // tv_dot takes f32 only, so naive has no bf16 rows.
   if (!c.bf16 && dot_impl != nullptr) {
     const TaskvecKernels* kt = dot_impl->kernels<TaskvecKernels>();
     add(c.name("naive"), dot_impl, [c, kt](benchmark::State& state) {

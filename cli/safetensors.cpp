@@ -89,7 +89,10 @@ SafetensorsFile::SafetensorsFile(std::string path) : path_(std::move(path)) {
   }
   if (!header.is_object()) throw UsageError(fmt::format("{}: header must be a JSON object", path_));
 
-  for (const auto& [name, info] : header.items()) {
+  for (const auto& item : header.items()) {
+    // Named copies, not structured bindings: clang 14 cannot capture those.
+    const std::string name = item.key();
+    const nlohmann::json& info = item.value();
     if (name == kMetadataKey) continue;
     const auto where = [&] { return fmt::format("{}: tensor '{}'", path_, name); };
     if (!info.is_object() || !info.contains("dtype") || !info.contains("shape") || !info.contains("data_offsets"))
