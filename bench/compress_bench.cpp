@@ -2,15 +2,16 @@
 // 99, 100 %) in random and clustered layouts at L1, L2 and memory sizes, with
 // Highway's CompressStore and CompressBlendedStore and std::copy_if as peers,
 // and every variant of the implementations that have several (the numbers
-// behind each table's default). The other kernels run at 50% random, at L1
-// and L2. items/s counts input elements. To stay within the time budget the
-// deeper sweeps cover the implementations that answer the family's questions
-// (scalar, scalar-branchy, sse42, avx2, avx512); the others run at L1, 50%
-// random. --quick: L1 only, three random selectivities and one clustered.
+// behind each table's default). The other kernels run at 50% random, at L1.
+// items/s counts input elements. To stay within the time budget the deeper
+// sweeps cover the rows that answer the family's questions (kSweeps below);
+// the others run at L1, 50% random. --quick: L1 only, three random
+// selectivities and one clustered.
 #include <algorithm>
 #include <cstring>
 #include <functional>
 #include <memory>
+#include <span>
 #include <string_view>
 
 #include <fmt/format.h>
@@ -41,14 +42,27 @@ std::vector<Selection> selections() {
   return out;
 }
 
-// Which implementations get the selectivity sweep at L1, and at L2 and memory.
-constexpr std::string_view kSweepL1[] = {"scalar", "scalar-branchy", "sse42", "avx2", "avx512",
-                                         "highway", "highway-blended", "std-copy_if"};
-constexpr std::string_view kSweepDeep[] = {"scalar", "scalar-branchy", "avx2", "avx512", "highway-blended",
-                                           "std-copy_if"};
-template <std::size_t N>
-bool listed(const std::string_view (&list)[N], std::string_view name) {
-  return std::find(std::begin(list), std::end(list), name) != std::end(list);
+// The selectivity sweep at each size, by row (an implementation, or
+// implementation/variant): rows in `both` sweep the random and the clustered
+// layout, rows in `random` the random one; every other row runs at L1, 50%
+// random. Memory size keeps the fast rows only, since one pass of the branchy
+// loop or std::copy_if over 32M elements takes half a second; the whole
+// family stays within its 3 minutes.
+struct Sweep {
+  std::string_view level;
+  std::vector<std::string_view> both, random;
+};
+const Sweep kSweeps[] = {
+    {"L1",
+     {"scalar", "scalar-branchy", "avx2", "avx512", "highway-blended"},
+     {"sse42", "highway", "std-copy_if", "avx2/pdep-pext", "avx512/register", "avx512/register-lookahead"}},
+    {"L2", {"scalar", "scalar-branchy", "avx2", "avx512", "highway-blended"}, {}},
+    {"mem", {"scalar", "avx2", "avx512", "highway-blended"}, {}},
+};
+// The implementations of the other kernels in --quick mode.
+constexpr std::string_view kQuickOthers[] = {"scalar", "sse42", "avx2", "avx512", "avx512-vbmi2"};
+bool listed(std::span<const std::string_view> list, std::string_view name) {
+  return std::find(list.begin(), list.end(), name) != list.end();
 }
 
 // splitmix64: filling 32M elements with std::mt19937 would dominate the run.
@@ -210,17 +224,22 @@ std::vector<Row> f32_rows() {
   return rows;
 }
 
+bool in_sweep(std::string_view level, const std::string& row, Selection sel) {
+  for (const Sweep& sweep : kSweeps)
+    if (sweep.level == level)
+      return std::find(sweep.both.begin(), sweep.both.end(), row) != sweep.both.end() ||
+             (!sel.clustered && std::find(sweep.random.begin(), sweep.random.end(), row) != sweep.random.end());
+  return false;
+}
+
 void register_f32() {
   const std::vector<Row> rows = f32_rows();
   for (const Size& size : sizes(8)) {
     if (size.level == "L3" || (quick() && size.level != "L1")) continue;
-    const bool l1 = size.level == "L1";
     for (const Selection& sel : selections())
       for (const Row& row : rows) {
-        const bool sweep = l1 ? listed(kSweepL1, row.impl_name) : listed(kSweepDeep, row.impl_name);
-        const bool variant_row = !row.variant.empty();
-        if (!(sel == kHalf) && !sweep && !(l1 && variant_row)) continue;
-        if (!l1 && (!sweep || variant_row)) continue;
+        const std::string id = row.variant.empty() ? row.impl_name : row.impl_name + "/" + row.variant;
+        if (!in_sweep(size.level, id, sel) && !(size.level == "L1" && sel == kHalf)) continue;
         add(name("compress_f32", row.impl_name, size.n, sel, row.variant), row.impl,
             [n = size.n, sel, label = size.level + row.label, call = row.call](benchmark::State& state) {
               state.SetLabel(label);
@@ -230,14 +249,16 @@ void register_f32() {
   }
 }
 
-// compress_i32, compress_u8, compress_index and expand_f32: 50% random, L1 and L2.
+// compress_i32, compress_u8, compress_index and expand_f32: 50% random, L1
+// (--quick: the implementations of kQuickOthers only).
 void register_others() {
   const auto impls = implementations_with<CompressKernels>();
   for (const Size& size : sizes(8)) {
-    if (size.level != "L1" && (quick() || size.level != "L2")) continue;
+    if (size.level != "L1") continue;
     const std::size_t n = size.n;
     const std::size_t n8 = n * 4;  // the same bytes of input for u8
     for (const Implementation* impl : impls) {
+      if (quick() && !listed(kQuickOthers, impl->name)) continue;
       const CompressKernels* k = impl->kernels<CompressKernels>();
       const std::string label = size.level;
       add(name("compress_i32", impl->name, n, kHalf), impl, [=](benchmark::State& state) {
