@@ -25,7 +25,7 @@ struct Options {
   std::string base;
   std::vector<std::string> tasks;
   double warn = 0.1;
-  double density = -1.0;  // --ties as a fraction; < 0 when not merging
+  double percent = -1.0;  // --ties; < 0 when not merging
   float lambda = 1.0f;
   std::string out;
   std::string impl;
@@ -57,7 +57,7 @@ Options parse(std::span<const std::string_view> args) {
       if (v.ends_with('%')) v.remove_suffix(1);
       const double pct = parse_number("--ties", v);
       if (pct <= 0.0 || pct > 100.0) throw UsageError(fmt::format("--ties expects a percentage in (0, 100], got {}", pct));
-      o.density = pct / 100.0;
+      o.percent = pct;
     } else if (a == "--lambda") {
       o.lambda = static_cast<float>(parse_number(a, value()));
       have_lambda = true;
@@ -74,9 +74,9 @@ Options parse(std::span<const std::string_view> args) {
   if (o.base.empty()) throw UsageError(fmt::format("--base is required; usage: maskbench taskvec {}", kUsage));
   if (o.tasks.empty() || o.tasks.size() > kMaxTasks)
     throw UsageError(fmt::format("expected 1 to {} fine-tuned checkpoints, got {}", kMaxTasks, o.tasks.size()));
-  if ((o.density >= 0.0) != !o.out.empty())
+  if ((o.percent >= 0.0) != !o.out.empty())
     throw UsageError("--ties and --out go together: --ties K% --lambda L --out MERGED.safetensors");
-  if (have_lambda && o.density < 0.0) throw UsageError("--lambda only applies to a --ties merge");
+  if (have_lambda && o.percent < 0.0) throw UsageError("--lambda only applies to a --ties merge");
   return o;
 }
 
@@ -226,7 +226,7 @@ void write_ties(const Options& o, const TaskvecKernels& kt, const std::vector<Te
   for (const TensorSet& s : sets) total += s[0]->elements;
   std::vector<float> thr(k);
   for (std::size_t t = 0; t < k; ++t)
-    thr[t] = ties_threshold(o.density, total, [&](std::int32_t prefix, std::uint64_t* hist) {
+    thr[t] = ties_threshold(o.percent, total, [&](std::int32_t prefix, std::uint64_t* hist) {
       for (const TensorSet& s : sets)
         stream(s, [&](const auto* pre, const auto* const* ft, std::size_t n, std::size_t) {
           using T = std::remove_cv_t<std::remove_pointer_t<decltype(pre)>>;
@@ -254,7 +254,7 @@ void write_ties(const Options& o, const TaskvecKernels& kt, const std::vector<Te
     out.write(merged.data(), merged.size());
   }
   out.commit();
-  fmt::print("\nTIES merge (top {}% per task, lambda {}): majority sign {:+}\n", o.density * 100.0, o.lambda,
+  fmt::print("\nTIES merge (top {}% per task, lambda {}): majority sign {:+}\n", o.percent, o.lambda,
              static_cast<int>(majority));
   for (std::size_t t = 0; t < k; ++t) fmt::print("  threshold {} {:.6e}  {}\n", t, thr[t], short_name(o.tasks[t]));
   fmt::print("wrote {} ({} tensors, {} parameters, F32)\n", o.out, sets.size(), total);
@@ -274,7 +274,7 @@ int run_taskvec(std::span<const std::string_view> args) {
   for (std::size_t t = 0; t < o.tasks.size(); ++t) fmt::print("task {} {}\n", t, o.tasks[t]);
   fmt::print("implementation {}{}\n", impl.name, o.impl.empty() ? " (fastest runnable on a sample)" : "");
   report_cosines(o, kt, sets);
-  if (o.density >= 0.0) write_ties(o, kt, sets);
+  if (o.percent >= 0.0) write_ties(o, kt, sets);
   return kExitOk;
 }
 

@@ -221,7 +221,7 @@ TEST_F(TaskvecCli, TiesMergeMatchesReferenceBitForBit) {
   };
   std::vector<float> thr(k);
   for (std::size_t t = 0; t < k; ++t)
-    thr[t] = ties_threshold(0.3, total, [&](std::int32_t prefix, std::uint64_t* hist) {
+    thr[t] = ties_threshold(30.0, total, [&](std::int32_t prefix, std::uint64_t* hist) {
       for (std::size_t i = 0; i < files[0].size(); ++i)
         ref.ties_histogram(files[0][i].values.data(), ft_of(i)[t], files[0][i].values.size(), prefix, hist);
     });

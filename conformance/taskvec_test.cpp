@@ -210,7 +210,7 @@ std::vector<std::vector<float>> tied_model(std::size_t k, std::size_t n, bool sp
 
 // The threshold by sorting, as ties_threshold defines it.
 template <class T>
-float sorted_threshold(const std::vector<const Checkpoints<T>*>& model, std::size_t t, double density) {
+float sorted_threshold(const std::vector<const Checkpoints<T>*>& model, std::size_t t, double percent) {
   std::vector<float> mags;
   std::uint64_t total = 0;
   for (const auto* part : model) {
@@ -222,16 +222,20 @@ float sorted_threshold(const std::vector<const Checkpoints<T>*>& model, std::siz
     }
   }
   std::sort(mags.begin(), mags.end(), std::greater<float>());
-  const std::uint64_t m = std::min<std::uint64_t>(static_cast<std::uint64_t>(std::floor(density * static_cast<double>(total))), mags.size());
+  // Whole percentages in integer arithmetic: the contract makes them exact.
+  const std::uint64_t want = percent == std::floor(percent)
+                                 ? total * static_cast<std::uint64_t>(percent) / 100
+                                 : static_cast<std::uint64_t>(std::floor(percent * static_cast<double>(total) / 100.0));
+  const std::uint64_t m = std::min<std::uint64_t>(want, mags.size());
   return m == 0 ? std::numeric_limits<float>::quiet_NaN() : mags[m - 1];
 }
 
 template <class T>
 float kernel_threshold(const TaskvecKernels& kt, const std::vector<const Checkpoints<T>*>& model, std::size_t t,
-                       double density) {
+                       double percent) {
   std::uint64_t total = 0;
   for (const auto* part : model) total += part->arrays[0].size();
-  return ties_threshold(density, total, [&](std::int32_t prefix, std::uint64_t* hist) {
+  return ties_threshold(percent, total, [&](std::int32_t prefix, std::uint64_t* hist) {
     for (const auto* part : model)
       typed<T>(kt).ties_histogram(part->pre(), part->ft[t], part->arrays[0].size(), prefix, hist);
   });
@@ -239,20 +243,20 @@ float kernel_threshold(const TaskvecKernels& kt, const std::vector<const Checkpo
 
 template <class T>
 void ties_round(const Implementation& impl, const TaskvecKernels& kt, const TaskvecKernels& ref, std::size_t k,
-                std::vector<std::size_t> sizes, bool specials, double density, float lambda, Rng& rng,
+                std::vector<std::size_t> sizes, bool specials, double percent, float lambda, Rng& rng,
                 std::uint64_t s) {
   std::vector<Checkpoints<T>> parts;
   for (std::size_t n : sizes) parts.emplace_back(tied_model(k, n, specials, rng), n % 5 + 1);
   std::vector<const Checkpoints<T>*> model;
   for (const auto& p : parts) model.push_back(&p);
   const auto where = [&] {
-    return fmt::format("{} {} k={} parts={} density={} specials={} seed={}", impl.name, dtype_name<T>(), k,
-                       sizes.size(), density, specials, s);
+    return fmt::format("{} {} k={} parts={} percent={} specials={} seed={}", impl.name, dtype_name<T>(), k,
+                       sizes.size(), percent, specials, s);
   };
   std::vector<float> thr(k);
   for (std::size_t t = 0; t < k; ++t) {
-    thr[t] = kernel_threshold(kt, model, t, density);
-    const float want = sorted_threshold(model, t, density);
+    thr[t] = kernel_threshold(kt, model, t, percent);
+    const float want = sorted_threshold(model, t, percent);
     ASSERT_TRUE(same_float(thr[t], want)) << where() << " task " << t << ": threshold " << describe(thr[t])
                                           << ", sort says " << describe(want);
   }
@@ -285,21 +289,32 @@ void ties_every_case(const Implementation& impl, const TaskvecKernels& kt, const
   for (std::size_t n : test_sizes())
     for (std::size_t k : {1u, 2u, 3u, 7u, 16u}) {
       if (k == 16 && n > 5000) continue;
-      for (double density : {0.0, 0.2, 0.5, 1.0}) {
-        ties_round<T>(impl, kt, ref, k, {n}, n % 2 == 1, density, 1.0f, rng, s);
+      for (double percent : {0.0, 20.0, 50.0, 100.0}) {
+        ties_round<T>(impl, kt, ref, k, {n}, n % 2 == 1, percent, 1.0f, rng, s);
         if (testing::Test::HasFatalFailure()) return;
       }
     }
   // A model of several tensors: the threshold is global over all of them.
-  for (double density : {0.001, 0.1, 0.2, 0.37, 0.9999}) {
-    ties_round<T>(impl, kt, ref, 4, {0, 7, 1000, 33, 4097}, true, density, 0.7f, rng, s);
-    ties_round<T>(impl, kt, ref, 3, {65539, 17}, false, density, -1.25f, rng, s);
+  for (double percent : {0.1, 10.0, 20.0, 29.0, 37.0, 99.99}) {
+    ties_round<T>(impl, kt, ref, 4, {0, 7, 1000, 33, 4097}, true, percent, 0.7f, rng, s);
+    ties_round<T>(impl, kt, ref, 3, {65539, 17}, false, percent, -1.25f, rng, s);
     if (testing::Test::HasFatalFailure()) return;
   }
 }
 
 TEST_P(Taskvec, TiesF32ThresholdsSignsAndMergeExact) { ties_every_case<float>(impl(), k(), ref(), seed() + 20); }
 TEST_P(Taskvec, TiesBf16ThresholdsSignsAndMergeExact) { ties_every_case<Bf16>(impl(), k(), ref(), seed() + 21); }
+
+// Whole percentages are exact: 29% of 100 distinct magnitudes keeps 29 of
+// them (0.29 * 100 in double is just under 29).
+TEST_P(Taskvec, ThresholdOfWholePercentIsExact) {
+  std::vector<std::vector<float>> v(2, std::vector<float>(100));
+  for (std::size_t d = 0; d < 100; ++d) v[1][d] = static_cast<float>(d + 1) * (d % 2 ? 1.0f : -1.0f);
+  const Checkpoints<float> m(v, 3);
+  EXPECT_EQ(kernel_threshold<float>(k(), {&m}, 0, 29.0), 72.0f) << impl().name;
+  EXPECT_EQ(kernel_threshold<float>(k(), {&m}, 0, 100.0), 1.0f) << impl().name;
+  EXPECT_TRUE(std::isnan(kernel_threshold<float>(k(), {&m}, 0, 0.5))) << impl().name << ": 0.5% of 100 keeps nothing";
+}
 
 // A hand-made case of the contract: elect, disjoint mean and the majority rule.
 TEST_P(Taskvec, TiesMergeWorkedExample) {

@@ -116,9 +116,12 @@ inline void cosines_from_gram(const double* gram, std::size_t k, double* norm, d
     }
 }
 
-// TIES trim threshold of one task over a whole model of `total` elements
+// TIES trim threshold of one task, keeping the top `percent`% of the
+// magnitudes of its task vector over a whole model of `total` elements
 // (NaNs included), streamed as any number of arrays.
-//   m = min(floor(density * total), number of non-NaN elements);
+//   m = min(floor(percent * total / 100), number of non-NaN elements), the
+//     product formed first so that whole percentages are exact (29% of 100
+//     is 29, where 0.29 * 100 would floor to 28);
 //   the threshold is the m-th largest |tau| counted with multiplicity, so
 //   every element with |tau| >= threshold is kept: ties in magnitude at the
 //   threshold are all kept, and more than m elements may be kept;
@@ -127,12 +130,12 @@ inline void cosines_from_gram(const double* gram, std::size_t k, double* norm, d
 // ties_histogram over every array of the model with that prefix; it runs
 // twice, once per 16-bit half of the key.
 template <class Pass>
-float ties_threshold(double density, std::uint64_t total, Pass&& pass) {
+float ties_threshold(double percent, std::uint64_t total, Pass&& pass) {
   std::vector<std::uint64_t> hist(65536, 0);
   pass(std::int32_t{-1}, hist.data());
   std::uint64_t valid = 0;
   for (std::uint64_t c : hist) valid += c;
-  const double want = std::floor(std::clamp(density, 0.0, 1.0) * static_cast<double>(total));
+  const double want = std::floor(std::clamp(percent, 0.0, 100.0) * static_cast<double>(total) / 100.0);
   const std::uint64_t m = std::min(static_cast<std::uint64_t>(want), valid);
   if (m == 0) return std::numeric_limits<float>::quiet_NaN();
   // The m-th largest: walk bins from the top until the count reaches m.
