@@ -19,7 +19,9 @@ build_dir="${MASKBENCH_BUILD_DIR:-build}"
 start_s=$(date +%s)
 
 packages=(cmake g++ make git pkg-config ccache libbenchmark-dev libgtest-dev libsimde-dev libfmt-dev
-  libcpu-features-dev nlohmann-json3-dev libhwy-dev libopenblas-dev)
+  libcpu-features-dev nlohmann-json3-dev libhwy-dev libopenblas-dev libjs-chart.js)
+# Only the test suite needs a browser (the report's headless-Chromium test).
+test_packages=(chromium)
 
 usage() {
   sed -n '3,14p' "$0" | sed 's/^# \{0,1\}//'
@@ -73,6 +75,7 @@ write_atomic() {  # write_atomic FILE CMD...
 }
 
 run_tests() {
+  packages+=("${test_packages[@]}")
   install_packages
   build
   step "running the test suite (ctest)"
@@ -126,6 +129,9 @@ run_suite() {
 
   step "summary"
   "$build_dir/bin/maskbench" summary "$out"
+  step "writing the HTML report"
+  "$build_dir/bin/maskbench" report "$out" -o "$out/report.html" >/dev/null || die 1 "maskbench report failed; see the message above"
+  echo "[$(elapsed)] report: $out/report.html" >&2
   echo "[$(elapsed)] results written to $out" >&2
   echo "$out"
   [ $conf_rc -eq 0 ] || die 1 "conformance failed; see $out/conformance.log"

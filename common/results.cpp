@@ -2,28 +2,68 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <fstream>
 #include <sstream>
 
 #include <fmt/format.h>
 
+
 namespace maskbench::results {
 namespace {
 
-nlohmann::json read_json(const std::filesystem::path& file) {
+using std::filesystem::path;
+
+// Google Benchmark writes a non-finite number as a bare NaN or inf, which is
+// not JSON (its coefficient-of-variation aggregate of a zero counter is 0/0).
+// Outside strings, those tokens become null, so that the file parses and a
+// non-finite value where a number is required is reported by its field.
+std::string null_non_finite(const std::string& text) {
+  static const char* const kTokens[] = {"-Infinity", "Infinity", "NaN", "-nan", "nan", "-inf", "inf"};
+  std::string out;
+  out.reserve(text.size());
+  bool in_string = false;
+  for (std::size_t i = 0; i < text.size();) {
+    const char c = text[i];
+    if (in_string) {
+      out += c;
+      if (c == '\\' && i + 1 < text.size()) {
+        out += text[++i];
+      } else if (c == '"') {
+        in_string = false;
+      }
+      ++i;
+      continue;
+    }
+    if (c == '"') in_string = true;
+    const char* const* token = std::find_if(std::begin(kTokens), std::end(kTokens),
+                                            [&](const char* t) { return text.compare(i, std::strlen(t), t) == 0; });
+    if (token != std::end(kTokens)) {
+      out += "null";
+      i += std::strlen(*token);
+    } else {
+      out += c;
+      ++i;
+    }
+  }
+  return out;
+}
+
+nlohmann::json read_json(const path& file) {
   std::ifstream in(file, std::ios::binary);
   if (!in) throw ResultsError(fmt::format("{}: cannot be read (missing or unreadable)", file.string()));
   std::stringstream ss;
   ss << in.rdbuf();
+  if (ss.str().empty()) throw ResultsError(fmt::format("{}: is empty (a truncated or interrupted run?)", file.string()));
   try {
-    return nlohmann::json::parse(ss.str());
+    return nlohmann::json::parse(null_non_finite(ss.str()));
   } catch (const nlohmann::json::exception& e) {
     throw ResultsError(fmt::format("{}: not valid JSON ({})", file.string(), e.what()));
   }
 }
 
 template <class T>
-T field(const nlohmann::json& j, const char* key, const std::filesystem::path& file, const std::string& where) {
+T field(const nlohmann::json& j, const char* key, const path& file, const std::string& where) {
   if (!j.is_object() || !j.contains(key))
     throw ResultsError(fmt::format("{}: {} has no field '{}'", file.string(), where, key));
   try {
@@ -33,75 +73,123 @@ T field(const nlohmann::json& j, const char* key, const std::filesystem::path& f
   }
 }
 
-double finite(double v, const std::filesystem::path& file, const std::string& what) {
-  if (!std::isfinite(v) || v < 0) throw ResultsError(fmt::format("{}: {} is not a finite, non-negative number", file.string(), what));
+// A number that must be finite: null stands for the NaN or inf that the file
+// held (see null_non_finite).
+double number(const nlohmann::json& j, const char* key, const path& file, const std::string& where) {
+  if (j.is_object() && j.contains(key) && j.at(key).is_null())
+    throw ResultsError(fmt::format("{}: {} field '{}' is NaN or infinite, expected a finite number", file.string(), where, key));
+  return field<double>(j, key, file, where);
+}
+
+template <class T>
+T optional_field(const nlohmann::json& j, const char* key, T fallback, const path& file, const std::string& where) {
+  return j.is_object() && j.contains(key) ? field<T>(j, key, file, where) : fallback;
+}
+
+double finite(double v, const path& file, const std::string& what) {
+  if (!std::isfinite(v) || v < 0)
+    throw ResultsError(fmt::format("{}: {} is {}, expected a finite, non-negative number", file.string(), what, v));
   return v;
 }
 
-void split_name(Benchmark& b) {
+double to_ns(double t, const std::string& unit, const path& file, const std::string& name) {
+  if (unit == "ns") return t;
+  if (unit == "us") return t * 1e3;
+  if (unit == "ms") return t * 1e6;
+  if (unit == "s") return t * 1e9;
+  throw ResultsError(fmt::format("{}: {} has time_unit '{}', expected ns, us, ms or s", file.string(), name, unit));
+}
+
+constexpr const char* kNoImplementation = "(none)";
+
+void split_name(Benchmark& b, const path& file) {
   std::vector<std::string> parts;
   std::stringstream ss(b.name);
   for (std::string part; std::getline(ss, part, '/');) parts.push_back(part);
-  if (parts.size() >= 3) {
-    b.family = parts[0];
-    b.kernel = parts[1];
-    b.implementation = parts[2];
-  }
+  // A machine probe of a family (e.g. taskvec/read_bandwidth/n:<bytes>) has
+  // no implementation part.
+  if (parts.size() >= 3 && parts[2].find(':') != std::string::npos) parts.insert(parts.begin() + 2, kNoImplementation);
+  if (parts.size() < 3 || parts[0].empty() || parts[1].empty() || parts[2].empty())
+    throw ResultsError(fmt::format("{}: benchmark name '{}' is not <family>/<kernel>/<implementation>[/<param>:<value>...]",
+                                   file.string(), b.name));
+  b.family = parts[0];
+  b.kernel = parts[1];
+  b.implementation = parts[2];
+  // Parts without a colon are Google Benchmark's own suffixes (real_time, ...).
+  for (std::size_t i = 3; i < parts.size(); ++i)
+    if (const auto colon = parts[i].find(':'); colon != std::string::npos)
+      b.params[parts[i].substr(0, colon)] = parts[i].substr(colon + 1);
 }
 
-std::vector<Benchmark> load_bench(const std::filesystem::path& file) {
+std::vector<Benchmark> load_bench(const path& file, nlohmann::json& context) {
   const nlohmann::json j = read_json(file);
   if (!j.is_object() || !j.contains("benchmarks") || !j["benchmarks"].is_array())
     throw ResultsError(fmt::format("{}: not a Google Benchmark JSON file (no 'benchmarks' array)", file.string()));
+  context = j.value("context", nlohmann::json::object());
+  if (!context.is_object()) throw ResultsError(fmt::format("{}: field 'context' is not an object", file.string()));
   std::vector<Benchmark> out;
   std::map<std::string, std::size_t> index;
   for (const nlohmann::json& row : j["benchmarks"]) {
     const std::string name = field<std::string>(row, "name", file, "a benchmark");
-    const std::string run_type = row.value("run_type", "iteration");
-    if (run_type != "iteration") continue;
-    const std::string run_name = row.contains("run_name") ? field<std::string>(row, "run_name", file, name) : name;
+    if (optional_field<std::string>(row, "run_type", "iteration", file, name) != "iteration") continue;
+    const std::string run_name = optional_field<std::string>(row, "run_name", name, file, name);
     auto [it, fresh] = index.try_emplace(run_name, out.size());
     if (fresh) {
       out.emplace_back();
       out.back().name = run_name;
-      split_name(out.back());
+      split_name(out.back(), file);
     }
     Benchmark& b = out[it->second];
-    if (row.value("error_occurred", false)) {
+    if (optional_field<bool>(row, "error_occurred", false, file, name)) {
       b.skipped = true;
-      b.skip_reason = row.value("error_message", "skipped");
+      b.skip_reason = optional_field<std::string>(row, "error_message", "skipped", file, name);
       continue;
     }
-    b.label = row.value("label", "");
-    if (row.contains("items_per_second"))
-      b.items_per_second.push_back(finite(field<double>(row, "items_per_second", file, name), file, name + " items_per_second"));
-    b.real_time_ns.push_back(finite(field<double>(row, "real_time", file, name), file, name + " real_time"));
+    b.label = optional_field<std::string>(row, "label", "", file, name);
+    const std::string unit = optional_field<std::string>(row, "time_unit", "ns", file, name);
+    for (const char* rate : {"items_per_second", "bytes_per_second"})
+      if (row.contains(rate))
+        (rate[0] == 'i' ? b.items_per_second : b.bytes_per_second)
+            .push_back(finite(number(row, rate, file, name), file, name + " " + rate));
+    for (const char* time : {"real_time", "cpu_time"})
+      (time[0] == 'r' ? b.real_time_ns : b.cpu_time_ns)
+          .push_back(to_ns(finite(number(row, time, file, name), file, name + " " + time), unit, file, name));
   }
   return out;
 }
 
-std::vector<TestOutcome> load_conformance(const std::filesystem::path& file) {
+// GoogleTest's failure text is "file:line\n<assertion>\n<message>": all of it
+// matters, on one line, cut where a table cell would overflow.
+std::string one_line(std::string s) {
+  std::replace(s.begin(), s.end(), '\n', ' ');
+  return s.size() > 400 ? s.substr(0, 400) + "..." : s;
+}
+
+std::vector<TestOutcome> load_conformance(const path& file) {
   const nlohmann::json j = read_json(file);
   if (!j.is_object() || !j.contains("testsuites") || !j["testsuites"].is_array())
     throw ResultsError(fmt::format("{}: not a GoogleTest JSON file (no 'testsuites' array)", file.string()));
   std::vector<TestOutcome> out;
   for (const nlohmann::json& suite : j["testsuites"]) {
-    if (!suite.contains("testsuite") || !suite["testsuite"].is_array()) continue;
+    const std::string suite_name = field<std::string>(suite, "name", file, "a test suite");
+    if (!suite.contains("testsuite")) continue;
+    if (!suite["testsuite"].is_array())
+      throw ResultsError(fmt::format("{}: test suite '{}' field 'testsuite' is not an array", file.string(), suite_name));
     for (const nlohmann::json& t : suite["testsuite"]) {
-      // Parameterized names are Impl/<Fixture>.<Test>/<impl with _ for ->.
-      const std::string suite_name = field<std::string>(suite, "name", file, "a test suite");
-      const std::string name = field<std::string>(t, "name", file, suite_name);
+      // Parameterized names are Impl/<Fixture> and <Test>/<impl with _ for ->.
+      const std::string name = field<std::string>(t, "name", file, "a test of " + suite_name);
       TestOutcome o;
       const auto slash = name.rfind('/');
       o.kernel_test = suite_name.substr(suite_name.find('/') + 1) + "." + name.substr(0, slash);
       o.implementation = slash == std::string::npos ? "" : name.substr(slash + 1);
       std::replace(o.implementation.begin(), o.implementation.end(), '_', '-');
-      if (t.contains("failures") && t["failures"].is_array() && !t["failures"].empty()) {
+      const nlohmann::json failures = t.value("failures", nlohmann::json::array());
+      if (failures.is_array() && !failures.empty()) {
         o.status = "fail";
-        o.message = t["failures"][0].value("failure", "");
-      } else if (t.value("result", "") == "SKIPPED") {
+        o.message = one_line(optional_field<std::string>(failures[0], "failure", "", file, name));
+      } else if (optional_field<std::string>(t, "result", "", file, name) == "SKIPPED") {
         o.status = "skip";
-        o.message = t.contains("skipped") ? t["skipped"].value("message", "") : "";
+        o.message = one_line(optional_field<std::string>(t.value("skipped", nlohmann::json::object()), "message", "", file, name));
       } else {
         o.status = "pass";
       }
@@ -111,7 +199,80 @@ std::vector<TestOutcome> load_conformance(const std::filesystem::path& file) {
   return out;
 }
 
+std::vector<ImplementationInfo> load_implementations(const nlohmann::json& info, const path& file) {
+  if (!info.contains("implementations") || !info["implementations"].is_array())
+    throw ResultsError(fmt::format("{}: field 'implementations' is missing or not an array", file.string()));
+  std::vector<ImplementationInfo> out;
+  for (const nlohmann::json& e : info["implementations"]) {
+    ImplementationInfo i;
+    i.name = field<std::string>(e, "name", file, "an implementation");
+    i.runnable = field<bool>(e, "runnable", file, "implementation " + i.name);
+    i.requires_features = optional_field<std::string>(e, "requires", "none", file, "implementation " + i.name);
+    i.reason = optional_field<std::string>(e, "reason", "", file, "implementation " + i.name);
+    out.push_back(std::move(i));
+  }
+  return out;
+}
+
+void check_info(const nlohmann::json& info, const path& file) {
+  if (!info.is_object() || info.value("schema", "") != "maskbench-info/1")
+    throw ResultsError(fmt::format("{}: not a maskbench info file (expected \"schema\": \"maskbench-info/1\")", file.string()));
+  const nlohmann::json cpu = info.value("cpu", nlohmann::json());
+  field<std::string>(cpu, "brand", file, "field 'cpu'");
+  field<std::string>(cpu, "microarchitecture", file, "field 'cpu'");
+  field<std::string>(info.value("build", nlohmann::json()), "compiler", file, "field 'build'");
+}
+
+std::string usable_features(const ResultsDir& r) {
+  std::string out;
+  const nlohmann::json& f = r.info.value("features", nlohmann::json::array());
+  if (!f.is_array()) return "unknown";
+  for (const nlohmann::json& e : f)
+    if (e.is_object() && e.value("detected", false) && !e.value("disabled", false)) {
+      if (!out.empty()) out += ',';
+      out += e.value("name", "?");
+    }
+  return out.empty() ? "none" : out;
+}
+
 }  // namespace
+
+std::optional<double> Benchmark::param(const std::string& key) const {
+  const auto it = params.find(key);
+  if (it == params.end()) return std::nullopt;
+  try {
+    std::size_t used = 0;
+    const double v = std::stod(it->second, &used);
+    if (used != it->second.size() || !std::isfinite(v)) return std::nullopt;
+    return v;
+  } catch (const std::exception&) {
+    return std::nullopt;
+  }
+}
+
+const TestOutcome* ResultsDir::first_failure(const std::string& implementation_name) const {
+  for (const TestOutcome& t : tests)
+    if (t.status == "fail" && t.implementation == implementation_name) return &t;
+  return nullptr;
+}
+
+const ImplementationInfo* ResultsDir::implementation(const std::string& name) const {
+  for (const ImplementationInfo& i : implementations)
+    if (i.name == name) return &i;
+  return nullptr;
+}
+
+std::string ResultsDir::info_text(const std::string& dotted, const std::string& fallback) const {
+  const nlohmann::json* j = &info;
+  std::stringstream ss(dotted);
+  for (std::string key; std::getline(ss, key, '.');) {
+    if (!j->is_object() || !j->contains(key)) return fallback;
+    j = &(*j)[key];
+  }
+  if (j->is_string()) return j->get<std::string>();
+  if (j->is_number() || j->is_boolean()) return j->dump();
+  return fallback;
+}
 
 double median(std::vector<double> v) {
   if (v.empty()) return 0.0;
@@ -120,17 +281,38 @@ double median(std::vector<double> v) {
   return v.size() % 2 ? v[m] : 0.5 * (v[m - 1] + v[m]);
 }
 
-ResultsDir load(const std::filesystem::path& dir) {
+ResultsDir load(const path& dir) {
   if (!std::filesystem::is_directory(dir))
     throw ResultsError(fmt::format("{}: not a results directory (it does not exist or is not a directory)", dir.string()));
+  if (std::filesystem::exists(dir / "INCOMPLETE")) {
+    std::ifstream in(dir / "INCOMPLETE");
+    std::string why;
+    std::getline(in, why);
+    throw ResultsError(fmt::format("{}: the run that wrote this directory did not finish ({}); rerun it",
+                                   dir.string(), why.empty() ? "no reason recorded" : why));
+  }
   ResultsDir r;
   r.path = dir;
   r.info = read_json(dir / "info.json");
-  if (!r.info.is_object() || r.info.value("schema", "") != "maskbench-info/1")
-    throw ResultsError(fmt::format("{}: not a maskbench info file (expected \"schema\": \"maskbench-info/1\")", (dir / "info.json").string()));
+  check_info(r.info, dir / "info.json");
+  r.implementations = load_implementations(r.info, dir / "info.json");
   r.tests = load_conformance(dir / "conformance.json");
-  r.benchmarks = load_bench(dir / "bench.json");
+  r.benchmarks = load_bench(dir / "bench.json", r.context);
+  for (Benchmark& b : r.benchmarks) b.peer = r.implementation(b.implementation) == nullptr;
   return r;
+}
+
+std::vector<std::string> machine_differences(const ResultsDir& a, const ResultsDir& b) {
+  std::vector<std::string> out;
+  const auto compare = [&](const std::string& what, const std::string& x, const std::string& y) {
+    if (x != y) out.push_back(fmt::format("{}: '{}' vs '{}'", what, x, y));
+  };
+  compare("CPU brand", a.info_text("cpu.brand"), b.info_text("cpu.brand"));
+  compare("microarchitecture", a.info_text("cpu.microarchitecture"), b.info_text("cpu.microarchitecture"));
+  compare("usable features", usable_features(a), usable_features(b));
+  compare("compiler", a.info_text("build.compiler"), b.info_text("build.compiler"));
+  compare("build flags", a.info_text("build.base_flags"), b.info_text("build.base_flags"));
+  return out;
 }
 
 }  // namespace maskbench::results

@@ -2,8 +2,13 @@
 // Reading a results directory (info.json, conformance.json, bench.json). A
 // directory may come from another machine: it is untrusted input, and every
 // problem is a ResultsError whose message names the file and what is wrong.
+//
+// A directory that holds a file named INCOMPLETE (written by an interrupted
+// run; its text says what is missing) is refused as a whole: half a run must
+// never be read as a whole one.
 #include <filesystem>
 #include <map>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -16,33 +21,65 @@ struct ResultsError : std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
-// One benchmark: the per-repetition values of its main rate and time.
+// One benchmark: the per-repetition values of its rates and time.
 struct Benchmark {
-  std::string name;            // <family>/<kernel>/<implementation>/n:<N>[/...]
+  std::string name;  // <family>/<kernel>/<implementation>[/<param>:<value>...]
   std::string family, kernel, implementation;
-  std::string label;           // cache level for sized benchmarks ("L1", ...)
-  std::vector<double> items_per_second;  // one per repetition
-  std::vector<double> real_time_ns;      // one per repetition (time per iteration)
+  std::map<std::string, std::string> params;  // "n" -> "3072", "sel" -> "0.25"
+  std::string label;                          // cache level for sized benchmarks ("L1", ...)
+  std::vector<double> items_per_second;       // one per repetition, where reported
+  std::vector<double> bytes_per_second;       // one per repetition, where reported
+  std::vector<double> real_time_ns;           // one per repetition (wall time per iteration)
+  std::vector<double> cpu_time_ns;            // one per repetition (CPU time per iteration)
   bool skipped = false;
   std::string skip_reason;
+  // The implementation is not in the directory's registry (info.json): a
+  // third-party peer such as highway or std-copy_if.
+  bool peer = false;
+
+  // The numeric value of a parameter, if the name has it.
+  std::optional<double> param(const std::string& key) const;
 };
 
 struct TestOutcome {
   std::string kernel_test;     // e.g. "Cond.SelectEverySizePatternAndOffset"
-  std::string implementation;  // registry name
+  std::string implementation;  // registry name; empty for a test of no implementation
   std::string status;          // "pass", "fail" or "skip"
   std::string message;         // first failure message, or the skip reason
+};
+
+// An implementation as the directory's info.json describes it.
+struct ImplementationInfo {
+  std::string name;
+  std::string requires_features;  // "sse42,avx2" or "none"
+  bool runnable = false;
+  std::string reason;  // why it could not run
 };
 
 struct ResultsDir {
   std::filesystem::path path;
   nlohmann::json info;
+  nlohmann::json context;  // bench.json's "context" object
+  std::vector<ImplementationInfo> implementations;
   std::vector<TestOutcome> tests;
   std::vector<Benchmark> benchmarks;
+
+  // The first conformance failure of an implementation; nullptr when it
+  // passed. Such an implementation's figures are invalid everywhere.
+  const TestOutcome* first_failure(const std::string& implementation) const;
+  const ImplementationInfo* implementation(const std::string& name) const;
+  // A string from info.json by dotted path ("cpu.brand"); `fallback` where
+  // the field is absent or not a string, number or boolean.
+  std::string info_text(const std::string& dotted, const std::string& fallback = "unknown") const;
 };
 
 // Loads and validates a results directory; throws ResultsError.
 ResultsDir load(const std::filesystem::path& dir);
+
+// What makes two directories' measurements comparable: CPU brand and
+// microarchitecture, the usable features, the compiler and the build flags.
+// One line per difference, e.g. "compiler: 'GNU 12.2.0' vs 'Clang 14.0.6'".
+std::vector<std::string> machine_differences(const ResultsDir& a, const ResultsDir& b);
 
 double median(std::vector<double> v);
 

@@ -1,0 +1,104 @@
+// `maskbench gate BASELINE CURRENT [--threshold 5%] [--alpha 0.05]
+//  [--markdown FILE] [--allow-different-machines]`: the CI regression gate.
+// Exit 1 when a benchmark regressed (reports/regression.hpp has the test) or
+// an implementation fails conformance in CURRENT; 0 otherwise; 2 on bad input,
+// including results from different machines unless allowed.
+#include <cmath>
+
+#include "args.hpp"
+#include "page.hpp"
+#include "regression.hpp"
+
+namespace maskbench::cli {
+namespace {
+
+constexpr std::string_view kUsage =
+    "maskbench gate BASELINE CURRENT [--threshold 5%] [--alpha 0.05] [--markdown FILE] [--allow-different-machines]";
+
+// "5%", "5 %" or "0.05"; the result is a fraction in (0, 10].
+double parse_fraction(const std::string& option, const std::string& text, bool percent_allowed, double max) {
+  std::string t = text;
+  bool percent = false;
+  if (percent_allowed && !t.empty() && t.back() == '%') {
+    percent = true;
+    t.pop_back();
+  }
+  double v = 0;
+  std::size_t used = 0;
+  try {
+    v = std::stod(t, &used);
+  } catch (const std::exception&) {
+    used = 0;
+  }
+  if (used == 0 || used != t.size() || !std::isfinite(v))
+    throw UsageError(fmt::format("{} '{}' is not a number; usage: {}", option, text, kUsage));
+  if (percent) v /= 100.0;
+  if (v <= 0 || v > max)
+    throw UsageError(fmt::format("{} '{}' is out of range: expected more than 0 and at most {}", option, text, max));
+  return v;
+}
+
+std::string interval(const regression::Comparison& c) { return fmt::format("[{:.3f}, {:.3f}]", c.interval.lo, c.interval.hi); }
+
+std::string markdown(const regression::GateResult& g, const regression::Options& o, const std::string& baseline,
+                     const std::string& current) {
+  std::string s = fmt::format("## maskbench gate: {}\n\nBaseline `{}`, current `{}`; threshold {:.1f}%, alpha {}.\n\n",
+                              g.failed() ? "FAILED" : "passed", baseline, current, o.threshold * 100, o.alpha);
+  for (const std::string& f : g.failing_implementations) s += fmt::format("- **conformance**: {}\n", f);
+  s += "\n| | benchmark | time ratio | interval | p |\n|---|---|---|---|---|\n";
+  for (const regression::Comparison& c : g.compared)
+    if (c.verdict == regression::Verdict::regression || c.verdict == regression::Verdict::improvement)
+      s += fmt::format("| {} | `{}` | {:.3f} | {} | {:.4f} |\n",
+                       c.verdict == regression::Verdict::regression ? "regression" : "improvement", c.name, c.ratio,
+                       interval(c), c.p_value);
+  s += fmt::format("\n{} benchmarks compared; {} only in the baseline; {} only in the current run.\n", g.compared.size(),
+                   g.only_in_baseline.size(), g.only_in_current.size());
+  return s;
+}
+
+int run_gate(std::span<const std::string_view> args) {
+  const Args a = Args::parse(args, {"--threshold", "--alpha", "--markdown"}, {"--allow-different-machines"}, kUsage);
+  if (a.positional.size() != 2) throw UsageError(fmt::format("expected BASELINE and CURRENT; usage: {}", kUsage));
+  regression::Options o;
+  if (a.values.contains("--threshold")) o.threshold = parse_fraction("--threshold", a.values.at("--threshold"), true, 10.0);
+  if (a.values.contains("--alpha")) o.alpha = parse_fraction("--alpha", a.values.at("--alpha"), false, 0.5);
+  const results::ResultsDir base = results::load(a.positional[0]), cur = results::load(a.positional[1]);
+  const std::vector<std::string> diffs = results::machine_differences(base, cur);
+  if (!diffs.empty() && !a.flags.contains("--allow-different-machines")) {
+    std::string joined;
+    for (const std::string& d : diffs) joined += (joined.empty() ? "" : "; ") + d;
+    throw UsageError(fmt::format("{} and {} come from different machines or builds ({}); pass --allow-different-machines to gate anyway",
+                                 a.positional[0], a.positional[1], joined));
+  }
+  const regression::GateResult g = regression::gate(base, cur, o);
+  fmt::print("maskbench gate: {} -> {} (threshold {:.1f}%, alpha {}; time ratios current/baseline, {:.0f}% bootstrap "
+             "intervals, one-sided Mann-Whitney p against the threshold)\n",
+             a.positional[0], a.positional[1], o.threshold * 100, o.alpha, (1 - o.alpha) * 100);
+  for (const std::string& d : diffs) fmt::print("warning: different machines: {}\n", d);
+  std::size_t regressions = 0, improvements = 0, untested = 0;
+  for (const regression::Comparison& c : g.compared) {
+    if (c.verdict == regression::Verdict::untested) ++untested;
+    if (c.verdict != regression::Verdict::regression && c.verdict != regression::Verdict::improvement) continue;
+    const bool worse = c.verdict == regression::Verdict::regression;
+    (worse ? regressions : improvements) += 1;
+    fmt::print("{:<12} {:<56} ratio {:.3f} {} p={:.4f}\n", worse ? "REGRESSION" : "improvement", c.name, c.ratio, interval(c),
+               c.p_value);
+  }
+  for (const std::string& f : g.failing_implementations) fmt::print("CONFORMANCE  {}\n", f);
+  for (const std::string& n : g.only_in_baseline) fmt::print("only in baseline  {}\n", n);
+  for (const std::string& n : g.only_in_current) fmt::print("only in current   {}\n", n);
+  if (untested > 0)
+    fmt::print("untested: {} benchmarks have fewer than {} repetitions on a side\n", untested, regression::kMinRepetitions);
+  fmt::print("{}: {} compared, {} regressions, {} improvements, {} implementations failing conformance\n",
+             g.failed() ? "FAIL" : "PASS", g.compared.size(), regressions, improvements, g.failing_implementations.size());
+  if (a.values.contains("--markdown"))
+    page::write_atomically(a.values.at("--markdown"), markdown(g, o, a.positional[0], a.positional[1]));
+  return g.failed() ? kExitFailed : kExitOk;
+}
+
+}  // namespace
+
+MB_COMMAND("gate", "BASELINE CURRENT [--threshold 5%] [--alpha 0.05] [--markdown FILE] [--allow-different-machines]",
+           "CI regression gate: exit 1 on a significant slowdown beyond the threshold or a conformance failure", run_gate);
+
+}  // namespace maskbench::cli

@@ -1,0 +1,70 @@
+#include "analysis.hpp"
+
+#include <algorithm>
+
+#include "stats.hpp"
+
+namespace maskbench::analysis {
+
+double rate(const results::Benchmark& b) {
+  if (!b.items_per_second.empty()) return stats::median(b.items_per_second);
+  const double t = stats::median(b.cpu_time_ns);
+  return t > 0 ? 1e9 / t : 0.0;
+}
+
+bool valid(const results::ResultsDir& r, const std::string& implementation) {
+  return r.first_failure(implementation) == nullptr;
+}
+
+std::string isa_level(const results::ResultsDir& r, const std::string& implementation) {
+  const results::ImplementationInfo* impl = r.implementation(implementation);
+  if (impl == nullptr) return "";
+  const std::string& req = impl->requires_features;
+  if (req.empty() || req == "none") return "scalar";
+  return req.substr(req.rfind(',') + 1);
+}
+
+Roofline roofline(const results::ResultsDir& r) {
+  Roofline roof;
+  const auto keep_best = [](Limit& limit, double value, const std::string& impl) {
+    if (value > limit.value) limit = {value, impl};
+  };
+  for (const results::Benchmark& b : r.benchmarks) {
+    if (b.family != "roofline" || b.skipped || b.peer || !valid(r, b.implementation)) continue;
+    if (b.kernel == "read_bw" && !b.bytes_per_second.empty() && !b.label.empty())
+      keep_best(roof.read_bandwidth[b.label], stats::median(b.bytes_per_second), b.implementation);
+    else if (b.kernel == "fma_peak" && !b.items_per_second.empty())
+      keep_best(roof.peak_flops[isa_level(r, b.implementation)], stats::median(b.items_per_second), b.implementation);
+  }
+  return roof;
+}
+
+std::optional<double> roof_fraction(const Roofline& roof, const results::ResultsDir& r, const results::Benchmark& b) {
+  if (b.family == "roofline" && b.kernel == "fma_peak") {
+    const auto it = roof.peak_flops.find(isa_level(r, b.implementation));
+    if (it == roof.peak_flops.end() || it->second.value <= 0 || b.items_per_second.empty()) return std::nullopt;
+    return stats::median(b.items_per_second) / it->second.value;
+  }
+  const auto it = roof.read_bandwidth.find(b.label);
+  if (it == roof.read_bandwidth.end() || it->second.value <= 0 || b.bytes_per_second.empty()) return std::nullopt;
+  return stats::median(b.bytes_per_second) / it->second.value;
+}
+
+std::map<std::string, std::vector<const results::Benchmark*>> by_kernel(const results::ResultsDir& r) {
+  std::map<std::string, std::vector<const results::Benchmark*>> out;
+  for (const results::Benchmark& b : r.benchmarks)
+    if (!b.skipped && !b.real_time_ns.empty()) out[b.family + "/" + b.kernel].push_back(&b);
+  return out;
+}
+
+std::string other_params(const results::Benchmark& b, const std::vector<std::string>& except) {
+  std::string out;
+  for (const auto& [k, v] : b.params) {
+    if (std::find(except.begin(), except.end(), k) != except.end()) continue;
+    if (!out.empty()) out += '/';
+    out += k + ":" + v;
+  }
+  return out;
+}
+
+}  // namespace maskbench::analysis

@@ -1,0 +1,52 @@
+#pragma once
+// What the report and the comparison derive from a results directory: each
+// benchmark's rate, the kernels' grouping, the validity of an implementation
+// and the roofline limits measured by the probes (maskbench/roofline.hpp).
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "results.hpp"
+
+namespace maskbench::analysis {
+
+// Median items/s over the repetitions, or iterations/s (of CPU time, as
+// Google Benchmark computes items/s) where a benchmark
+// reports no items.
+double rate(const results::Benchmark& b);
+
+// False when the implementation failed conformance: its figures are invalid.
+bool valid(const results::ResultsDir& r, const std::string& implementation);
+
+// The ISA level whose peak applies to an implementation: the highest feature
+// it requires ("sse42", "avx2", "avx512", ...), "scalar" when it requires none,
+// empty for a peer.
+std::string isa_level(const results::ResultsDir& r, const std::string& implementation);
+
+struct Limit {
+  double value = 0;
+  std::string implementation;  // the probe that reached it
+};
+struct Roofline {
+  std::map<std::string, Limit> read_bandwidth;  // cache level ("L1", ...) -> bytes/s
+  std::map<std::string, Limit> peak_flops;      // ISA level -> FLOP/s
+  bool empty() const { return read_bandwidth.empty() && peak_flops.empty(); }
+};
+// The best valid probe per cache level and per ISA level: the machine's limit
+// is what the best implementation reached.
+Roofline roofline(const results::ResultsDir& r);
+
+// A benchmark's rate as a fraction of the limit that applies to it: peak
+// FLOP/s of its ISA level for the FMA probe, otherwise the read bandwidth at
+// its cache level for a benchmark that reports bytes/s. Empty where neither
+// applies.
+std::optional<double> roof_fraction(const Roofline& roof, const results::ResultsDir& r, const results::Benchmark& b);
+
+// Measured benchmarks grouped by "<family>/<kernel>", in name order.
+std::map<std::string, std::vector<const results::Benchmark*>> by_kernel(const results::ResultsDir& r);
+
+// The name's parameters other than `except`, as "k:v/k:v" (empty if none).
+std::string other_params(const results::Benchmark& b, const std::vector<std::string>& except);
+
+}  // namespace maskbench::analysis

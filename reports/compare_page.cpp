@@ -1,0 +1,185 @@
+#include "compare_page.hpp"
+
+#include <algorithm>
+#include <set>
+
+#include <fmt/format.h>
+
+#include "analysis.hpp"
+#include "chart_set.hpp"
+#include "format.hpp"
+#include "html.hpp"
+#include "machine_facts.hpp"
+#include "page.hpp"
+#include "stats.hpp"
+
+namespace maskbench::compare {
+namespace {
+
+// A, B, ..., Z, A1, B1, ...: short column names for the directories.
+std::string letter(std::size_t i) {
+  const char c = static_cast<char>('A' + i % 26);
+  return i < 26 ? std::string(1, c) : fmt::format("{}{}", c, i / 26);
+}
+
+std::map<std::string, std::vector<std::optional<double>>> geomeans(const Comparison& c, bool by_family) {
+  std::map<std::string, std::vector<std::vector<double>>> ratios;
+  for (const Row& row : c.rows) {
+    auto& per_dir = ratios[by_family ? row.family : row.implementation];
+    per_dir.resize(c.dirs.size());
+    for (std::size_t d = 0; d < c.dirs.size(); ++d)
+      if (const auto r = row.ratio(d)) per_dir[d].push_back(*r);
+  }
+  std::map<std::string, std::vector<std::optional<double>>> out;
+  for (const auto& [key, per_dir] : ratios)
+    for (const std::vector<double>& v : per_dir)
+      out[key].push_back(v.empty() ? std::nullopt : std::optional<double>(stats::geomean(v)));
+  return out;
+}
+
+std::string availability(const results::ResultsDir& r, const std::string& impl) {
+  const results::ImplementationInfo* i = r.implementation(impl);
+  if (i == nullptr) return "absent";
+  if (!i->runnable) return "skipped: " + i->reason;
+  if (!analysis::valid(r, impl)) return "fails conformance";
+  return "runs";
+}
+
+std::string cell_text(const Row& row, std::size_t d) {
+  if (!row.rate[d]) return "-";
+  std::string s = format::si(*row.rate[d]) + "/s";
+  if (row.invalid[d]) return s + " invalid";
+  if (d > 0)
+    if (const auto r = row.ratio(d)) s += fmt::format(" {}", format::times(*r));
+  return s;
+}
+
+std::string ratio_text(const std::optional<double>& r) { return r ? format::times(*r) : "-"; }
+
+}  // namespace
+
+std::optional<double> Row::ratio(std::size_t dir) const {
+  if (!rate[0] || !rate[dir] || invalid[0] || invalid[dir] || *rate[0] <= 0) return std::nullopt;
+  return *rate[dir] / *rate[0];
+}
+
+Comparison compare(const std::vector<results::ResultsDir>& dirs) {
+  Comparison c;
+  for (const results::ResultsDir& d : dirs) c.dirs.push_back(&d);
+  std::map<std::string, std::size_t> index;
+  for (std::size_t d = 0; d < dirs.size(); ++d)
+    for (const results::Benchmark& b : dirs[d].benchmarks) {
+      if (b.skipped || b.real_time_ns.empty()) continue;
+      auto [it, fresh] = index.try_emplace(b.name, c.rows.size());
+      if (fresh) c.rows.push_back({b.name, b.family, b.implementation, std::vector<std::optional<double>>(dirs.size()),
+                                   std::vector<bool>(dirs.size(), false)});
+      c.rows[it->second].rate[d] = analysis::rate(b);
+      c.rows[it->second].invalid[d] = !analysis::valid(dirs[d], b.implementation);
+    }
+  std::sort(c.rows.begin(), c.rows.end(), [](const Row& a, const Row& b) { return a.name < b.name; });
+  c.family_geomean = geomeans(c, true);
+  c.implementation_geomean = geomeans(c, false);
+  std::set<std::string> impls;
+  for (const results::ResultsDir& d : dirs)
+    for (const results::ImplementationInfo& i : d.implementations) impls.insert(i.name);
+  for (const std::string& impl : impls)
+    for (const results::ResultsDir& d : dirs) c.availability[impl].push_back(availability(d, impl));
+  for (std::size_t d = 1; d < dirs.size(); ++d)
+    for (const std::string& diff : results::machine_differences(dirs[0], dirs[d]))
+      c.warnings.push_back(fmt::format("{} differs from A: {}", letter(d), diff));
+  return c;
+}
+
+std::string compare_text(const Comparison& c) {
+  std::string s;
+  for (std::size_t d = 0; d < c.dirs.size(); ++d) s += fmt::format("{}: {}\n", letter(d), c.dirs[d]->path.string());
+  for (const std::string& w : c.warnings) s += "warning: " + w + "\n";
+  const auto table = [&](const std::string& title, const std::map<std::string, std::vector<std::optional<double>>>& g) {
+    s += fmt::format("\n{:<40}", title);
+    for (std::size_t d = 1; d < c.dirs.size(); ++d) s += fmt::format(" {:>10}", letter(d) + "/A");
+    s += "\n";
+    for (const auto& [key, values] : g) {
+      s += fmt::format("{:<40}", key);
+      for (std::size_t d = 1; d < values.size(); ++d) s += fmt::format(" {:>10}", ratio_text(values[d]));
+      s += "\n";
+    }
+  };
+  table("family (geometric mean of speed ratios)", c.family_geomean);
+  table("implementation (geometric mean)", c.implementation_geomean);
+  s += fmt::format("\n{:<16}", "implementation");
+  for (std::size_t d = 0; d < c.dirs.size(); ++d) s += fmt::format(" {:<24}", letter(d));
+  s += "\n";
+  for (const auto& [impl, per_dir] : c.availability) {
+    s += fmt::format("{:<16}", impl);
+    for (const std::string& a : per_dir) s += fmt::format(" {:<24}", a.size() > 24 ? a.substr(0, 21) + "..." : a);
+    s += "\n";
+  }
+  s += fmt::format("\n{:<48}", "benchmark (rate; ratio to A)");
+  for (std::size_t d = 0; d < c.dirs.size(); ++d) s += fmt::format(" {:>20}", letter(d));
+  s += "\n";
+  for (const Row& row : c.rows) {
+    s += fmt::format("{:<48}", row.name);
+    for (std::size_t d = 0; d < c.dirs.size(); ++d) s += fmt::format(" {:>20}", cell_text(row, d));
+    s += "\n";
+  }
+  return s;
+}
+
+std::string compare_html(const Comparison& c) {
+  using html::escape;
+  report::ChartSet charts;
+  std::string body = "<h1>maskbench comparison</h1>\n<table>\n<tr><th></th>";
+  for (std::size_t d = 0; d < c.dirs.size(); ++d) body += fmt::format("<th>{}: {}</th>", letter(d), escape(c.dirs[d]->path.string()));
+  body += "</tr>\n";
+  std::vector<std::vector<std::pair<std::string, std::string>>> facts;
+  for (const results::ResultsDir* d : c.dirs) facts.push_back(report::machine_facts(*d));
+  for (std::size_t f = 0; f < facts[0].size(); ++f) {
+    body += fmt::format("<tr><th>{}</th>", escape(facts[0][f].first));
+    for (const auto& per_dir : facts) body += fmt::format("<td>{}</td>", escape(per_dir[f].second));
+    body += "</tr>\n";
+  }
+  body += "</table>\n";
+  for (const std::string& w : c.warnings) body += fmt::format("<p class=\"warning\">warning: {}</p>\n", escape(w));
+  const auto geomean_section = [&](const std::string& title, const std::map<std::string, std::vector<std::optional<double>>>& g) {
+    body += fmt::format("<h2>{}</h2>\n<table>\n<tr><th></th>", escape(title));
+    for (std::size_t d = 1; d < c.dirs.size(); ++d) body += fmt::format("<th>{}/A</th>", letter(d));
+    body += "</tr>\n";
+    nlohmann::json labels = nlohmann::json::array(), datasets = nlohmann::json::array();
+    for (std::size_t d = 1; d < c.dirs.size(); ++d) datasets.push_back({{"label", letter(d) + "/A"}, {"points", nlohmann::json::array()}, {"invalid", false}});
+    for (const auto& [key, values] : g) {
+      body += fmt::format("<tr><th>{}</th>", escape(key));
+      labels.push_back(key);
+      for (std::size_t d = 1; d < values.size(); ++d) {
+        body += fmt::format("<td class=\"num\">{}</td>", ratio_text(values[d]));
+        datasets[d - 1]["points"].push_back(values[d] ? nlohmann::json(*values[d]) : nlohmann::json());
+      }
+      body += "</tr>\n";
+    }
+    body += "</table>\n";
+    body += charts.add({{"type", "bar"}, {"title", title}, {"ylabel", "speed relative to A"}, {"labels", labels}, {"datasets", datasets}});
+  };
+  geomean_section("Geometric mean per family", c.family_geomean);
+  geomean_section("Geometric mean per implementation", c.implementation_geomean);
+  body += "<h2>Implementations</h2>\n<table>\n<tr><th>implementation</th>";
+  for (std::size_t d = 0; d < c.dirs.size(); ++d) body += fmt::format("<th>{}</th>", letter(d));
+  body += "</tr>\n";
+  for (const auto& [impl, per_dir] : c.availability) {
+    body += fmt::format("<tr><th>{}</th>", escape(impl));
+    for (const std::string& a : per_dir)
+      body += fmt::format("<td class=\"{}\">{}</td>", a == "runs" ? "pass" : a == "fails conformance" ? "fail" : "skip", escape(a));
+    body += "</tr>\n";
+  }
+  body += "</table>\n<h2>Benchmarks</h2>\n<p>Median rate; the ratio is the speed relative to A (above 1: faster).</p>\n<table>\n<tr><th>benchmark</th>";
+  for (std::size_t d = 0; d < c.dirs.size(); ++d) body += fmt::format("<th>{}</th>", letter(d));
+  body += "</tr>\n";
+  for (const Row& row : c.rows) {
+    body += fmt::format("<tr><th>{}</th>", escape(row.name));
+    for (std::size_t d = 0; d < c.dirs.size(); ++d)
+      body += fmt::format("<td class=\"num{}\">{}</td>", row.invalid[d] ? " invalid" : "", escape(cell_text(row, d)));
+    body += "</tr>\n";
+  }
+  body += "</table>\n";
+  return page::assemble("maskbench comparison", body, {{"charts", charts.specs()}});
+}
+
+}  // namespace maskbench::compare

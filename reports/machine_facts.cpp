@@ -1,0 +1,99 @@
+#include "machine_facts.hpp"
+
+#include <fmt/format.h>
+
+namespace maskbench::report {
+namespace {
+
+const nlohmann::json* at(const nlohmann::json& j, std::initializer_list<const char*> path) {
+  const nlohmann::json* p = &j;
+  for (const char* key : path) {
+    if (!p->is_object() || !p->contains(key)) return nullptr;
+    p = &(*p)[key];
+  }
+  return p;
+}
+
+std::string text(const nlohmann::json* j) {
+  if (j == nullptr) return "unknown";
+  if (j->is_string()) return j->get<std::string>();
+  if (j->is_number() || j->is_boolean()) return j->dump();
+  return "unknown";
+}
+
+std::string joined(const nlohmann::json* j, const std::string& separator) {
+  if (j == nullptr || !j->is_array()) return "unknown";
+  std::string out;
+  for (const nlohmann::json& e : *j) out += (out.empty() ? "" : separator) + (e.is_number() ? fmt::format("{:.2f}", e.get<double>()) : text(&e));
+  return out;
+}
+
+std::string human_bytes(double b) {
+  if (b >= 1 << 20) return fmt::format("{:g} MiB", b / (1 << 20));
+  if (b >= 1 << 10) return fmt::format("{:g} KiB", b / (1 << 10));
+  return fmt::format("{:g} B", b);
+}
+
+std::string caches(const nlohmann::json& info) {
+  const nlohmann::json* c = at(info, {"cpu", "caches"});
+  if (c == nullptr || !c->is_array()) return "unknown";
+  std::string out;
+  for (const nlohmann::json& e : *c) {
+    const nlohmann::json* size = at(e, {"size_bytes"});
+    out += fmt::format("{}L{} {} {}", out.empty() ? "" : ", ", text(at(e, {"level"})), text(at(e, {"type"})),
+                       size != nullptr && size->is_number() ? human_bytes(size->get<double>()) : "?");
+  }
+  return out;
+}
+
+std::string features(const nlohmann::json& info) {
+  const nlohmann::json* f = at(info, {"features"});
+  if (f == nullptr || !f->is_array()) return "unknown";
+  std::string out;
+  for (const nlohmann::json& e : *f) {
+    const bool detected = text(at(e, {"detected"})) == "true", disabled = text(at(e, {"disabled"})) == "true";
+    out += fmt::format("{}{} {}", out.empty() ? "" : ", ", text(at(e, {"name"})),
+                       disabled ? "(disabled)" : detected ? "yes" : "no");
+  }
+  return out;
+}
+
+std::string cpuid_flags(const nlohmann::json& info) {
+  const nlohmann::json* f = at(info, {"cpu", "cpuid_flags"});
+  if (f == nullptr || !f->is_object()) return "unknown";
+  std::string out;
+  for (const auto& [name, on] : f->items())
+    if (on.is_boolean() && on.get<bool>()) out += (out.empty() ? "" : " ") + name;
+  return out;
+}
+
+std::string context(const results::ResultsDir& r, const char* key) { return text(at(r.context, {key})); }
+
+}  // namespace
+
+std::vector<std::pair<std::string, std::string>> machine_facts(const results::ResultsDir& r) {
+  const nlohmann::json& i = r.info;
+  return {
+      {"CPU", fmt::format("{} ({})", text(at(i, {"cpu", "brand"})), text(at(i, {"cpu", "vendor"})))},
+      {"microarchitecture", fmt::format("{}, family {} model {} stepping {}", text(at(i, {"cpu", "microarchitecture"})),
+                                        text(at(i, {"cpu", "family"})), text(at(i, {"cpu", "model"})),
+                                        text(at(i, {"cpu", "stepping"})))},
+      {"feature levels", features(i)},
+      {"CPUID flags", cpuid_flags(i)},
+      {"caches", caches(i)},
+      {"cores online", text(at(i, {"conditions", "online_cpus"}))},
+      {"host", text(at(i, {"hostname"}))},
+      {"OS", fmt::format("{}, kernel {}", text(at(i, {"os", "pretty_name"})), text(at(i, {"os", "release"})))},
+      {"compiler", text(at(i, {"build", "compiler"}))},
+      {"build flags", fmt::format("{} ({})", text(at(i, {"build", "base_flags"})), text(at(i, {"build", "build_type"})))},
+      {"commit", text(at(i, {"build", "commit"}))},
+      {"date", text(at(i, {"date"}))},
+      {"frequency scaling", text(at(i, {"conditions", "scaling_governor"}))},
+      {"load average", joined(at(i, {"conditions", "load_average"}), " ")},
+      {"pinning", context(r, "maskbench_pinning")},
+      {"benchmark mode", context(r, "maskbench_mode")},
+      {"MASKBENCH_DISABLE", at(i, {"maskbench_disable"}) ? text(at(i, {"maskbench_disable"})) : "not set"},
+  };
+}
+
+}  // namespace maskbench::report

@@ -1,0 +1,321 @@
+#include "report_page.hpp"
+
+#include <algorithm>
+#include <map>
+#include <set>
+
+#include <fmt/format.h>
+
+#include "analysis.hpp"
+#include "chart_set.hpp"
+#include "format.hpp"
+#include "html.hpp"
+#include "machine_facts.hpp"
+#include "page.hpp"
+#include "stats.hpp"
+
+namespace maskbench::report {
+namespace {
+
+using html::escape;
+using results::Benchmark;
+using results::ResultsDir;
+using Benches = std::vector<const Benchmark*>;
+
+const std::vector<std::string> kLevels = {"L1", "L2", "L3", "mem"};
+
+// Registry order (info.json) first, then the names it does not know.
+std::vector<std::string> implementation_order(const ResultsDir& r, const std::set<std::string>& present) {
+  std::vector<std::string> out;
+  for (const results::ImplementationInfo& i : r.implementations)
+    if (present.contains(i.name)) out.push_back(i.name);
+  for (const std::string& name : present)
+    if (r.implementation(name) == nullptr) out.push_back(name);
+  return out;
+}
+
+std::string implementation_label(const ResultsDir& r, const std::string& impl) {
+  if (!analysis::valid(r, impl)) return impl + " (INVALID: fails conformance)";
+  return r.implementation(impl) == nullptr ? impl + " (peer)" : impl;
+}
+
+std::string machine_card(const ResultsDir& r) {
+  std::string s = "<h2 id=\"machine\">Machine</h2>\n<dl class=\"card\">\n";
+  for (const auto& [k, v] : machine_facts(r)) s += fmt::format("<dt>{}</dt><dd>{}</dd>\n", escape(k), escape(v));
+  return s + "</dl>\n";
+}
+
+std::string conformance_matrix(const ResultsDir& r) {
+  std::vector<std::string> rows;
+  std::set<std::string> impls;
+  std::map<std::pair<std::string, std::string>, const results::TestOutcome*> cell;
+  for (const results::TestOutcome& t : r.tests) {
+    if (std::find(rows.begin(), rows.end(), t.kernel_test) == rows.end()) rows.push_back(t.kernel_test);
+    impls.insert(t.implementation);
+    cell[{t.kernel_test, t.implementation}] = &t;
+  }
+  const std::vector<std::string> columns = implementation_order(r, impls);
+  std::string s = "<h2 id=\"conformance\">Conformance</h2>\n";
+  if (rows.empty()) return s + "<p>conformance.json holds no tests.</p>\n";
+  s += "<table class=\"matrix\">\n<tr><th>kernel test</th>";
+  for (const std::string& c : columns) s += fmt::format("<th>{}</th>", escape(c.empty() ? "(none)" : c));
+  s += "</tr>\n";
+  std::string failures, skips;
+  std::set<std::pair<std::string, std::string>> skip_reasons;
+  for (const std::string& row : rows) {
+    s += fmt::format("<tr><th>{}</th>", escape(row));
+    for (const std::string& c : columns) {
+      const auto it = cell.find({row, c});
+      if (it == cell.end()) {
+        s += "<td></td>";
+        continue;
+      }
+      const results::TestOutcome& t = *it->second;
+      const char* text = t.status == "pass" ? "pass" : t.status == "fail" ? "FAIL" : "skipped";
+      s += fmt::format("<td class=\"{}\" title=\"{}\">{}</td>", escape(t.status), escape(t.message), text);
+      if (t.status == "fail") failures += fmt::format("<li><b>{}</b> {}: {}</li>\n", escape(c), escape(row), escape(t.message));
+      if (t.status == "skip" && skip_reasons.insert({c, t.message}).second)
+        skips += fmt::format("<li><b>{}</b>: {}</li>\n", escape(c), escape(t.message));
+    }
+    s += "</tr>\n";
+  }
+  s += "</table>\n";
+  if (!failures.empty())
+    s += "<h3>Failures (first failing case)</h3>\n<p>These implementations' benchmark figures are marked invalid "
+         "throughout the report.</p>\n<ul>\n" + failures + "</ul>\n";
+  if (!skips.empty()) s += "<h3>Skipped, with the reason</h3>\n<ul>\n" + skips + "</ul>\n";
+  return s;
+}
+
+// The value of `key` shared by the most benchmarks, so that a chart over
+// another parameter holds it fixed.
+std::optional<std::string> most_common(const Benches& bs, const std::string& key) {
+  std::map<std::string, int> count;
+  for (const Benchmark* b : bs)
+    if (const auto it = b->params.find(key); it != b->params.end()) ++count[it->second];
+  if (count.empty()) return std::nullopt;
+  return std::max_element(count.begin(), count.end(), [](const auto& a, const auto& b) { return a.second < b.second; })->first;
+}
+
+bool has_value(const Benchmark& b, const std::string& key, const std::optional<std::string>& value) {
+  const auto it = b.params.find(key);
+  return !value || it == b.params.end() || it->second == *value;
+}
+
+std::string series_name(const ResultsDir& r, const Benchmark& b, const std::vector<std::string>& fixed) {
+  const std::string extra = analysis::other_params(b, fixed);
+  return implementation_label(r, b.implementation) + (extra.empty() ? "" : " " + extra);
+}
+
+// One line per implementation: the rate against the numeric parameter `x`.
+using YValue = double (*)(const Benchmark&);
+double giga_rate(const Benchmark& b) { return analysis::rate(b) / 1e9; }
+double giga_bytes(const Benchmark& b) { return stats::median(b.bytes_per_second) / 1e9; }
+
+nlohmann::json line_chart(const ResultsDir& r, const Benches& bs, const std::string& x, const std::string& title,
+                          const std::string& xlabel, bool logx, YValue y, const std::string& ylabel) {
+  std::map<std::string, nlohmann::json> series;
+  std::map<std::string, bool> invalid;
+  std::vector<std::string> order;
+  for (const Benchmark* b : bs) {
+    const auto xv = b->param(x);
+    if (!xv) continue;
+    const std::string name = series_name(r, *b, {x, "n", "sel"});
+    if (!series.contains(name)) order.push_back(name);
+    series[name].push_back({{"x", *xv}, {"y", y(*b)}});
+    invalid[name] = !analysis::valid(r, b->implementation);
+  }
+  nlohmann::json datasets = nlohmann::json::array();
+  for (const std::string& name : order) {
+    nlohmann::json points = series[name];
+    std::sort(points.begin(), points.end(), [](const auto& a, const auto& b) { return a["x"] < b["x"]; });
+    datasets.push_back({{"label", name}, {"points", points}, {"invalid", invalid[name]}});
+  }
+  return {{"type", "line"}, {"title", title}, {"xlabel", xlabel}, {"ylabel", ylabel}, {"logx", logx},
+          {"logy", false}, {"datasets", datasets}};
+}
+
+std::string rate_unit(const Benches& bs) {
+  return std::all_of(bs.begin(), bs.end(), [](const Benchmark* b) { return !b->items_per_second.empty(); })
+             ? "items/s" : "iterations/s";
+}
+
+// Rows: implementation (and parameters other than n); columns: sizes. Each
+// cell: rate, speedup over scalar and over the best peer, fraction of the roof.
+std::string speedup_table(const ResultsDir& r, const Benches& bs, const analysis::Roofline& roof) {
+  std::map<std::string, const Benchmark*> by_cell;  // row|column
+  std::map<std::string, std::vector<const Benchmark*>> by_column_group;  // extra|column
+  std::set<std::string> present;
+  struct Column {
+    double value;
+    std::string n, label;
+  };
+  std::vector<Column> columns;
+  for (const Benchmark* b : bs) {
+    const std::string col = b->params.contains("n") ? b->params.at("n") : "";
+    const std::string extra = analysis::other_params(*b, {"n"});
+    if (std::none_of(columns.begin(), columns.end(), [&](const Column& c) { return c.n == col; }))
+      columns.push_back({b->param("n").value_or(0), col, b->label});
+    present.insert(b->implementation);
+    by_cell[b->implementation + "|" + extra + "|" + col] = b;
+    by_column_group[extra + "|" + col].push_back(b);
+  }
+  std::sort(columns.begin(), columns.end(), [](const Column& a, const Column& b) { return a.value < b.value; });
+  std::set<std::string> extras;
+  for (const Benchmark* b : bs) extras.insert(analysis::other_params(*b, {"n"}));
+  std::string s = "<table>\n<tr><th>implementation</th>";
+  for (const Column& c : columns) s += fmt::format("<th>{} n={}</th>", escape(c.label), escape(c.n.empty() ? "-" : c.n));
+  s += "</tr>\n";
+  for (const std::string& impl : implementation_order(r, present))
+    for (const std::string& extra : extras) {
+      std::string row;
+      bool any = false;
+      for (const Column& column : columns) {
+        const std::string& col = column.n;
+        const auto it = by_cell.find(impl + "|" + extra + "|" + col);
+        if (it == by_cell.end()) {
+          row += "<td></td>";
+          continue;
+        }
+        any = true;
+        const Benchmark& b = *it->second;
+        const double rate = analysis::rate(b);
+        std::string cell = escape(format::si(rate)) + "/s";
+        const Benches& group = by_column_group[extra + "|" + col];
+        double scalar = 0, best_peer = 0;
+        for (const Benchmark* o : group) {
+          if (o->implementation == "scalar") scalar = analysis::rate(*o);
+          if (o->peer) best_peer = std::max(best_peer, analysis::rate(*o));
+        }
+        if (scalar > 0) cell += " &middot; " + format::times(rate / scalar) + " scalar";
+        if (best_peer > 0) cell += " &middot; " + format::times(rate / best_peer) + " best peer";
+        if (const auto f = analysis::roof_fraction(roof, r, b)) cell += " &middot; " + format::percent(*f) + " of roof";
+        const bool ok = analysis::valid(r, impl);
+        row += fmt::format("<td class=\"num{}\">{}{}</td>", ok ? "" : " invalid", ok ? "" : "invalid: ", cell);
+      }
+      if (any)
+        s += fmt::format("<tr><th>{}{}</th>{}</tr>\n", escape(implementation_label(r, impl)),
+                         extra.empty() ? "" : fmt::format(" {}", escape(extra)), row);
+    }
+  return s + "</table>\n";
+}
+
+std::string kernel_section(const ResultsDir& r, const std::string& kernel, const Benches& bs,
+                           const analysis::Roofline& roof, ChartSet& charts) {
+  std::string s = fmt::format("<h3 id=\"k-{}\">{}</h3>\n<div class=\"charts\">\n", escape(kernel), escape(kernel));
+  const std::string unit = rate_unit(bs);
+  const auto sel = most_common(bs, "sel");
+  Benches at_sel;
+  for (const Benchmark* b : bs)
+    if (has_value(*b, "sel", sel)) at_sel.push_back(b);
+  if (std::any_of(at_sel.begin(), at_sel.end(), [](const Benchmark* b) { return b->param("n").has_value(); }))
+    s += charts.add(line_chart(r, at_sel, "n", kernel + ": throughput against size" + (sel ? " (sel:" + *sel + ")" : ""),
+                               "n (elements)", true, giga_rate, "G " + unit));
+  if (sel) {
+    const auto n = most_common([&] {
+      Benches with_sel;
+      for (const Benchmark* b : bs)
+        if (b->params.contains("sel")) with_sel.push_back(b);
+      return with_sel;
+    }(), "n");
+    Benches sweep;
+    for (const Benchmark* b : bs)
+      if (b->params.contains("sel") && has_value(*b, "n", n)) sweep.push_back(b);
+    s += charts.add(line_chart(r, sweep, "sel", kernel + ": selectivity sweep" + (n ? " (n:" + *n + ")" : ""),
+                               "selectivity", false, giga_rate, "G " + unit));
+  }
+  s += "</div>\n";
+  return s + speedup_table(r, at_sel, roof);
+}
+
+std::string level_order_key(const std::string& level) {
+  const auto it = std::find(kLevels.begin(), kLevels.end(), level);
+  return it == kLevels.end() ? "9" + level : std::to_string(it - kLevels.begin());
+}
+
+std::string roofline_section(const ResultsDir& r, const analysis::Roofline& roof,
+                             const std::map<std::string, Benches>& kernels, ChartSet& charts) {
+  std::string s =
+      "<h2 id=\"roofline\">Roofline</h2>\n<p>The benchmark binary measures this machine's limits in the same run: "
+      "<code>roofline/read_bw</code> streams a buffer resident in each cache level and sums it (read bandwidth), "
+      "<code>roofline/fma_peak</code> runs independent multiply-add chains in registers (peak FLOP/s per ISA level; "
+      "fused where the level has FMA). Each limit is the best valid implementation's. A kernel's fraction of the roof "
+      "is its bytes/s over the read bandwidth at its working-set level; the FMA probes are shown against the peak of "
+      "their ISA level.</p>\n";
+  if (roof.empty()) return s + "<p>This run has no roofline probes (no <code>roofline/</code> benchmarks in bench.json).</p>\n";
+  s += "<table>\n<tr><th>limit</th><th>value</th><th>reached by</th></tr>\n";
+  std::vector<std::pair<std::string, std::string>> levels;
+  for (const auto& [level, limit] : roof.read_bandwidth) levels.emplace_back(level_order_key(level), level);
+  std::sort(levels.begin(), levels.end());
+  for (const auto& [key, level] : levels) {
+    const analysis::Limit& l = roof.read_bandwidth.at(level);
+    s += fmt::format("<tr><td>read bandwidth, {}-resident</td><td class=\"num\">{}B/s</td><td>{}</td></tr>\n",
+                     escape(level), escape(format::si(l.value)), escape(l.implementation));
+  }
+  for (const auto& [isa, limit] : roof.peak_flops)
+    s += fmt::format("<tr><td>peak multiply-add, {}</td><td class=\"num\">{}FLOP/s</td><td>{}</td></tr>\n", escape(isa),
+                     escape(format::si(limit.value)), escape(limit.implementation));
+  s += "</table>\n<div class=\"charts\">\n";
+  if (const auto it = kernels.find("roofline/read_bw"); it != kernels.end()) {
+    Benches with_bytes;
+    for (const Benchmark* b : it->second)
+      if (!b->bytes_per_second.empty()) with_bytes.push_back(b);
+    s += charts.add(line_chart(r, with_bytes, "n", "read bandwidth against working set", "bytes", true, giga_bytes, "GB/s"));
+  }
+  if (const auto it = kernels.find("roofline/fma_peak"); it != kernels.end()) {
+    nlohmann::json labels = nlohmann::json::array(), values = nlohmann::json::array();
+    for (const Benchmark* b : it->second) {
+      labels.push_back(implementation_label(r, b->implementation));
+      values.push_back(giga_rate(*b));
+    }
+    s += charts.add({{"type", "bar"}, {"title", "peak multiply-add throughput per implementation"}, {"ylabel", "GFLOP/s"},
+                     {"labels", labels}, {"datasets", {{{"label", "GFLOP/s"}, {"points", values}, {"invalid", false}}}}});
+  }
+  // Per kernel, the best valid implementation's fraction of the roof at each level.
+  nlohmann::json labels = nlohmann::json::array();
+  std::map<std::string, std::vector<double>> by_level;
+  for (const auto& [kernel, bs] : kernels) {
+    if (kernel.starts_with("roofline/")) continue;
+    labels.push_back(kernel);
+    for (const auto& [key, level] : levels) {
+      double best = 0;
+      for (const Benchmark* b : bs)
+        if (b->label == level && analysis::valid(r, b->implementation))
+          best = std::max(best, analysis::roof_fraction(roof, r, *b).value_or(0));
+      by_level[level].push_back(best * 100);
+    }
+  }
+  if (!labels.empty()) {
+    nlohmann::json datasets = nlohmann::json::array();
+    for (const auto& [key, level] : levels) datasets.push_back({{"label", level}, {"points", by_level[level]}, {"invalid", false}});
+    s += charts.add({{"type", "bar"}, {"title", "best implementation per kernel: % of read bandwidth at its level"},
+                     {"ylabel", "% of roof"}, {"labels", labels}, {"datasets", datasets}});
+  }
+  return s + "</div>\n";
+}
+
+}  // namespace
+
+std::string report_html(const ResultsDir& r) {
+  ChartSet charts;
+  const analysis::Roofline roof = analysis::roofline(r);
+  const auto kernels = analysis::by_kernel(r);
+  const std::string host = r.info_text("hostname");
+  std::string body = fmt::format("<h1>maskbench report: {}</h1>\n<p class=\"small\">{} &middot; {}</p>\n", escape(host),
+                                 escape(r.info_text("cpu.brand")), escape(r.path.string()));
+  body += machine_card(r);
+  body += conformance_matrix(r);
+  body += "<h2 id=\"kernels\">Kernels</h2>\n<p>Median over the repetitions. Dashed lines and struck-through cells "
+          "belong to implementations that fail conformance: their figures are invalid.</p>\n";
+  for (const auto& [kernel, bs] : kernels)
+    if (!kernel.starts_with("roofline/")) body += kernel_section(r, kernel, bs, roof, charts);
+  if (kernels.empty()) body += "<p>bench.json holds no measured benchmark.</p>\n";
+  body += roofline_section(r, roof, kernels, charts);
+  std::size_t skipped = 0;
+  for (const Benchmark& b : r.benchmarks) skipped += b.skipped;
+  body += fmt::format("<p class=\"small\">{} benchmarks measured, {} skipped (their reasons are in bench.json).</p>\n",
+                      r.benchmarks.size() - skipped, skipped);
+  return page::assemble("maskbench report: " + host, body, {{"charts", charts.specs()}});
+}
+
+}  // namespace maskbench::report

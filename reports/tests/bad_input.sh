@@ -1,0 +1,94 @@
+#!/usr/bin/env bash
+# Untrusted input: every damaged results directory and every bad option must
+# end in exit 2 with one line naming the file (or option) and the problem,
+# never a crash. Variants are made from the hostile fixture in a temp dir.
+#   bad_input.sh MASKBENCH FIXTURES_DIR
+set -u
+mb="$1"
+fixtures="$2"
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+failures=0
+
+# variant NAME: a fresh copy of the hostile fixture at $work/NAME
+variant() {
+  rm -rf "${work:?}/$1"
+  cp -r "$fixtures/hostile" "$work/$1"
+  echo "$work/$1"
+}
+
+# expect_bad "what" "expected text" maskbench-args...
+expect_bad() {
+  local what="$1" want="$2"
+  shift 2
+  local out rc
+  out="$("$mb" "$@" 2>&1 >/dev/null)"
+  rc=$?
+  if [ $rc -ne 2 ]; then
+    echo "FAIL $what: exit $rc, expected 2; stderr: $out"
+    failures=$((failures + 1))
+  elif ! grep -qF -- "$want" <<<"$out"; then
+    echo "FAIL $what: message lacks '$want': $out"
+    failures=$((failures + 1))
+  elif [ "$(wc -l <<<"$out")" -ne 1 ]; then
+    echo "FAIL $what: expected one line, got: $out"
+    failures=$((failures + 1))
+  else
+    echo "ok   $what: $out"
+  fi
+}
+
+d=$(variant good)
+expect_bad "missing directory" "$work/nowhere: not a results directory" report "$work/nowhere"
+expect_bad "no arguments" "expected one results directory" report
+expect_bad "unknown option" "unknown option '--frobnicate'" report "$d" --frobnicate
+expect_bad "option without value" "option '-o' needs a value" report "$d" -o
+expect_bad "unwritable output" "cannot be written" report "$d" -o "$work/no/such/dir/r.html"
+
+d=$(variant missing); rm "$d/bench.json"
+expect_bad "missing bench.json" "$d/bench.json: cannot be read" report "$d"
+d=$(variant empty); : >"$d/bench.json"
+expect_bad "empty bench.json" "$d/bench.json: is empty" report "$d"
+d=$(variant truncated); head -c 3000 "$fixtures/hostile/bench.json" >"$d/bench.json"
+expect_bad "truncated bench.json" "$d/bench.json: not valid JSON" report "$d"
+d=$(variant truncated-info); head -c 200 "$fixtures/hostile/info.json" >"$d/info.json"
+expect_bad "truncated info.json" "$d/info.json: not valid JSON" compare "$d" "$fixtures/hostile"
+d=$(variant schema); echo '{"results": []}' >"$d/bench.json"
+expect_bad "bench.json of another schema" "$d/bench.json: not a Google Benchmark JSON file" gate "$fixtures/hostile" "$d"
+d=$(variant info-schema); echo '{"schema": "other/2"}' >"$d/info.json"
+expect_bad "info.json of another schema" "$d/info.json: not a maskbench info file" report "$d"
+d=$(variant info-field); sed -i 's/"brand"/"brandy"/' "$d/info.json"
+expect_bad "info.json without cpu.brand" "$d/info.json: field 'cpu' has no field 'brand'" report "$d"
+d=$(variant conformance); echo '[1, 2]' >"$d/conformance.json"
+expect_bad "conformance.json of another schema" "$d/conformance.json: not a GoogleTest JSON file" report "$d"
+d=$(variant name-type); sed -i 's/"name":"cond\/select\/scalar\/n:3072"/"name":5/' "$d/bench.json"
+expect_bad "benchmark name of the wrong type" "$d/bench.json: a benchmark field 'name' has the wrong type" report "$d"
+d=$(variant name-shape); sed -i 's/"name":"cond\/select\/scalar\/n:3072","run_name":"cond\/select\/scalar\/n:3072"/"name":"lonely","run_name":"lonely"/' "$d/bench.json"
+expect_bad "benchmark name without implementation" "$d/bench.json: benchmark name 'lonely' is not" report "$d"
+d=$(variant overflow); sed -i '0,/"cpu_time":[0-9.e+-]*/s//"cpu_time":1e999/' "$d/bench.json"
+expect_bad "number out of range" "$d/bench.json: not valid JSON" gate "$fixtures/hostile" "$d"
+d=$(variant nan); sed -i '0,/"cpu_time":[0-9.e+-]*/s//"cpu_time":NaN/' "$d/bench.json"
+expect_bad "NaN" "$d/bench.json: cond/select/scalar/n:3072 field 'cpu_time' is NaN or infinite" gate "$fixtures/hostile" "$d"
+d=$(variant inf); sed -i '0,/"items_per_second":[0-9.e+-]*/s//"items_per_second":-Infinity/' "$d/bench.json"
+expect_bad "-Infinity" "field 'items_per_second' is NaN or infinite" report "$d"
+d=$(variant negative); sed -i '0,/"real_time":[0-9.e+-]*/s//"real_time":-3/' "$d/bench.json"
+expect_bad "negative time" "real_time is -3, expected a finite, non-negative number" report "$d"
+d=$(variant unit); sed -i '0,/"time_unit":"ns"/s//"time_unit":"fortnights"/' "$d/bench.json"
+expect_bad "unknown time unit" "has time_unit 'fortnights'" report "$d"
+d=$(variant incomplete); echo "interrupted during the benchmarks: bench.json missing" >"$d/INCOMPLETE"
+expect_bad "incomplete directory" "did not finish (interrupted during the benchmarks" gate "$fixtures/hostile" "$d"
+
+d=$(variant disjoint); sed -i 's/"name":"/"name":"other_/g; s/"run_name":"/"run_name":"other_/g' "$d/bench.json"
+expect_bad "no benchmark in common" "no measured benchmark in common" gate "$fixtures/hostile" "$d"
+d=$(variant compiler); sed -i 's/"compiler": "[^"]*"/"compiler": "Clang 14.0.6"/' "$d/info.json"
+expect_bad "different machines" "come from different machines or builds (compiler: " gate "$fixtures/hostile" "$d"
+expect_bad "threshold not a number" "--threshold 'abc' is not a number" gate "$fixtures/hostile" "$fixtures/hostile" --threshold abc
+expect_bad "negative threshold" "--threshold '-5%' is out of range" gate "$fixtures/hostile" "$fixtures/hostile" --threshold=-5%
+expect_bad "alpha out of range" "--alpha '2' is out of range" gate "$fixtures/hostile" "$fixtures/hostile" --alpha 2
+expect_bad "one directory to compare" "expected two or more results directories" compare "$fixtures/hostile"
+
+if [ $failures -ne 0 ]; then
+  echo "$failures bad-input case(s) failed"
+  exit 1
+fi
+echo "all bad-input cases exit 2 with a one-line message"

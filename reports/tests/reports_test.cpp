@@ -1,0 +1,224 @@
+// Unit tests of the reports library: the statistics, the escaping, the gate
+// on recorded fixtures (fixtures/README.md says where each came from) and the
+// pages built from hostile input. Nothing here measures time.
+#include <gtest/gtest.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+
+#include "compare_page.hpp"
+#include "html.hpp"
+#include "page.hpp"
+#include "regression.hpp"
+#include "report_page.hpp"
+#include "stats.hpp"
+
+namespace maskbench {
+namespace {
+
+const std::filesystem::path kFixtures = MB_FIXTURES;
+// Of the 70 benchmarks in gate-a/gate-b, how many a 20% slowdown is caught in.
+constexpr std::size_t kDocumentedDetections = 66;
+
+std::size_t count(const std::string& haystack, const std::string& needle) {
+  std::size_t n = 0;
+  for (std::size_t at = haystack.find(needle); at != std::string::npos; at = haystack.find(needle, at + 1)) ++n;
+  return n;
+}
+
+TEST(Stats, MannWhitneyIsExactForSeparatedSamples) {
+  const std::vector<double> high = {6, 7, 8, 9}, low = {1, 2, 3, 4};
+  EXPECT_NEAR(stats::mann_whitney_greater(high, low), 1.0 / 70.0, 1e-12);
+  EXPECT_NEAR(stats::mann_whitney_greater(low, high), 1.0, 1e-12);
+}
+
+TEST(Stats, MannWhitneyCountsTiesHalf) {
+  const std::vector<double> x = {1, 2, 2, 3}, y = {1, 2, 2, 3};
+  const double p = stats::mann_whitney_greater(x, y);
+  EXPECT_GT(p, 0.5);
+  EXPECT_LE(p, 1.0);
+  EXPECT_NEAR(p, stats::mann_whitney_greater(y, x), 1e-12);
+}
+
+TEST(Stats, MannWhitneyNormalApproximationForLargeSamples) {
+  std::vector<double> x, y;
+  for (int i = 0; i < 30; ++i) {
+    x.push_back(100 + i);
+    y.push_back(i);
+  }
+  EXPECT_LT(stats::mann_whitney_greater(x, y), 1e-9);
+  EXPECT_GT(stats::mann_whitney_greater(y, x), 0.999);
+}
+
+TEST(Stats, BootstrapIntervalIsReproducibleAndHoldsTheRatio) {
+  const std::vector<double> x = {12, 12.5, 11.8, 12.2, 12.1, 12.4}, y = {10, 10.2, 9.9, 10.1, 10.0, 10.3};
+  const stats::Interval a = stats::bootstrap_median_ratio(x, y, 0.95), b = stats::bootstrap_median_ratio(x, y, 0.95);
+  EXPECT_EQ(a.lo, b.lo);
+  EXPECT_EQ(a.hi, b.hi);
+  const double ratio = stats::median(x) / stats::median(y);
+  EXPECT_LE(a.lo, ratio);
+  EXPECT_GE(a.hi, ratio);
+  EXPECT_GT(a.lo, 1.1);
+}
+
+TEST(Stats, GeomeanOfRatios) {
+  const std::vector<double> v = {2.0, 0.5, 4.0, 0.25};
+  EXPECT_NEAR(stats::geomean(v), 1.0, 1e-12);
+}
+
+TEST(Html, EscapesMarkupCharacters) {
+  EXPECT_EQ(html::escape("<script>a & 'b' \"c\"</script>"),
+            "&lt;script&gt;a &amp; &#39;b&#39; &quot;c&quot;&lt;/script&gt;");
+}
+
+TEST(Html, ScriptJsonCannotCloseTheScriptOrBreakALine) {
+  const std::string s = html::script_json({{"name", "</script><!-- \u2028\u2029 & \xff"}});
+  EXPECT_EQ(s.find('<'), std::string::npos);
+  EXPECT_EQ(s.find('>'), std::string::npos);
+  EXPECT_EQ(s.find('&'), std::string::npos);
+  EXPECT_EQ(s.find("\u2028"), std::string::npos);
+  EXPECT_EQ(s.find("\u2029"), std::string::npos);
+  EXPECT_NE(s.find("\\u003c/script\\u003e"), std::string::npos);
+  EXPECT_EQ(nlohmann::json::parse(s)["name"].get<std::string>().substr(0, 9), "</script>");
+}
+
+std::vector<double> noisy(double center, double spread) {
+  const double offsets[] = {-1.0, 0.4, -0.3, 0.9, -0.6, 0.2};
+  std::vector<double> v;
+  for (double o : offsets) v.push_back(center * (1 + spread * o));
+  return v;
+}
+
+TEST(Regression, SameDistributionIsUnchanged) {
+  const auto c = regression::compare_samples("k", noisy(100, 0.03), noisy(101, 0.03), {});
+  EXPECT_EQ(c.verdict, regression::Verdict::unchanged);
+}
+
+TEST(Regression, TwentyPercentSlowerIsARegression) {
+  const auto c = regression::compare_samples("k", noisy(100, 0.03), noisy(120, 0.03), {});
+  EXPECT_EQ(c.verdict, regression::Verdict::regression);
+  EXPECT_NEAR(c.ratio, 1.2, 0.02);
+  EXPECT_LT(c.p_value, 0.05);
+  EXPECT_GT(c.interval.lo, 1.05);
+}
+
+TEST(Regression, ConsistentSlowdownBelowTheThresholdPasses) {
+  const auto c = regression::compare_samples("k", noisy(100, 0.01), noisy(104, 0.01), {});
+  EXPECT_EQ(c.verdict, regression::Verdict::unchanged);
+}
+
+TEST(Regression, TwentyPercentFasterIsAnImprovement) {
+  const auto c = regression::compare_samples("k", noisy(120, 0.03), noisy(100, 0.03), {});
+  EXPECT_EQ(c.verdict, regression::Verdict::improvement);
+}
+
+TEST(Regression, TooFewRepetitionsAreUntested) {
+  const auto c = regression::compare_samples("k", {100, 101, 99}, {150, 151, 149}, {});
+  EXPECT_EQ(c.verdict, regression::Verdict::untested);
+}
+
+// fixtures/gate-a and gate-b: two back-to-back runs of the same build on this
+// project's noisy 2-core machine; gate-slow: gate-b with one benchmark's
+// repetitions scaled by 1.2.
+TEST(GateFixture, BackToBackRunsPass) {
+  const auto g = regression::gate(results::load(kFixtures / "gate-a"), results::load(kFixtures / "gate-b"), {});
+  EXPECT_FALSE(g.failed());
+  EXPECT_GT(g.compared.size(), 20u);
+}
+
+TEST(GateFixture, OneBenchmarkTwentyPercentSlowerIsCaught) {
+  const auto g = regression::gate(results::load(kFixtures / "gate-a"), results::load(kFixtures / "gate-slow"), {});
+  EXPECT_TRUE(g.failed());
+  std::vector<std::string> regressed;
+  for (const auto& c : g.compared)
+    if (c.verdict == regression::Verdict::regression) regressed.push_back(c.name);
+  ASSERT_EQ(regressed.size(), 1u);
+  std::ifstream which(kFixtures / "gate-slow" / "SLOWED");
+  std::string name;
+  std::getline(which, name);
+  EXPECT_EQ(regressed[0], name);
+}
+
+// Each benchmark of the recorded pair, slowed by 20% in turn: the share
+// caught is the gate's detection rate on this machine's noise (README, "Gate
+// a pull request in CI"); the fixture is fixed, so the count is exact.
+TEST(GateFixture, TwentyPercentSlowdownsAreCaughtAtTheDocumentedRate) {
+  const results::ResultsDir a = results::load(kFixtures / "gate-a"), b = results::load(kFixtures / "gate-b");
+  std::size_t caught = 0, total = 0;
+  for (const results::Benchmark& base : a.benchmarks)
+    for (const results::Benchmark& cur : b.benchmarks)
+      if (base.name == cur.name && !base.skipped && !cur.skipped) {
+        std::vector<double> slow = cur.cpu_time_ns;
+        for (double& t : slow) t *= 1.2;
+        ++total;
+        caught += regression::compare_samples(cur.name, base.cpu_time_ns, slow, {}).verdict == regression::Verdict::regression;
+      }
+  ASSERT_GT(total, 20u);
+  std::printf("caught %zu of %zu benchmarks slowed by 20%%\n", caught, total);
+  EXPECT_GE(caught, kDocumentedDetections) << "of " << total;
+}
+
+TEST(GateFixture, FailingConformanceInCurrentFailsTheGate) {
+  const results::ResultsDir hostile = results::load(kFixtures / "hostile");
+  const auto g = regression::gate(hostile, hostile, {});
+  ASSERT_EQ(g.failing_implementations.size(), 1u);
+  EXPECT_EQ(g.failing_implementations[0].rfind("avx2 fails Cond.SelectEverySizePatternAndOffset", 0), 0u);
+  EXPECT_TRUE(g.failed());
+}
+
+// Google Benchmark writes 0/0 aggregates as a bare NaN; aggregates are not
+// read, so such a file must load, and a NaN inside a string stays text.
+TEST(Results, NonFiniteNumbersInAggregateRowsAreTolerated) {
+  const std::filesystem::path dir = std::filesystem::temp_directory_path() / "mb-nan-aggregate";
+  std::filesystem::remove_all(dir);
+  std::filesystem::copy(kFixtures / "hostile", dir);
+  std::ifstream in(kFixtures / "hostile" / "bench.json");
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const std::string head = "\"benchmarks\":[";
+  text.insert(text.find(head) + head.size(),
+              "{\"name\":\"cond/select/scalar/n:3072_cv\",\"run_name\":\"cond/select/scalar/n:3072\","
+              "\"run_type\":\"aggregate\",\"aggregate_name\":\"cv NaN inf\",\"real_time\":NaN,\"cpu_time\":-inf,"
+              "\"bytes_per_second\":Infinity,\"time_unit\":\"ns\"},");
+  std::ofstream(dir / "bench.json") << text;
+  const results::ResultsDir r = results::load(dir);
+  EXPECT_EQ(r.benchmarks.size(), results::load(kFixtures / "hostile").benchmarks.size());
+  std::filesystem::remove_all(dir);
+}
+
+TEST(Report, UntrustedStringsStayText) {
+  const std::string page = report::report_html(results::load(kFixtures / "hostile"));
+  EXPECT_EQ(count(page, "<script"), 3u);  // the page's own: data, report.js, Chart.js
+  EXPECT_EQ(count(page, "alert(\"host\")</script>"), 0u);
+  EXPECT_GT(count(page, "&lt;/script&gt;&lt;script&gt;alert(&quot;host&quot;)"), 0u);
+  EXPECT_GT(count(page, "INVALID: fails conformance"), 0u);
+  EXPECT_GT(count(page, "selectivity sweep"), 0u);
+  EXPECT_GT(count(page, "read bandwidth, L1-resident"), 0u);
+}
+
+TEST(Report, ChartJsPathCanBeOverriddenAndIsCheckedBeforeInlining) {
+  const std::filesystem::path bad = std::filesystem::temp_directory_path() / "mb-bad-chart.js";
+  std::ofstream(bad) << "var x = '</script>';";
+  setenv("MASKBENCH_CHARTJS", bad.c_str(), 1);
+  EXPECT_EQ(page::chartjs_candidates().front(), bad);
+  EXPECT_THROW(page::load_chartjs(), std::runtime_error);
+  unsetenv("MASKBENCH_CHARTJS");
+  std::filesystem::remove(bad);
+}
+
+TEST(Compare, ADirectoryAgainstItselfHasRatiosOfOne) {
+  std::vector<results::ResultsDir> dirs;
+  dirs.push_back(results::load(kFixtures / "hostile"));
+  dirs.push_back(results::load(kFixtures / "hostile"));
+  const compare::Comparison c = compare::compare(dirs);
+  EXPECT_TRUE(c.warnings.empty());
+  for (const auto& [family, g] : c.family_geomean) {
+    ASSERT_TRUE(g[1].has_value()) << family;
+    EXPECT_NEAR(*g[1], 1.0, 1e-12) << family;
+  }
+  EXPECT_EQ(c.availability.at("avx2")[1], "fails conformance");
+  EXPECT_NE(compare::compare_text(c).find("fails conformance"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace maskbench
