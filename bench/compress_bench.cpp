@@ -10,9 +10,12 @@
 #include <algorithm>
 #include <cstring>
 #include <functional>
+#include <map>
 #include <memory>
 #include <span>
 #include <string_view>
+#include <tuple>
+#include <type_traits>
 
 #include <fmt/format.h>
 
@@ -77,58 +80,71 @@ struct Gen {
   float unit() { return static_cast<float>(next() >> 40) * 0x1p-24f; }  // [0, 1)
 };
 
-// Whether element i is selected, for a selection; deterministic per (n, selection).
-class Selector {
- public:
-  explicit Selector(Selection s) : sel_(s), gen_{0x5eed0000u + static_cast<std::uint64_t>(s.percent)} {}
-  bool next(std::size_t i) {
-    if (!sel_.clustered) return draw();
-    if (i % kClusterElements == 0) block_ = draw();
-    return block_;
+// Inputs live for the whole run: repetitions run interleaved at random, so
+// consecutive benchmarks rarely share one. Each (type, n, layout) has one
+// array; a selectivity is a threshold on it, so that the memory size needs
+// two f32 arrays rather than fourteen. f32 values lie in (0, 1] and
+// t = 1 - p/100 selects p% of them; i32 values in [0, 10^6); u8 inputs are
+// half spaces (c = ' '), the only selectivity the u8 rows use. Clustered
+// inputs repeat one value over each block of kClusterElements.
+template <class T>
+T draw(Gen& g) {
+  if constexpr (std::is_same_v<T, float>)
+    return 1.0f - g.unit();
+  else if constexpr (std::is_same_v<T, std::int32_t>)
+    return static_cast<std::int32_t>(g.next() % 1000000);
+  else
+    return (g.next() & 1) ? std::uint8_t{' '} : static_cast<std::uint8_t>('!' + g.next() % 90);
+}
+template <class T>
+T threshold(int percent) {
+  if constexpr (std::is_same_v<T, float>)
+    return 1.0f - static_cast<float>(percent) / 100.0f;
+  else if constexpr (std::is_same_v<T, std::int32_t>)
+    return 1000000 - 10000 * percent - 1;
+  else
+    return ' ';
+}
+template <class T>
+bool selected_by(T v, T t) {
+  if constexpr (std::is_same_v<T, std::uint8_t>)
+    return v != t;
+  else
+    return v > t;
+}
+
+template <class T>
+const T* values(std::size_t n, bool clustered) {
+  static std::map<std::pair<std::size_t, bool>, std::unique_ptr<Buffer<T>>> cache;
+  std::unique_ptr<Buffer<T>>& buf = cache[{n, clustered}];
+  if (!buf) {
+    buf = std::make_unique<Buffer<T>>(n);
+    Gen g{2 * n + clustered};
+    T v{};
+    for (std::size_t i = 0; i < n; ++i) {
+      if (!clustered || i % kClusterElements == 0) v = draw<T>(g);
+      (*buf)[i] = v;
+    }
   }
+  return buf->data();
+}
 
- private:
-  bool draw() { return gen_.next() % 100 < static_cast<std::uint64_t>(sel_.percent); }
-  Selection sel_;
-  Gen gen_;
-  bool block_ = false;
-};
-
-// Consecutive benchmarks mostly share an input: keep the last one of each
-// type rather than refill hundreds of MiB per benchmark.
 template <class T>
 struct Input {
-  std::size_t n = 0;
-  Selection sel{-1, false};
-  std::unique_ptr<Buffer<T>> x;
-  std::size_t selected = 0;
+  const T* x;
+  T threshold;  // t for f32 and i32, c for u8
+  std::size_t selected;
 };
 
-// Selected elements get a value that passes the kernel's predicate (> 0 for
-// f32 and i32, != ' ' for u8, a nonzero mask byte for expand).
 template <class T>
 const Input<T>& input(std::size_t n, Selection sel) {
-  static Input<T> cache;
-  if (cache.x && cache.n == n && cache.sel == sel) return cache;
-  cache.x.reset();
-  cache.x = std::make_unique<Buffer<T>>(n);
-  cache.n = n;
-  cache.sel = sel;
-  cache.selected = 0;
-  Selector pick(sel);
-  Gen values{7};
-  T* x = cache.x->data();
-  for (std::size_t i = 0; i < n; ++i) {
-    const bool keep = pick.next(i);
-    cache.selected += keep;
-    if constexpr (std::is_same_v<T, float>)
-      x[i] = keep ? 1.0f - values.unit() : -values.unit();
-    else if constexpr (std::is_same_v<T, std::int32_t>)
-      x[i] = static_cast<std::int32_t>(values.next() % 1000000) + (keep ? 1 : -999999);
-    else
-      x[i] = keep ? static_cast<std::uint8_t>('!' + values.next() % 90) : std::uint8_t{' '};
-  }
-  return cache;
+  static std::map<std::tuple<std::size_t, int, bool>, Input<T>> cache;
+  const auto key = std::make_tuple(n, sel.percent, sel.clustered);
+  if (auto it = cache.find(key); it != cache.end()) return it->second;
+  const T* x = values<T>(n, sel.clustered);
+  const T t = threshold<T>(sel.percent);
+  const auto count = static_cast<std::size_t>(std::count_if(x, x + n, [t](T v) { return selected_by(v, t); }));
+  return cache.emplace(key, Input<T>{x, t, count}).first->second;
 }
 
 // An output buffer of at least n elements, touched once so that page faults
@@ -144,9 +160,9 @@ T* output(std::size_t n) {
   return buf->data();
 }
 
-// One benchmark: `call(x, out, n)` compresses and returns the count.
+// One benchmark: `call(x, out, n, threshold)` compresses and returns the count.
 template <class In, class Out>
-using Call = std::function<std::size_t(const In*, Out*, std::size_t)>;
+using Call = std::function<std::size_t(const In*, Out*, std::size_t, In)>;
 
 template <class In, class Out>
 void run_compress(benchmark::State& state, std::size_t n, Selection sel, const Call<In, Out>& call) {
@@ -154,7 +170,7 @@ void run_compress(benchmark::State& state, std::size_t n, Selection sel, const C
   Out* out = output<Out>(n);
   std::size_t count = 0;
   for (auto _ : state) {
-    count = call(in.x->data(), out, n);
+    count = call(in.x, out, n, in.threshold);
     benchmark::DoNotOptimize(count);
     benchmark::ClobberMemory();
   }
@@ -165,11 +181,11 @@ void run_compress(benchmark::State& state, std::size_t n, Selection sel, const C
   set_throughput(state, static_cast<double>(n * sizeof(In) + count * sizeof(Out)), static_cast<double>(n));
 }
 
-// expand_f32 with the mask of an input's selection and a source of count values.
+// expand_f32 with the mask of the u8 input (half set) and a source of count values.
 void run_expand(benchmark::State& state, std::size_t n, const CompressKernels* k) {
   const Input<std::uint8_t>& in = input<std::uint8_t>(n, kHalf);
   std::vector<std::uint8_t> mask(n);
-  for (std::size_t i = 0; i < n; ++i) mask[i] = (*in.x)[i] != ' ';
+  for (std::size_t i = 0; i < n; ++i) mask[i] = in.x[i] != in.threshold;
   Buffer<float> src(in.selected + 1);
   std::fill(src.data(), src.data() + in.selected, 1.5f);
   float* out = output<float>(n);
@@ -200,11 +216,6 @@ struct Row {
   Call<float, float> call;
 };
 
-// Every f32 kernel runs with t = 0, which the inputs are built around.
-Call<float, float> at_zero(std::size_t (*f)(const float*, float*, std::size_t, float)) {
-  return [f](const float* x, float* out, std::size_t n) { return f(x, out, n, 0.0f); };
-}
-
 std::vector<Row> f32_rows() {
   std::vector<Row> rows;
   for (const Implementation* impl : implementations_with<CompressKernels>()) {
@@ -213,14 +224,14 @@ std::vector<Row> f32_rows() {
     // chosen_variant() may run code of the implementation's level: ask only
     // where that level runs.
     const std::string chosen = several && runnable(*impl).ok ? k->chosen_variant() : "";
-    rows.push_back({std::string(impl->name), impl, "", chosen.empty() ? "" : " chosen:" + chosen, at_zero(k->compress_f32)});
+    rows.push_back({std::string(impl->name), impl, "", chosen.empty() ? "" : " chosen:" + chosen, k->compress_f32});
     if (!several || impl->name == "avx512-emu" || impl->name == "avx512-vbmi2") continue;
     for (const CompressVariant& v : k->variants)
-      if (v.name != chosen) rows.push_back({std::string(impl->name), impl, v.name, "", at_zero(v.compress_f32)});
+      if (v.name != chosen) rows.push_back({std::string(impl->name), impl, v.name, "", v.compress_f32});
   }
-  rows.push_back({"highway", nullptr, "", "", at_zero(peers::highway_compress_store)});
-  rows.push_back({"highway-blended", nullptr, "", "", at_zero(peers::highway_compress_blended_store)});
-  rows.push_back({"std-copy_if", nullptr, "", "", at_zero(peers::std_copy_if_f32)});
+  rows.push_back({"highway", nullptr, "", "", peers::highway_compress_store});
+  rows.push_back({"highway-blended", nullptr, "", "", peers::highway_compress_blended_store});
+  rows.push_back({"std-copy_if", nullptr, "", "", peers::std_copy_if_f32});
   return rows;
 }
 
@@ -263,21 +274,15 @@ void register_others() {
       const std::string label = size.level;
       add(name("compress_i32", impl->name, n, kHalf), impl, [=](benchmark::State& state) {
         state.SetLabel(label);
-        run_compress<std::int32_t, std::int32_t>(state, n, kHalf, [k](const std::int32_t* x, std::int32_t* o, std::size_t m) {
-          return k->compress_i32(x, o, m, 0);
-        });
+        run_compress<std::int32_t, std::int32_t>(state, n, kHalf, k->compress_i32);
       });
       add(name("compress_u8", impl->name, n8, kHalf), impl, [=](benchmark::State& state) {
         state.SetLabel(label);
-        run_compress<std::uint8_t, std::uint8_t>(state, n8, kHalf, [k](const std::uint8_t* x, std::uint8_t* o, std::size_t m) {
-          return k->compress_u8(x, o, m, ' ');
-        });
+        run_compress<std::uint8_t, std::uint8_t>(state, n8, kHalf, k->compress_u8);
       });
       add(name("compress_index", impl->name, n, kHalf), impl, [=](benchmark::State& state) {
         state.SetLabel(label);
-        run_compress<float, std::uint32_t>(state, n, kHalf, [k](const float* x, std::uint32_t* o, std::size_t m) {
-          return k->compress_index(x, o, m, 0.0f);
-        });
+        run_compress<float, std::uint32_t>(state, n, kHalf, k->compress_index);
       });
       add(name("expand_f32", impl->name, n, kHalf), impl, [=](benchmark::State& state) {
         state.SetLabel(label);
@@ -286,9 +291,7 @@ void register_others() {
     }
     add(name("compress_u8", "std-copy_if", n8, kHalf), nullptr, [=](benchmark::State& state) {
       state.SetLabel(size.level);
-      run_compress<std::uint8_t, std::uint8_t>(state, n8, kHalf, [](const std::uint8_t* x, std::uint8_t* o, std::size_t m) {
-        return peers::std_copy_if_u8(x, o, m, ' ');
-      });
+      run_compress<std::uint8_t, std::uint8_t>(state, n8, kHalf, peers::std_copy_if_u8);
     });
   }
 }
