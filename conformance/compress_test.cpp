@@ -12,8 +12,10 @@
 #include <string>
 #include <vector>
 
+#include "harness/checks.hpp"
 #include "harness/family.hpp"
 #include "harness/guarded.hpp"
+#include "harness/shrink.hpp"
 #include "harness/values.hpp"
 #include "maskbench/compress.hpp"
 
@@ -36,16 +38,6 @@ std::vector<std::size_t> compress_sizes() {
   return s;
 }
 
-std::string show(float v) { return describe(v); }
-std::string show(std::int32_t v) { return std::to_string(v); }
-std::string show(std::uint32_t v) { return std::to_string(v); }
-std::string show(std::uint8_t v) { return fmt::format("{:#04x}", v); }
-
-template <class T>
-bool same_bits(T a, T b) {
-  return std::memcmp(&a, &b, sizeof(T)) == 0;
-}
-
 // Where a run is: enough to replay it.
 struct Where {
   std::string_view impl;
@@ -59,49 +51,6 @@ struct Where {
   }
 };
 
-// Runs one compress kernel and checks count, values and the memory contract.
-// want_from[j] is the input index of out[j], for the message.
-template <class In, class Out, class Run>
-void check_compress(const Where& where, const std::vector<In>& x, const std::vector<Out>& want,
-                    const std::vector<std::size_t>& want_from, std::size_t offset, bool out_at_end, Run&& run) {
-  const std::size_t n = x.size();
-  Guarded<In> in = Guarded<In>::at_end(n);
-  std::copy(x.begin(), x.end(), in.data());
-  Guarded<Out> out = out_at_end ? Guarded<Out>::at_end(n) : Guarded<Out>::at_offset(n, offset);
-  out.poison();
-  const std::size_t got = run(in.data(), out.data(), n);
-  const std::string w = where(n, offset, out_at_end);
-  ASSERT_EQ(got, want.size()) << w << ": wrong count";
-  for (std::size_t j = 0; j < got; ++j)
-    ASSERT_TRUE(same_bits(out[j], want[j])) << w << ": out[" << j << "] (from x[" << want_from[j] << "] = "
-                                            << show(x[want_from[j]]) << ") expected " << show(want[j]) << " got "
-                                            << show(out[j]);
-  for (std::size_t j = got; j < n; ++j)
-    ASSERT_TRUE(out.untouched(j, j + 1)) << w << ": wrote out[" << j << "], past the count " << got;
-  ASSERT_TRUE(out.intact()) << w << ": wrote outside out[0, n)";
-}
-
-// The indices a predicate selects.
-template <class In, class Keep>
-std::vector<std::size_t> selected(const std::vector<In>& x, Keep keep) {
-  std::vector<std::size_t> idx;
-  for (std::size_t i = 0; i < x.size(); ++i)
-    if (keep(x[i])) idx.push_back(i);
-  return idx;
-}
-template <class In>
-std::vector<In> gather(const std::vector<In>& x, const std::vector<std::size_t>& idx) {
-  std::vector<In> v;
-  for (std::size_t i : idx) v.push_back(x[i]);
-  return v;
-}
-
-// A 32-bit kernel set under test: the table's own kernels, then each variant.
-std::vector<CompressVariant> kernel_sets(const CompressKernels& k) {
-  std::vector<CompressVariant> sets = {{k.chosen_variant(), k.compress_f32, k.compress_i32, k.compress_index}};
-  sets.insert(sets.end(), k.variants.begin(), k.variants.end());
-  return sets;
-}
 std::string set_name(const CompressVariant& v, bool table) {
   return table ? fmt::format("table, chose {}", v.name) : fmt::format("variant {}", v.name);
 }
@@ -135,35 +84,88 @@ std::vector<std::uint8_t> make_u8(std::size_t n, Pattern pattern, std::uint8_t c
   return x;
 }
 
-void check_f32(const Implementation& impl, const CompressVariant& set, const std::string& variant,
-               const std::vector<float>& x, float t, std::size_t offset, bool out_at_end, std::uint64_t s) {
-  const auto idx = selected(x, [t](float v) { return v > t; });
-  const Where where{impl.name, "compress_f32", variant, fmt::format("t={}", describe(t)), s};
-  check_compress(where, x, gather(x, idx), idx, offset, out_at_end,
-                 [&](const float* in, float* out, std::size_t n) { return set.compress_f32(in, out, n, t); });
-  if (testing::Test::HasFatalFailure()) return;
-  std::vector<std::uint32_t> want;
-  for (std::size_t i : idx) want.push_back(static_cast<std::uint32_t>(i));
-  const Where where_index{impl.name, "compress_index", variant, fmt::format("t={}", describe(t)), s};
-  check_compress(where_index, x, want, idx, offset, out_at_end,
-                 [&](const float* in, std::uint32_t* out, std::size_t n) { return set.compress_index(in, out, n, t); });
+// One compress kernel as a case (harness/shrink.hpp): the knobs are the
+// output's offset and whether it ends at a guard page, the parameter is the
+// threshold (or the byte removed), so that a failure shrinks to a minimal
+// reproducer.
+template <class In, class Out>
+struct CompressKernel {
+  std::string name, variant;
+  std::string fn;  // how a pasted reproducer reaches it from the table k
+  std::size_t (*run)(const In*, Out*, std::size_t, In);
+  bool remove_equal;  // compress_u8 keeps x != c; the others keep x > t
+};
+
+// out = [x[i] (or i, for u32 output from f32 input) for i in [0, n) if kept].
+template <class In, class Out>
+std::vector<Out> compress_definition(std::span<const In> x, In t, bool remove_equal) {
+  std::vector<Out> want;
+  for (std::size_t i = 0; i < x.size(); ++i)
+    if (remove_equal ? x[i] != t : x[i] > t) {
+      if constexpr (std::is_same_v<In, Out>)
+        want.push_back(x[i]);
+      else
+        want.push_back(static_cast<Out>(i));
+    }
+  return want;
 }
 
-void check_i32(const Implementation& impl, const CompressVariant& set, const std::string& variant,
+template <class In, class Out>
+void check_compress(const Implementation& impl, const CompressKernel<In, Out>& kernel, const std::vector<In>& x, In t,
+                    std::size_t offset, bool out_at_end, std::uint64_t s) {
+  const auto check = [&](const Case<In, In>& c) {
+    const In param = c.params[0];
+    return compress_mismatch<In, Out>(c.data, compress_definition<In, Out>(c.data, param, kernel.remove_equal),
+                                      c.knobs[0], c.knobs[1] != 0,
+                                      [&](const In* in, Out* out, std::size_t n) { return kernel.run(in, out, n, param); });
+  };
+  static constexpr std::string_view kKnobs[] = {"offset", "out_at_end"}, kParams[] = {"t"};
+  const std::string body = fmt::format(
+      "  const maskbench::CompressKernels& k = *impl.kernels<maskbench::CompressKernels>();\n"
+      "  std::vector<{1}> want;\n"
+      "  for (std::size_t i = 0; i < data.size(); ++i)\n"
+      "    if (data[i] {2} t) want.push_back({3});\n"
+      "  const auto m = maskbench::conformance::compress_mismatch<{0}, {1}>(data, want, offset, out_at_end != 0,\n"
+      "      [&](const {0}* x, {1}* out, std::size_t n) {{ return {4}(x, out, n, t); }});\n"
+      "  EXPECT_FALSE(m) << m->what << \": expected \" << m->expected << \", actual \" << m->actual;\n",
+      type_name(In{}), type_name(Out{}), kernel.remove_equal ? "!=" : ">",
+      std::is_same_v<In, Out> ? "data[i]" : "static_cast<std::uint32_t>(i)", kernel.fn);
+  const std::optional<std::string> failed = failure(
+      impl.name, fmt::format("compress/{}", kernel.name),
+      fmt::format("[{}] t={} offset={} out_at_end={} (MASKBENCH_SEED={:#x})", kernel.variant, show(t), offset,
+                  out_at_end, s),
+      Case<In, In>{{offset, out_at_end}, {t}, x}, check, {kKnobs, kParams}, body);
+  ASSERT_FALSE(failed) << *failed;
+}
+
+// The kernel set sets[si]: the table's own kernels (si = 0) or a variant.
+std::string set_path(std::size_t si) { return si == 0 ? "k" : fmt::format("k.variants[{}]", si - 1); }
+
+void check_f32(const Implementation& impl, const std::vector<CompressVariant>& sets, std::size_t si,
+               const std::vector<float>& x, float t, std::size_t offset, bool out_at_end, std::uint64_t s) {
+  const std::string variant = set_name(sets[si], si == 0);
+  check_compress(impl, CompressKernel<float, float>{"compress_f32", variant, set_path(si) + ".compress_f32",
+                                                    sets[si].compress_f32, false},
+                 x, t, offset, out_at_end, s);
+  if (testing::Test::HasFatalFailure()) return;
+  check_compress(impl, CompressKernel<float, std::uint32_t>{"compress_index", variant, set_path(si) + ".compress_index",
+                                                            sets[si].compress_index, false},
+                 x, t, offset, out_at_end, s);
+}
+
+void check_i32(const Implementation& impl, const std::vector<CompressVariant>& sets, std::size_t si,
                const std::vector<std::int32_t>& x, std::int32_t t, std::size_t offset, bool out_at_end,
                std::uint64_t s) {
-  const auto idx = selected(x, [t](std::int32_t v) { return v > t; });
-  const Where where{impl.name, "compress_i32", variant, fmt::format("t={}", t), s};
-  check_compress(where, x, gather(x, idx), idx, offset, out_at_end,
-                 [&](const std::int32_t* in, std::int32_t* out, std::size_t n) { return set.compress_i32(in, out, n, t); });
+  check_compress(impl, CompressKernel<std::int32_t, std::int32_t>{"compress_i32", set_name(sets[si], si == 0),
+                                                                  set_path(si) + ".compress_i32", sets[si].compress_i32,
+                                                                  false},
+                 x, t, offset, out_at_end, s);
 }
 
 void check_u8(const Implementation& impl, const CompressKernels& k, const std::vector<std::uint8_t>& x,
               std::uint8_t c, std::size_t offset, bool out_at_end, std::uint64_t s) {
-  const auto idx = selected(x, [c](std::uint8_t v) { return v != c; });
-  const Where where{impl.name, "compress_u8", "table", fmt::format("c={:#04x}", c), s};
-  check_compress(where, x, gather(x, idx), idx, offset, out_at_end,
-                 [&](const std::uint8_t* in, std::uint8_t* out, std::size_t n) { return k.compress_u8(in, out, n, c); });
+  check_compress(impl, CompressKernel<std::uint8_t, std::uint8_t>{"compress_u8", "table", "k.compress_u8", k.compress_u8, true},
+                 x, c, offset, out_at_end, s);
 }
 
 TEST_P(Compress, ThirtyTwoBitKernelsEverySizeAndPattern) {
@@ -171,16 +173,15 @@ TEST_P(Compress, ThirtyTwoBitKernelsEverySizeAndPattern) {
   Rng rng(s);
   const float t = 0.25f;
   const std::int32_t ti = -17;
-  const auto sets = kernel_sets(k());
+  const auto sets = compress_kernel_sets(k());
   for (std::size_t si = 0; si < sets.size(); ++si) {
-    const std::string variant = set_name(sets[si], si == 0);
     for (std::size_t n : compress_sizes())
       for (Pattern pat : kPatterns) {
         const std::size_t offset = (n + si) % 16;
         const bool at_end = n % 3 == 0;
         SCOPED_TRACE(pattern_name(pat));
-        check_f32(impl(), sets[si], variant, make_f32(n, pat, t, false, rng), t, offset, at_end, s);
-        check_i32(impl(), sets[si], variant, make_i32(n, pat, ti, rng), ti, offset, at_end, s);
+        check_f32(impl(), sets, si, make_f32(n, pat, t, false, rng), t, offset, at_end, s);
+        check_i32(impl(), sets, si, make_i32(n, pat, ti, rng), ti, offset, at_end, s);
         if (HasFatalFailure()) return;
       }
   }
@@ -201,13 +202,12 @@ TEST_P(Compress, U8EverySizeAndPattern) {
 TEST_P(Compress, EveryOutputOffset) {
   const std::uint64_t s = seed() + 2;
   Rng rng(s);
-  const auto sets = kernel_sets(k());
+  const auto sets = compress_kernel_sets(k());
   for (std::size_t n = 0; n <= 3 * kMaxLanes + 1; ++n)
     for (std::size_t off = 0; off < 16; ++off) {
       for (std::size_t si = 0; si < sets.size(); ++si) {
-        const std::string variant = set_name(sets[si], si == 0);
-        check_f32(impl(), sets[si], variant, make_f32(n, Pattern::random_50, 0.25f, true, rng), 0.25f, off, false, s);
-        check_i32(impl(), sets[si], variant, make_i32(n, Pattern::random_50, 5, rng), 5, off, false, s);
+        check_f32(impl(), sets, si, make_f32(n, Pattern::random_50, 0.25f, true, rng), 0.25f, off, false, s);
+        check_i32(impl(), sets, si, make_i32(n, Pattern::random_50, 5, rng), 5, off, false, s);
       }
       check_u8(impl(), k(), make_u8(4 * n, Pattern::random_50, ' ', rng), ' ', off * 4 + n % 4, false, s);
       if (HasFatalFailure()) return;
@@ -223,17 +223,17 @@ TEST_P(Compress, SpecialValuesAndThresholds) {
   for (int rep = 0; rep < 4; ++rep) x.insert(x.end(), sp.begin(), sp.end());
   x.push_back(std::bit_cast<float>(0x7fa00001u));  // a signalling NaN, kept as it is
   x.push_back(std::bit_cast<float>(0xffc12345u));
-  const auto sets = kernel_sets(k());
+  const auto sets = compress_kernel_sets(k());
   for (float t : sp)
     for (std::size_t si = 0; si < sets.size(); ++si) {
-      check_f32(impl(), sets[si], set_name(sets[si], si == 0), x, t, 3, false, s);
+      check_f32(impl(), sets, si, x, t, 3, false, s);
       if (HasFatalFailure()) return;
     }
   const std::vector<std::int32_t> xi = {INT_MIN, INT_MAX, 0, -1, 1, INT_MIN + 1, INT_MAX - 1, 7, -7,
                                         INT_MIN, INT_MAX, 0, -1, 1, INT_MIN + 1, INT_MAX - 1, 42};
   for (std::int32_t t : xi)
     for (std::size_t si = 0; si < sets.size(); ++si) {
-      check_i32(impl(), sets[si], set_name(sets[si], si == 0), xi, t, 0, true, s);
+      check_i32(impl(), sets, si, xi, t, 0, true, s);
       if (HasFatalFailure()) return;
     }
   std::vector<std::uint8_t> bytes(300);
@@ -309,7 +309,7 @@ TEST_P(Compress, RandomFuzz) {
   const std::uint64_t s = seed() + 5;
   Rng rng(s);
   const auto sp = special_floats();
-  const auto sets = kernel_sets(k());
+  const auto sets = compress_kernel_sets(k());
   for (int iter = 0; iter < 300; ++iter) {
     SCOPED_TRACE(fmt::format("fuzz iteration {}", iter));
     const std::size_t n = rng() % 700;
@@ -317,11 +317,11 @@ TEST_P(Compress, RandomFuzz) {
     const float t = rng() % 4 ? random_float(rng) : sp[rng() % sp.size()];
     std::vector<float> x(n);
     for (float& v : x) v = rng() % 8 ? random_float(rng, -30, 30) : sp[rng() % sp.size()];
-    check_f32(impl(), sets[si], set_name(sets[si], si == 0), x, t, rng() % 16, rng() % 2, s);
+    check_f32(impl(), sets, si, x, t, rng() % 16, rng() % 2, s);
     const auto ti = static_cast<std::int32_t>(rng());
     std::vector<std::int32_t> xi(n);
     for (auto& v : xi) v = static_cast<std::int32_t>(rng());
-    check_i32(impl(), sets[si], set_name(sets[si], si == 0), xi, ti, rng() % 16, rng() % 2, s);
+    check_i32(impl(), sets, si, xi, ti, rng() % 16, rng() % 2, s);
     std::vector<std::uint8_t> xb(n);
     const auto c = static_cast<std::uint8_t>(rng());
     for (auto& v : xb) v = rng() % 3 ? c : static_cast<std::uint8_t>(rng());

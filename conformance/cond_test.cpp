@@ -4,8 +4,10 @@
 #include <cmath>
 #include <vector>
 
+#include "harness/checks.hpp"
 #include "harness/family.hpp"
 #include "harness/guarded.hpp"
+#include "harness/shrink.hpp"
 #include "harness/values.hpp"
 #include "maskbench/cond.hpp"
 
@@ -32,40 +34,49 @@ std::vector<float> make_input(std::size_t n, Pattern pattern, bool specials, Rng
   return x;
 }
 
-// Runs a y = f(x) kernel with the input ending at a guard page and the output
-// at `offset` elements past a page boundary (or in place), and compares every
-// element bit for bit with the reference.
-template <class Run>
-void check_elementwise(const char* kernel, const Implementation& impl, const std::vector<float>& x,
-                       std::size_t offset, bool in_place, Run&& run_on, std::uint64_t seed_used) {
-  const std::size_t n = x.size();
-  std::vector<float> want(n);
-  run_on(true, x.data(), want.data(), n);
-  Guarded<float> in = Guarded<float>::at_end(n);
-  Guarded<float> out = Guarded<float>::at_offset(n, offset);
-  std::copy(x.begin(), x.end(), (in_place ? out : in).data());
-  const float* src = in_place ? out.data() : in.data();
-  run_on(false, src, out.data(), n);
-  ASSERT_TRUE(out.intact()) << impl.name << " " << kernel << " wrote outside y[0, " << n << ") (offset " << offset
-                            << ", seed " << seed_used << ")";
-  for (std::size_t i = 0; i < n; ++i)
-    ASSERT_TRUE(same_float(out[i], want[i]))
-        << impl.name << " " << kernel << " n=" << n << " offset=" << offset << (in_place ? " in place" : "")
-        << " seed=" << seed_used << ": lane " << i << " x=" << describe(x[i]) << " expected " << describe(want[i])
-        << " got " << describe(out[i]);
-}
+// select and guarded_div as kernels of a case (harness/shrink.hpp) whose knobs
+// are the output offset and in-place flag and whose parameters are the
+// kernel's scalars, so that a failure shrinks to a minimal reproducer.
+struct Elementwise {
+  const char* name;
+  const char* call;  // the call in a pasted reproducer
+  std::vector<std::string_view> params;
+  void (*run)(const CondKernels& k, const float* x, float* y, std::size_t n, const std::vector<float>& p);
+};
+const Elementwise kSelect{"select", "select(x, y, n, t, a, b, c)", {"t", "a", "b", "c"},
+                          [](const CondKernels& k, const float* x, float* y, std::size_t n, const std::vector<float>& p) {
+                            k.select(x, y, n, p[0], p[1], p[2], p[3]);
+                          }};
+const Elementwise kGuardedDiv{"guarded_div", "guarded_div(x, y, n, a)", {"a"},
+                              [](const CondKernels& k, const float* x, float* y, std::size_t n,
+                                 const std::vector<float>& p) { k.guarded_div(x, y, n, p[0]); }};
+std::vector<float> select_params(const Params& p) { return {p.t, p.a, p.b, p.c}; }
 
-template <class Fixture>
-auto select_runner(const Fixture& f, const Params& p) {
-  return [&f, p](bool reference, const float* x, float* y, std::size_t n) {
-    (reference ? Fixture::ref() : f.k()).select(x, y, n, p.t, p.a, p.b, p.c);
+// Runs the kernel with the input ending at a guard page and the output at
+// `offset` elements past a page boundary (or in place), compares every
+// element bit for bit with the reference, and on a difference fails with
+// the shrunk case.
+void check_elementwise(const Elementwise& kernel, const Implementation& impl, const CondKernels& k,
+                       const CondKernels& ref, const std::vector<float>& x, std::size_t offset, bool in_place,
+                       const std::vector<float>& params, std::uint64_t seed_used) {
+  const auto check = [&](const Case<float>& c) {
+    return elementwise_mismatch(c.data, c.knobs[0], c.knobs[1] != 0,
+                                [&](bool reference, const float* in, float* out, std::size_t n) {
+                                  kernel.run(reference ? ref : k, in, out, n, c.params);
+                                });
   };
-}
-template <class Fixture>
-auto div_runner(const Fixture& f, const Params& p) {
-  return [&f, p](bool reference, const float* x, float* y, std::size_t n) {
-    (reference ? Fixture::ref() : f.k()).guarded_div(x, y, n, p.a);
-  };
+  static constexpr std::string_view kKnobs[] = {"offset", "in_place"};
+  const std::string body = fmt::format(
+      "  const maskbench::CondKernels& k = *impl.kernels<maskbench::CondKernels>();\n"
+      "  const maskbench::CondKernels& ref = *maskbench::find_implementation(\"scalar\")->kernels<maskbench::CondKernels>();\n"
+      "  const auto m = maskbench::conformance::elementwise_mismatch(data, offset, in_place != 0,\n"
+      "      [&](bool reference, const float* x, float* y, std::size_t n) {{ (reference ? ref : k).{}; }});\n"
+      "  EXPECT_FALSE(m) << m->what << \": expected \" << m->expected << \", actual \" << m->actual;\n",
+      kernel.call);
+  const std::optional<std::string> failed =
+      failure(impl.name, fmt::format("cond/{}", kernel.name), fmt::format("offset={} in_place={} seed={}", offset, in_place, seed_used),
+              Case<float>{{offset, in_place}, params, x}, check, {kKnobs, kernel.params}, body);
+  ASSERT_FALSE(failed) << *failed;
 }
 
 TEST_P(Cond, SelectEverySizePatternAndOffset) {
@@ -74,7 +85,7 @@ TEST_P(Cond, SelectEverySizePatternAndOffset) {
   for (std::size_t n : test_sizes())
     for (Pattern pat : kPatterns) {
       const auto x = make_input(n, pat, false, rng, p);
-      check_elementwise("select", impl(), x, n % 16, false, select_runner(*this, p), seed());
+      check_elementwise(kSelect, impl(), k(), ref(), x, n % 16, false, select_params(p), seed());
       if (HasFatalFailure()) return;
     }
 }
@@ -86,7 +97,7 @@ TEST_P(Cond, SelectOffsetsAndInPlace) {
     for (std::size_t off = 0; off < 16; ++off)
       for (bool in_place : {false, true}) {
         const auto x = make_input(n, Pattern::random_50, true, rng, p);
-        check_elementwise("select", impl(), x, off, in_place, select_runner(*this, p), seed() + 1);
+        check_elementwise(kSelect, impl(), k(), ref(), x, off, in_place, select_params(p), seed() + 1);
         if (HasFatalFailure()) return;
       }
 }
@@ -99,7 +110,7 @@ TEST_P(Cond, SelectSpecialValuesAndThresholds) {
     p.t = t;
     std::vector<float> x = sp;
     for (int rep = 0; rep < 3; ++rep) x.insert(x.end(), sp.rbegin(), sp.rend());
-    check_elementwise("select", impl(), x, 3, false, select_runner(*this, p), seed() + 2);
+    check_elementwise(kSelect, impl(), k(), ref(), x, 3, false, select_params(p), seed() + 2);
     if (HasFatalFailure()) return;
   }
 }
@@ -112,7 +123,7 @@ TEST_P(Cond, GuardedDivEverySizeAndSpecialValues) {
     for (std::size_t n : test_sizes()) {
       std::vector<float> x = make_input(n, Pattern::random_50, true, rng, p);
       for (std::size_t i = 0; i < n; i += 3) x[i] = (i % 2) ? 0.0f : -0.0f;
-      check_elementwise("guarded_div", impl(), x, (n + 5) % 16, n % 2 == 1, div_runner(*this, p), seed() + 3);
+      check_elementwise(kGuardedDiv, impl(), k(), ref(), x, (n + 5) % 16, n % 2 == 1, {p.a}, seed() + 3);
       if (HasFatalFailure()) return;
     }
   }
@@ -145,39 +156,9 @@ TEST_P(Cond, GuardedDivRaisesNoExceptionForMaskedLanes) {
 
 void check_sum(const Implementation& impl, const CondKernels& k, const std::vector<float>& x, float lo, float hi,
                std::uint64_t seed_used) {
-  const std::size_t n = x.size();
-  Guarded<float> in = Guarded<float>::at_end(n);
-  std::copy(x.begin(), x.end(), in.data());
-  const MaskedSum got = k.masked_sum(in.data(), n, lo, hi);
-  double exact = 0.0, abs_sum = 0.0;
-  std::uint64_t count = 0;
-  bool pos_inf = false, neg_inf = false;
-  for (float v : x)
-    if (lo <= v && v < hi) {
-      ++count;
-      if (std::isinf(v)) (v > 0 ? pos_inf : neg_inf) = true;
-      else {
-        exact += v;
-        abs_sum += std::fabs(v);
-      }
-    }
-  const auto where = [&] { return fmt::format("{} masked_sum n={} lo={} hi={} seed={}", impl.name, n, lo, hi, seed_used); };
-  ASSERT_EQ(got.count, count) << where();
-  const double bound = gamma_f32(k.masked_sum_depth(n)) * abs_sum;
-  // Partial sums are at most abs_sum + bound in magnitude: below FLT_MAX, no
-  // summation order can overflow, and the contract is exact about infinities.
-  const bool may_overflow = abs_sum + bound >= std::numeric_limits<float>::max();
-  if (may_overflow && !std::isfinite(got.sum)) return;
-  if (pos_inf && neg_inf) {
-    ASSERT_TRUE(std::isnan(got.sum)) << where() << ": +inf and -inf qualify, expected NaN, got " << describe(got.sum);
-    return;
-  }
-  if (pos_inf || neg_inf) {
-    ASSERT_EQ(got.sum, pos_inf ? INFINITY : -INFINITY) << where();
-    return;
-  }
-  ASSERT_LE(std::fabs(static_cast<double>(got.sum) - exact), bound)
-      << where() << ": sum " << describe(got.sum) << " exact " << exact << " depth " << k.masked_sum_depth(n);
+  const std::optional<Mismatch> m = masked_sum_mismatch(k, x, lo, hi);
+  ASSERT_FALSE(m) << impl.name << " masked_sum n=" << x.size() << " lo=" << lo << " hi=" << hi << " seed=" << seed_used
+                  << ": " << m->what << " expected " << m->expected << ", got " << m->actual;
 }
 
 TEST_P(Cond, MaskedSumEverySizeAndPattern) {
@@ -228,8 +209,8 @@ TEST_P(Cond, RandomFuzz) {
     std::vector<float> x(n);
     for (float& v : x) v = rng() % 8 ? random_float(rng, -30, 30) : sp[rng() % sp.size()];
     SCOPED_TRACE(fmt::format("fuzz iteration {} (MASKBENCH_SEED={})", iter, seed()));
-    check_elementwise("select", impl(), x, rng() % 16, rng() % 2, select_runner(*this, p), s);
-    check_elementwise("guarded_div", impl(), x, rng() % 16, rng() % 2, div_runner(*this, p), s);
+    check_elementwise(kSelect, impl(), k(), ref(), x, rng() % 16, rng() % 2, select_params(p), s);
+    check_elementwise(kGuardedDiv, impl(), k(), ref(), x, rng() % 16, rng() % 2, {p.a}, s);
     p.lo = std::min(p.a, p.b);
     p.hi = std::max(p.a, p.b);
     check_sum(impl(), k(), x, p.lo, p.hi, s);

@@ -1,0 +1,190 @@
+// The minimal-reproducer facility (harness/shrink.hpp) on deliberately wrong
+// kernels: test-local function tables, never the real kernels. Each bug has
+// a known smallest failing case; the shrinker must find exactly that one
+// from a large random case, and the result must be locally minimal: no
+// single removal or simplification still fails.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cmath>
+#include <vector>
+
+#include "harness/checks.hpp"
+#include "harness/shrink.hpp"
+#include "harness/values.hpp"
+#include "maskbench/cond.hpp"
+#include "maskbench/registry.hpp"
+
+namespace maskbench::conformance {
+namespace {
+
+const CondKernels& scalar_cond() { return *find_implementation("scalar")->kernels<CondKernels>(); }
+
+// select with a bug: lanes whose input is negative get 1 added (the inputs
+// are read first, so that in place behaves as out of place).
+void select_negative_bug(const float* x, float* y, std::size_t n, float t, float a, float b, float c) {
+  std::vector<bool> negative(n);
+  for (std::size_t i = 0; i < n; ++i) negative[i] = x[i] < 0;
+  scalar_cond().select(x, y, n, t, a, b, c);
+  for (std::size_t i = 0; i < n; ++i)
+    if (negative[i]) y[i] += 1.0f;
+}
+// select with a tail bug: lane 8 is wrong whenever it exists.
+void select_lane8_bug(const float* x, float* y, std::size_t n, float t, float a, float b, float c) {
+  scalar_cond().select(x, y, n, t, a, b, c);
+  if (n > 8) y[8] = y[8] + 1.0f;
+}
+// select with an over-write: one element past the end, at some offsets.
+void select_overwrite_bug(const float* x, float* y, std::size_t n, float t, float a, float b, float c) {
+  scalar_cond().select(x, y, n, t, a, b, c);
+  if (reinterpret_cast<std::uintptr_t>(y) % 16 == 12) y[n] = 0.0f;
+}
+// compress_i32 that drops the last selected element once it has 5.
+std::size_t compress_drops_fifth(const std::int32_t* x, std::int32_t* out, std::size_t n, std::int32_t t) {
+  std::size_t count = 0;
+  for (std::size_t i = 0; i < n; ++i)
+    if (x[i] > t) out[count++] = x[i];
+  return count >= 5 ? count - 1 : count;
+}
+
+using SelectFn = void (*)(const float*, float*, std::size_t, float, float, float, float);
+
+auto select_check(SelectFn wrong) {
+  return [wrong](const Case<float>& c) {
+    const auto& p = c.params;
+    return elementwise_mismatch(c.data, c.knobs[0], c.knobs[1] != 0,
+                                [&](bool reference, const float* x, float* y, std::size_t n) {
+                                  (reference ? scalar_cond().select : wrong)(x, y, n, p[0], p[1], p[2], p[3]);
+                                });
+  };
+}
+
+// A large random failing case: n = 300, odd offset, random parameters.
+Case<float> random_select_case(Rng& rng) {
+  Case<float> c{{13, 1}, {random_float(rng), random_float(rng), random_float(rng), random_float(rng)}, {}};
+  for (int i = 0; i < 300; ++i) c.data.push_back(random_float(rng, -10, 10));
+  return c;
+}
+
+// No single step of the shrinker's kinds still fails.
+template <class T, class P, class Check>
+void expect_locally_minimal(const Case<T, P>& c, Check&& check) {
+  for (std::size_t i = 0; i < c.data.size(); ++i) {
+    Case<T, P> fewer = c;
+    fewer.data.erase(fewer.data.begin() + static_cast<std::ptrdiff_t>(i));
+    EXPECT_FALSE(check(fewer)) << "still fails without element " << i;
+    for (T v : simpler_values(c.data[i])) {
+      if (simplicity(v) >= simplicity(c.data[i])) continue;
+      Case<T, P> simpler = c;
+      simpler.data[i] = v;
+      EXPECT_FALSE(check(simpler)) << "still fails with element " << i << " = " << literal(v);
+    }
+  }
+  for (std::size_t i = 0; i < c.knobs.size(); ++i)
+    if (c.knobs[i] > 0) {
+      Case<T, P> smaller = c;
+      smaller.knobs[i] -= 1;
+      EXPECT_FALSE(check(smaller)) << "still fails with knob " << i << " = " << smaller.knobs[i];
+    }
+  for (std::size_t i = 0; i < c.params.size(); ++i)
+    for (P v : simpler_values(c.params[i])) {
+      if (simplicity(v) >= simplicity(c.params[i])) continue;
+      Case<T, P> simpler = c;
+      simpler.params[i] = v;
+      EXPECT_FALSE(check(simpler)) << "still fails with parameter " << i << " = " << literal(v);
+    }
+}
+
+template <class T, class P>
+void expect_case(const Shrunk<T, P>& s, const Case<T, P>& want) {
+  EXPECT_EQ(s.c.knobs, want.knobs);
+  EXPECT_EQ(s.c.params.size(), want.params.size());
+  for (std::size_t i = 0; i < std::min(s.c.params.size(), want.params.size()); ++i)
+    EXPECT_TRUE(same_bits(s.c.params[i], want.params[i])) << "parameter " << i << ": " << literal(s.c.params[i]);
+  EXPECT_EQ(s.c.data.size(), want.data.size());
+  for (std::size_t i = 0; i < std::min(s.c.data.size(), want.data.size()); ++i)
+    EXPECT_TRUE(same_bits(s.c.data[i], want.data[i])) << "element " << i << ": " << literal(s.c.data[i]);
+}
+
+TEST(Shrink, WrongValueShrinksToOneSimpleLane) {
+  Rng rng(seed() + 90);
+  SCOPED_TRACE(fmt::format("MASKBENCH_SEED={:#x}", seed()));
+  const auto check = select_check(select_negative_bug);
+  const Case<float> start = random_select_case(rng);
+  const auto m = check(start);
+  ASSERT_TRUE(m) << "the random case does not hit the bug";
+  const auto s = shrink(start, *m, check);
+  // x = -1 is the simplest negative input; 0 everywhere else.
+  expect_case(s, Case<float>{{0, 0}, {0.0f, 0.0f, 0.0f, 0.0f}, {-1.0f}});
+  EXPECT_EQ(s.m.what, "y[0] (x[0] = -1 (0xbf800000))");
+  expect_locally_minimal(s.c, check);
+}
+
+TEST(Shrink, TailBugShrinksToTheSmallestN) {
+  Rng rng(seed() + 91);
+  SCOPED_TRACE(fmt::format("MASKBENCH_SEED={:#x}", seed()));
+  const auto check = select_check(select_lane8_bug);
+  const Case<float> start = random_select_case(rng);
+  const auto s = shrink(start, *check(start), check);
+  expect_case(s, Case<float>{{0, 0}, {0.0f, 0.0f, 0.0f, 0.0f}, std::vector<float>(9, 0.0f)});
+  EXPECT_EQ(s.m.lane, 8u);
+  expect_locally_minimal(s.c, check);
+}
+
+TEST(Shrink, OverwriteShrinksToTheSmallestFailingOffset) {
+  Rng rng(seed() + 92);
+  SCOPED_TRACE(fmt::format("MASKBENCH_SEED={:#x}", seed()));
+  const auto check = select_check(select_overwrite_bug);
+  Case<float> start = random_select_case(rng);
+  start.knobs = {15, 0};  // y starts 60 bytes past a page boundary: 60 % 16 == 12
+  const auto m = check(start);
+  ASSERT_TRUE(m) << "the over-write is not caught at offset 15";
+  const auto s = shrink(start, *m, check);
+  // Offsets 3, 7, 11, 15 put y at 12 mod 16 bytes; 3 is the smallest, and
+  // n = 0 still writes y[0], past the end.
+  expect_case(s, Case<float>{{3, 0}, {0.0f, 0.0f, 0.0f, 0.0f}, {}});
+  EXPECT_NE(s.m.what.find("canaries"), std::string::npos) << s.m.what;
+  expect_locally_minimal(s.c, check);
+}
+
+TEST(Shrink, CompressCountBugShrinksToFiveOnes) {
+  Rng rng(seed() + 93);
+  SCOPED_TRACE(fmt::format("MASKBENCH_SEED={:#x}", seed()));
+  const auto check = [](const Case<std::int32_t, std::int32_t>& c) {
+    std::vector<std::int32_t> want;
+    for (std::int32_t v : c.data)
+      if (v > c.params[0]) want.push_back(v);
+    return compress_mismatch<std::int32_t, std::int32_t>(
+        c.data, want, c.knobs[0], c.knobs[1] != 0,
+        [&](const std::int32_t* x, std::int32_t* out, std::size_t n) { return compress_drops_fifth(x, out, n, c.params[0]); });
+  };
+  Case<std::int32_t, std::int32_t> start{{9, 1}, {-100}, {}};
+  for (int i = 0; i < 200; ++i) start.data.push_back(static_cast<std::int32_t>(rng() % 2001) - 1000);
+  const auto s = shrink(start, *check(start), check);
+  // Five elements above t. Two cases are equally simple, t = 0 with five 1s
+  // and t = -1 with five 0s; which one the search reaches depends on the
+  // random start.
+  const bool ones = !s.c.params.empty() && s.c.params[0] == 0;
+  expect_case(s, Case<std::int32_t, std::int32_t>{{0, 0}, {ones ? 0 : -1}, std::vector<std::int32_t>(5, ones ? 1 : 0)});
+  EXPECT_EQ(s.m.what, "the count");
+  expect_locally_minimal(s.c, check);
+}
+
+TEST(Shrink, ReproducerIsATestToPaste) {
+  Rng rng(seed() + 94);
+  const auto check = select_check(select_negative_bug);
+  static constexpr std::string_view kKnobs[] = {"offset", "in_place"}, kParams[] = {"t", "a", "b", "c"};
+  const std::optional<std::string> text =
+      failure("wrong-select", "cond/select", "(test)", random_select_case(rng), check, {kKnobs, kParams},
+              "  // the call\n");
+  ASSERT_TRUE(text);
+  for (const char* part : {"wrong-select cond/select n=300 (test): first difference at y[",
+                           "minimal failing case (n=300 shrunk to n=1 after ", "TEST(Repro, wrong_select_cond_select) {",
+                           "find_implementation(\"wrong-select\")", "const std::size_t offset = 0;",
+                           "const float t = 0x0p+0f;", "const std::vector<float> data = {-0x1p+0f};  // n = 1",
+                           "  // the call\n}\n"})
+    EXPECT_NE(text->find(part), std::string::npos) << "missing '" << part << "' in:\n" << *text;
+}
+
+}  // namespace
+}  // namespace maskbench::conformance
