@@ -9,16 +9,17 @@
 #include "compress.hpp"
 #include "cond.hpp"
 #include "maskops.hpp"
+#include "roofline.hpp"
 #include "taskvec.hpp"
 #include "vera.hpp"
 
 namespace maskbench::fuzz {
 
 // Every spec, as a type list.
-using AllSpecs = std::tuple<CompressF32*, CompressI32*, CompressIndex*, CompressU8*, CompressExpand*, CondSelect*,
-                            CondGuardedDiv*, CondMaskedSum*, MaskCompare*, MaskLogicAndQueries*, MaskBlend*,
-                            MaskCopyTail*, TaskvecGram*, TaskvecDot*, TaskvecTies*, VeraForward*, VeraMerge*,
-                            VeraGenerate*>;
+using AllSpecs =
+    std::tuple<CompressF32*, CompressI32*, CompressIndex*, CompressU8*, CompressExpand*, CondSelect*, CondGuardedDiv*,
+               CondMaskedSum*, MaskCompare*, MaskLogicAndQueries*, MaskBlend*, MaskCopyTail*, RooflineReadSum*,
+               RooflineMadd*, TaskvecGram*, TaskvecDot*, TaskvecTies*, VeraForward*, VeraMerge*, VeraGenerate*>;
 
 inline std::span<const FuzzKernel> all_kernels() {
   static constexpr auto kAll =
