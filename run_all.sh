@@ -10,7 +10,9 @@
 #       installs, builds, and runs the whole test suite through ctest.
 #
 # Exit codes: 0 success; 1 conformance or a test failed (results are still
-# written); 2 bad option; 3 packages missing and not root; 4 build failed.
+# written); 2 bad option; 3 packages missing and not root; 4 build failed;
+# 130 and 143 interrupted by SIGINT or SIGTERM (the results directory holds
+# INCOMPLETE, saying what is missing).
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -23,8 +25,8 @@ packages=(cmake g++ make git pkg-config ccache libbenchmark-dev libgtest-dev lib
 # Only the test suite needs a browser (the report's headless-Chromium test).
 test_packages=(chromium)
 
-usage() {
-  sed -n '3,14p' "$0" | sed 's/^# \{0,1\}//'
+usage() {  # the comment block at the top of this file
+  sed -n '3,/^set /{/^#/p}' "$0" | sed 's/^# \{0,1\}//'
 }
 
 die() {  # die CODE MESSAGE
@@ -63,7 +65,11 @@ install_packages() {
 
 build() {
   step "configuring and building in ${build_dir}/"
-  cmake -S . -B "$build_dir" -DCMAKE_BUILD_TYPE=Release >/dev/null || die 4 "cmake configuration failed (see the messages above)"
+  # An existing build directory keeps its own build type (MASKBENCH_BUILD_DIR
+  # may name a sanitizer build): reconfiguring it as Release would rebuild all.
+  local type_arg=()
+  [ -f "$build_dir/CMakeCache.txt" ] || type_arg=(-DCMAKE_BUILD_TYPE=Release)
+  cmake -S . -B "$build_dir" "${type_arg[@]}" >/dev/null || die 4 "cmake configuration failed (see the messages above)"
   cmake --build "$build_dir" -j "$(nproc)" >&2 || die 4 "the build failed (see the compiler messages above)"
 }
 
@@ -72,6 +78,62 @@ build() {
 write_atomic() {  # write_atomic FILE CMD...
   local file="$1"; shift
   "$@" > "$file.tmp" && mv -f "$file.tmp" "$file"
+}
+
+# Interruption. A results directory holds a file INCOMPLETE from its creation
+# until the run has written every result file; an interrupted or failed run
+# leaves it, saying why and what is missing, and report, compare and gate
+# refuse such a directory. Long steps run their binary in the background and
+# wait for it, because bash runs a trap only once the foreground command has
+# finished: so SIGINT and SIGTERM stop the binary at once.
+results_dir=""
+phase=""
+child=""
+completed=0
+result_files=(info.json conformance.xml conformance.json conformance.log bench.json bench.log report.html)
+
+mark_incomplete() {  # mark_incomplete REASON
+  [ -n "$results_dir" ] && [ -d "$results_dir" ] || return 0
+  local missing="" f
+  for f in "${result_files[@]}"; do
+    [ -e "$results_dir/$f" ] || missing+="${missing:+, }$f"
+  done
+  rm -f "$results_dir"/*.tmp
+  printf '%s; missing: %s\n' "$1" "${missing:-nothing}" > "$results_dir/INCOMPLETE.tmp"
+  mv -f "$results_dir/INCOMPLETE.tmp" "$results_dir/INCOMPLETE"
+}
+
+on_signal() {  # on_signal NAME EXIT_CODE
+  trap - INT TERM
+  if [ -n "$child" ]; then
+    kill -TERM "$child" 2>/dev/null || true
+    wait "$child" 2>/dev/null || true
+  fi
+  if [ -n "$results_dir" ]; then
+    mark_incomplete "interrupted by SIG$1 during ${phase:-the build}"
+    echo "run_all.sh: interrupted by SIG$1 during ${phase:-the build}; $results_dir is marked INCOMPLETE" >&2
+  else
+    echo "run_all.sh: interrupted by SIG$1 during ${phase:-the build}" >&2
+  fi
+  exit "$2"
+}
+
+on_exit() {
+  if [ -n "$results_dir" ] && [ $completed -eq 0 ] && [ ! -e "$results_dir/INCOMPLETE" ]; then
+    mark_incomplete "stopped by an error during ${phase:-the run}"
+  fi
+}
+
+# run_child OUT CMD...: runs CMD with stdout and stderr to the file OUT and
+# returns its status.
+run_child() {
+  local to="$1" rc=0
+  shift
+  "$@" >"$to" 2>&1 &
+  child=$!
+  wait "$child" || rc=$?
+  child=""
+  return $rc
 }
 
 run_tests() {
@@ -88,8 +150,8 @@ run_suite() {
   while [ $# -gt 0 ]; do
     case "$1" in
       --quick) quick=1 ;;
-      --out) [ $# -ge 2 ] || die 2 "--out needs a directory"; out="$2"; shift ;;
-      --out=*) out="${1#--out=}" ;;
+      --out) [ $# -ge 2 ] && [ -n "$2" ] || die 2 "--out needs a directory"; out="$2"; shift ;;
+      --out=*) out="${1#--out=}"; [ -n "$out" ] || die 2 "--out needs a directory" ;;
       --filter) [ $# -ge 2 ] || die 2 "--filter needs a regular expression"; filter="$2"; shift ;;
       --filter=*) filter="${1#--filter=}" ;;
       -h|--help) usage; exit 0 ;;
@@ -103,39 +165,65 @@ run_suite() {
     [ $grc -le 1 ] || die 2 "--filter '$filter' is not a valid regular expression"
   fi
   install_packages
-  build
+  # The results directory is checked and created before the build, so that a
+  # bad --out fails at once; an earlier run's complete results are never
+  # overwritten.
   [ -n "$out" ] || out="results/$(hostname)-$(date -u +%Y%m%dT%H%M%SZ)"
-  mkdir -p "$out" || die 2 "cannot create the results directory '$out'"
+  if [ -e "$out/info.json" ] && [ ! -e "$out/INCOMPLETE" ]; then
+    die 2 "'$out' already holds the results of an earlier run; choose another --out or remove it"
+  fi
+  mkdir -p "$out" 2>/dev/null || die 2 "cannot create the results directory '$out'"
   [ -w "$out" ] || die 2 "the results directory '$out' is not writable"
+  results_dir="$out"
+  mark_incomplete "run in progress or killed (started $(date -u +%Y-%m-%dT%H:%M:%SZ))"
+  phase="the build"
+  build
 
+  phase="CPU detection"
   step "detecting the CPU"
   write_atomic "$out/info.json" "$build_dir/bin/maskbench" info --json
   "$build_dir/bin/maskbench" info >&2
 
+  phase="conformance"
   step "running conformance"
   local conf_rc=0
-  "$build_dir/bin/maskbench-conformance" --gtest_output="xml:$out/conformance.xml.tmp" > "$out/conformance.log" 2>&1 || conf_rc=$?
-  "$build_dir/bin/maskbench-conformance" --gtest_output="json:$out/conformance.json.tmp" > /dev/null 2>&1 || true
+  run_child "$out/conformance.log.tmp" "$build_dir/bin/maskbench-conformance" --gtest_output="xml:$out/conformance.xml.tmp" || conf_rc=$?
+  run_child /dev/null "$build_dir/bin/maskbench-conformance" --gtest_output="json:$out/conformance.json.tmp" || true
   mv -f "$out/conformance.xml.tmp" "$out/conformance.xml"
   mv -f "$out/conformance.json.tmp" "$out/conformance.json"
+  mv -f "$out/conformance.log.tmp" "$out/conformance.log"
   tail -n 3 "$out/conformance.log" >&2
 
+  phase="benchmarks"
   step "running benchmarks$([ $quick -eq 1 ] && echo ' (quick)')"
   local bench_args=(--benchmark_out="$out/bench.json.tmp" --benchmark_out_format=json)
   [ $quick -eq 1 ] && bench_args+=(--quick)
   [ -n "$filter" ] && bench_args+=(--benchmark_filter="$filter")
-  "$build_dir/bin/maskbench-bench" "${bench_args[@]}" > "$out/bench.log" || die 1 "the benchmark binary failed; see $out/bench.log"
+  run_child "$out/bench.log.tmp" "$build_dir/bin/maskbench-bench" "${bench_args[@]}" \
+    || { mv -f "$out/bench.log.tmp" "$out/bench.log"; die 1 "the benchmark binary failed; see $out/bench.log"; }
   mv -f "$out/bench.json.tmp" "$out/bench.json"
+  mv -f "$out/bench.log.tmp" "$out/bench.log"
 
+  # The summary and the report read the directory, which they would refuse
+  # while it is marked: from here the EXIT and signal traps mark it again if
+  # the run does not complete.
+  rm -f "$out/INCOMPLETE"
+  phase="the summary"
   step "summary"
   "$build_dir/bin/maskbench" summary "$out"
+  phase="the HTML report"
   step "writing the HTML report"
   "$build_dir/bin/maskbench" report "$out" -o "$out/report.html" >/dev/null || die 1 "maskbench report failed; see the message above"
   echo "[$(elapsed)] report: $out/report.html" >&2
+  completed=1
   echo "[$(elapsed)] results written to $out" >&2
   echo "$out"
   [ $conf_rc -eq 0 ] || die 1 "conformance failed; see $out/conformance.log"
 }
+
+trap 'on_signal INT 130' INT
+trap 'on_signal TERM 143' TERM
+trap on_exit EXIT
 
 case "${1:-}" in
   test) shift; [ $# -eq 0 ] || die 2 "'./run_all.sh test' takes no options"; run_tests ;;

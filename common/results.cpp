@@ -8,6 +8,7 @@
 
 #include <fmt/format.h>
 
+#include "incomplete.hpp"
 
 namespace maskbench::results {
 namespace {
@@ -284,13 +285,7 @@ double median(std::vector<double> v) {
 ResultsDir load(const path& dir) {
   if (!std::filesystem::is_directory(dir))
     throw ResultsError(fmt::format("{}: not a results directory (it does not exist or is not a directory)", dir.string()));
-  if (std::filesystem::exists(dir / "INCOMPLETE")) {
-    std::ifstream in(dir / "INCOMPLETE");
-    std::string why;
-    std::getline(in, why);
-    throw ResultsError(fmt::format("{}: the run that wrote this directory did not finish ({}); rerun it",
-                                   dir.string(), why.empty() ? "no reason recorded" : why));
-  }
+  require_complete(dir);
   ResultsDir r;
   r.path = dir;
   r.info = read_json(dir / "info.json");
