@@ -1,5 +1,9 @@
 #include <algorithm>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
 #include <exception>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -25,33 +29,54 @@ void print_usage(std::FILE* to) {
   fmt::print(to, "\nexit codes: 0 success, 1 the check failed, 2 bad input\n");
 }
 
-}  // namespace
-}  // namespace maskbench::cli
+// Errors go out through fprintf, which cannot throw: stderr may be as
+// unwritable as stdout.
+int fail(std::string_view who, std::string_view what) {
+  std::fprintf(stderr, "%.*s: %.*s\n", static_cast<int>(who.size()), who.data(), static_cast<int>(what.size()),
+               what.data());
+  return kExitBadInput;
+}
 
-int main(int argc, char** argv) {
-  using namespace maskbench::cli;
-  std::vector<std::string_view> args(argv + 1, argv + argc);
+// Output that could not be written (a full disk, a closed pipe) fails the
+// command rather than passing for success.
+int finish(int rc) {
+  if (std::fflush(stdout) != 0) return fail("maskbench", fmt::format("cannot write the output: {}", std::strerror(errno)));
+  if (std::ferror(stdout)) return fail("maskbench", "cannot write the output");
+  return rc;
+}
+
+int dispatch(const std::vector<std::string_view>& args, std::string& who) {
   if (args.empty() || args[0] == "--help" || args[0] == "-h" || args[0] == "help") {
     print_usage(args.empty() ? stderr : stdout);
     return args.empty() ? kExitBadInput : kExitOk;
   }
   const auto& all = commands();
   const auto it = std::find_if(all.begin(), all.end(), [&](const Command& c) { return c.name == args[0]; });
-  if (it == all.end()) {
-    fmt::print(stderr, "maskbench: unknown command '{}'; run 'maskbench --help' for the list\n", args[0]);
-    return kExitBadInput;
+  if (it == all.end())
+    return fail(who, fmt::format("unknown command '{}'; run 'maskbench --help' for the list", args[0]));
+  who = fmt::format("maskbench {}", it->name);
+  // `maskbench <command> --help` anywhere among the arguments: the command's
+  // own usage, whatever else is there.
+  if (std::find_if(args.begin() + 1, args.end(), [](std::string_view a) { return a == "--help" || a == "-h"; }) !=
+      args.end()) {
+    fmt::print("usage: maskbench {} {}\n    {}\n", it->name, it->usage, it->summary);
+    return kExitOk;
   }
-  if (const std::string& err = maskbench::host_cpu().disable_error; !err.empty()) {
-    fmt::print(stderr, "maskbench: {}\n", err);
-    return kExitBadInput;
-  }
+  if (const std::string& err = maskbench::host_cpu().disable_error; !err.empty()) return fail("maskbench", err);
+  return it->run(std::span<const std::string_view>(args).subspan(1));
+}
+
+}  // namespace
+}  // namespace maskbench::cli
+
+int main(int argc, char** argv) {
+  using namespace maskbench::cli;
+  std::string who = "maskbench";
   try {
-    return it->run(std::span<const std::string_view>(args).subspan(1));
-  } catch (const UsageError& e) {
-    fmt::print(stderr, "maskbench {}: {}\n", it->name, e.what());
-    return kExitBadInput;
+    return finish(dispatch(std::vector<std::string_view>(argv + 1, argv + argc), who));
   } catch (const std::exception& e) {
-    fmt::print(stderr, "maskbench {}: {}\n", it->name, e.what());
-    return kExitBadInput;
+    return fail(who, e.what());
+  } catch (...) {
+    return fail(who, "stopped by an unexpected error that is not a standard exception");
   }
 }

@@ -13,6 +13,8 @@ namespace {
 
 int run_summary(std::span<const std::string_view> args) {
   if (args.size() != 1) throw UsageError("expected one argument: maskbench summary RESULTS_DIR");
+  if (args[0].starts_with("-"))
+    throw UsageError(fmt::format("unknown option '{}'; usage: maskbench summary RESULTS_DIR", args[0]));
   results::ResultsDir r;
   try {
     r = results::load(std::string(args[0]));

@@ -3,9 +3,15 @@
 #include <gtest/gtest.h>
 #include <sys/wait.h>
 
+#include <algorithm>
 #include <array>
 #include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
 #include <string>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -16,8 +22,9 @@ struct Result {
   std::string out;  // stdout and stderr together
 };
 
-Result run(const std::string& args, const std::string& env = "") {
-  const std::string cmd = env + " " + MASKBENCH_BIN + " " + args + " 2>&1";
+// Runs a shell command line, stdout and stderr together.
+Result sh(const std::string& command) {
+  const std::string cmd = command + " 2>&1";
   FILE* p = popen(cmd.c_str(), "r");
   std::string out;
   std::array<char, 4096> buf;
@@ -25,6 +32,8 @@ Result run(const std::string& args, const std::string& env = "") {
   const int status = pclose(p);
   return {WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status), out};
 }
+
+Result run(const std::string& args, const std::string& env = "") { return sh(env + " " + MASKBENCH_BIN + " " + args); }
 
 TEST(Cli, InfoJsonListsEveryImplementationWithRunnability) {
   const Result r = run("info --json");
@@ -72,6 +81,118 @@ TEST(Cli, BadInputExitsTwoWithOneLine) {
     EXPECT_EQ(r.exit_code, 2) << "maskbench " << args << " (" << env << "): " << r.out;
     EXPECT_EQ(r.out.find("terminate"), std::string::npos) << r.out;
   }
+}
+
+// Bad input, answered with the documented exit code and exactly one line
+// that names the problem: never a crash, a stack trace or an abort message.
+void expect_one_line_error(const Result& r, int code, const std::string& what, const std::string& needle) {
+  EXPECT_EQ(r.exit_code, code) << what << ": " << r.out;
+  EXPECT_EQ(std::count(r.out.begin(), r.out.end(), '\n'), 1) << what << " printed more than one line: " << r.out;
+  EXPECT_NE(r.out.find(needle), std::string::npos) << what << ": '" << r.out << "' does not say '" << needle << "'";
+  for (const char* crash : {"terminate", "Aborted", "Segmentation", "what():", "#0 "})
+    EXPECT_EQ(r.out.find(crash), std::string::npos) << what << ": " << r.out;
+}
+
+// A scratch directory removed at the end of the test.
+struct Scratch {
+  std::filesystem::path dir;
+  Scratch() {
+    std::string tmpl = (std::filesystem::temp_directory_path() / "maskbench-cli-XXXXXX").string();
+    dir = mkdtemp(tmpl.data());
+  }
+  ~Scratch() { std::filesystem::remove_all(dir); }
+  std::filesystem::path write(const std::string& rel, const std::string& content) const {
+    const auto p = dir / rel;
+    std::filesystem::create_directories(p.parent_path());
+    std::ofstream(p) << content;
+    return p;
+  }
+};
+
+// Every command the binary lists: an unknown option, and --help.
+TEST(Cli, EveryCommandRejectsUnknownOptionsAndAnswersHelp) {
+  const Result help = run("--help");
+  ASSERT_EQ(help.exit_code, 0) << help.out;
+  std::istringstream lines(help.out);
+  std::vector<std::string> names;
+  for (std::string line; std::getline(lines, line);)
+    if (line.starts_with("  ") && !line.starts_with("   ")) names.push_back(line.substr(2, line.find(' ', 2) - 2));
+  ASSERT_GE(names.size(), 3u) << help.out;
+  for (const std::string& name : names) {
+    expect_one_line_error(run(name + " --no-such-option"), 2, name + " --no-such-option", "--no-such-option");
+    const Result h = run(name + " --help");
+    EXPECT_EQ(h.exit_code, 0) << name << " --help: " << h.out;
+    EXPECT_NE(h.out.find("usage: maskbench " + name), std::string::npos) << h.out;
+  }
+}
+
+TEST(Cli, SummaryRejectsBadDirectories) {
+  const Scratch s;
+  const std::string d = s.dir.string();
+  s.write("empty/.keep", "");
+  s.write("truncated/info.json", "{\"schema\": \"maskbench-info/1\", \"cpu\": {");
+  s.write("incomplete/INCOMPLETE", "interrupted by SIGTERM during conformance; missing: bench.json\n");
+  s.write("incomplete/info.json", "{}");
+  s.write("a-file", "x");
+  const std::pair<std::string, std::string> cases[] = {
+      {"summary", "expected one argument"},
+      {"summary " + d + " " + d, "expected one argument"},
+      {"summary --bogus", "unknown option '--bogus'"},
+      {"summary " + d + "/no/such/dir", "not a results directory"},
+      {"summary " + d + "/a-file", "not a results directory"},
+      {"summary " + d + "/empty", "info.json: cannot be read"},
+      {"summary " + d + "/truncated", "info.json: not valid JSON"},
+      {"summary " + d + "/incomplete", "did not finish (interrupted by SIGTERM during conformance; missing: bench.json)"},
+  };
+  for (const auto& [args, needle] : cases) expect_one_line_error(run(args), 2, args, needle);
+}
+
+TEST(Cli, TaskvecRejectsBadArguments) {
+  const Scratch s;
+  const std::string junk = s.write("junk.safetensors", std::string(100, '\xff')).string();
+  const std::string empty = s.write("empty.safetensors", "").string();
+  const std::pair<std::string, std::string> cases[] = {
+      {"taskvec", "--base is required"},
+      {"taskvec --base", "--base needs a value"},
+      {"taskvec --base " + junk + " " + junk + " --warn abc", "--warn expects a number, got 'abc'"},
+      {"taskvec --base " + junk + " " + junk + " --ties 150%", "--ties expects a percentage in (0, 100], got 150"},
+      {"taskvec --base " + junk + " " + junk + " --ties 0", "--ties expects a percentage in (0, 100], got 0"},
+      {"taskvec --base " + s.dir.string() + "/missing.safetensors " + junk, "missing.safetensors: cannot open"},
+      {"taskvec --base " + junk + " " + junk, "runs past the end of the file"},
+      {"taskvec --base " + empty + " " + empty, "too short for the 8-byte header length"},
+  };
+  for (const auto& [args, needle] : cases) expect_one_line_error(run(args), 2, args, needle);
+}
+
+// A full disk under stdout (and under stderr too) fails the command with exit
+// status 2, never as a success or an abort.
+TEST(Cli, UnwritableOutputFailsWithoutACrash) {
+  for (const std::string args : {"info --json", "info", "--help", "summary --help"}) {
+    expect_one_line_error(sh("{ " + std::string(MASKBENCH_BIN) + " " + args + " >/dev/full; }"), 2,
+                          args + " >/dev/full", "No space left on device");
+    const Result both = sh(std::string(MASKBENCH_BIN) + " " + args + " >/dev/full 2>/dev/full; echo status $?");
+    EXPECT_EQ(both.out, "status 2\n") << args << " >/dev/full 2>/dev/full";
+  }
+}
+
+// run_all.sh answers bad options before it installs or builds anything.
+TEST(RunAll, BadOptionsExitTwoWithOneLine) {
+  const Scratch s;
+  s.write("done/info.json", "{}");
+  const std::string script = std::string(MASKBENCH_SOURCE_DIR) + "/run_all.sh";
+  const std::pair<std::string, std::string> cases[] = {
+      {"--bogus", "unknown option '--bogus'"},
+      {"--quick=yes", "unknown option '--quick=yes'"},
+      {"--out", "--out needs a directory"},
+      {"--out ''", "--out needs a directory"},
+      {"--out=", "--out needs a directory"},
+      {"--filter", "--filter needs a regular expression"},
+      {"--filter '('", "is not a valid regular expression"},
+      {"test --quick", "takes no options"},
+      {"--out " + s.dir.string() + "/done", "already holds the results of an earlier run"},
+  };
+  for (const auto& [args, needle] : cases)
+    expect_one_line_error(sh("MASKBENCH_BUILD_DIR=/nonexistent " + script + " " + args), 2, "run_all.sh " + args, needle);
 }
 
 }  // namespace
