@@ -8,7 +8,6 @@
 // 2^24, f32 and bf16); the other implementations and the peers a subset.
 // Inputs are allocated on first use inside the benchmark body and kept while
 // consecutive benchmarks share them: K = 16 at D = 2^24 is 1.1 GB.
-#include <cstring>
 #include <memory>
 #include <optional>
 
