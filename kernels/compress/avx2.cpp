@@ -51,8 +51,10 @@ struct Lanes {
     return static_cast<M>(simde_mm256_movemask_ps(simde_mm256_cmp_ps(simde_mm256_castsi256_ps(v), t, SIMDE_CMP_GT_OQ)));
   }
   static M gt_i32(V v, V t) { return static_cast<M>(simde_mm256_movemask_ps(simde_mm256_castsi256_ps(simde_mm256_cmpgt_epi32(v, t)))); }
+  static V next_index(V v) { return simde_mm256_add_epi32(v, simde_mm256_set1_epi32(W)); }
   static V index(std::size_t i) {
-    return simde_mm256_add_epi32(simde_mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7), simde_mm256_set1_epi32(static_cast<std::int32_t>(i)));
+    return simde_mm256_add_epi32(simde_mm256_load_si256(reinterpret_cast<const simde__m256i*>(kIota<8>.data())),
+                                 simde_mm256_set1_epi32(static_cast<std::int32_t>(i)));
   }
 };
 

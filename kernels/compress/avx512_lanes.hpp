@@ -39,10 +39,12 @@ struct Lanes512 {
   static simde__m512i set1_i32(std::int32_t t) { return simde_mm512_set1_epi32(t); }
   static M gt_f32(V v, V t) { return simde_mm512_cmp_ps_mask(v, t, SIMDE_CMP_GT_OQ); }
   static M gt_i32(V v, simde__m512i t) { return simde_mm512_cmpgt_epi32_mask(simde_mm512_castps_si512(v), t); }
+  static V next_index(V v) {
+    return simde_mm512_castsi512_ps(simde_mm512_add_epi32(simde_mm512_castps_si512(v), simde_mm512_set1_epi32(W)));
+  }
   static V index(std::size_t i) {
-    return simde_mm512_castsi512_ps(
-        simde_mm512_add_epi32(simde_mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15),
-                              simde_mm512_set1_epi32(static_cast<std::int32_t>(i))));
+    return simde_mm512_castsi512_ps(simde_mm512_add_epi32(simde_mm512_load_si512(kIota<16>.data()),
+                                                          simde_mm512_set1_epi32(static_cast<std::int32_t>(i))));
   }
 };
 

@@ -7,11 +7,14 @@
 // L: T (the lane type in memory), W (lanes per vector), V, M (mask);
 //    load(const T*) reads W lanes; load_tail(const T*, k) reads lanes [0, k)
 //    and nothing past p + k; count(M); keep_first(M, k): lanes [0, k) of M.
+// cond(v) gives a vector's mask; payload(v, i) the vector to compress for the
+// vector x[i, i + W), called once per vector in increasing i.
 // S: exact(Out* out, V v, M m) writes the lanes of v selected by m,
 //    compressed, to out[0, count(m)) and nothing else; returns count(m).
 //    full(Out* out, V v, M m) writes the same out[0, count(m)) but may write
 //    anything to out[count(m), W); returns count(m).
 #include <algorithm>
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
@@ -21,8 +24,9 @@
 
 namespace MB_NS::compress {
 
-// Vectors per lookahead chunk: enough that the exact stores at a chunk's end
-// are rare, few enough that the chunk stays in L1 between its two passes.
+// Vectors per lookahead chunk (compress_chunked): enough that the exact stores
+// at a chunk's end are rare, few enough that the chunk stays in L1 between
+// its two passes.
 inline constexpr std::size_t kChunk = 64;
 
 // Copies bytes <= Max with fixed-size moves (Max a power of two): the exact
@@ -63,8 +67,9 @@ std::size_t compress_tail(const typename L::T* x, Out* out, std::size_t n, std::
   return count;
 }
 
-// One pass with exact stores: for levels whose exact store is as cheap as a
-// full one (AVX-512's masked store and vcompress to memory).
+// One pass with exact stores: for levels with a masked store cheap enough
+// that a second pass costs more (AVX-512's masked store and vcompress to
+// memory, AVX2's vmaskmov).
 template <class L, class S, class Out, class Cond, class Payload>
 std::size_t compress_exact(const typename L::T* x, Out* out, std::size_t n, Cond cond, Payload payload) {
   std::size_t pos = 0, i = 0;
@@ -136,6 +141,15 @@ std::size_t expand_chunked(const float* src, const std::uint8_t* mask, float* ou
 }
 
 // Tables built at compile time from their definition rather than spelled out.
+
+// Lane numbers 0, 1, ..., N-1, loaded once: simde's setr_epi32 is built lane
+// by lane, inside the loop, where it would cost more than the compress.
+template <std::size_t N>
+alignas(64) inline constexpr auto kIota = [] {
+  std::array<std::int32_t, N> t{};
+  for (std::size_t j = 0; j < N; ++j) t[j] = static_cast<std::int32_t>(j);
+  return t;
+}();
 
 // Lanes of an N-lane vector as (lane index, rank among the set lanes).
 template <std::size_t N>

@@ -3,8 +3,8 @@
 // 32-bit lanes L and store S (see driver.hpp), for either loop: Chunked picks
 // compress_chunked, otherwise compress_exact. L adds to the driver's
 // interface: set1_f32 and set1_i32 (broadcast thresholds, of whatever type
-// gt_f32 and gt_i32 take), gt_f32 (ordered: a NaN lane is false), gt_i32, and
-// index(i) (the u32 lanes i, i+1, ... as a V).
+// gt_f32 and gt_i32 take), gt_f32 (ordered: a NaN lane is false), gt_i32,
+// index(i) (the u32 lanes i, i+1, ... as a V) and next_index (each lane + W).
 #include "compress/driver.hpp"
 #include "maskbench/compress.hpp"
 
@@ -35,7 +35,15 @@ struct Kernels32 {
   }
   static std::size_t index(const float* x, std::uint32_t* out, std::size_t n, float t) {
     const auto vt = L::set1_f32(t);
-    return run(x, out, n, [vt](V v) { return L::gt_f32(v, vt); }, [](V, std::size_t i) { return L::index(i); });
+    // The drivers ask for one payload per vector, in order: the index vector
+    // advances by W lanes each time rather than being rebuilt from i (a
+    // broadcast from a general register, on the port vcompress needs).
+    return run(x, out, n, [vt](V v) { return L::gt_f32(v, vt); },
+               [next = L::index(0)](V, std::size_t) mutable {
+                 const V current = next;
+                 next = L::next_index(next);
+                 return current;
+               });
   }
   static constexpr maskbench::CompressVariant variant(const char* name) { return {name, f32, i32, index}; }
 };

@@ -34,8 +34,10 @@ struct Lanes {
   static V set1_i32(std::int32_t t) { return simde_mm_set1_epi32(t); }
   static M gt_f32(V v, simde__m128 t) { return static_cast<M>(simde_mm_movemask_ps(simde_mm_cmpgt_ps(simde_mm_castsi128_ps(v), t))); }
   static M gt_i32(V v, V t) { return static_cast<M>(simde_mm_movemask_ps(simde_mm_castsi128_ps(simde_mm_cmpgt_epi32(v, t)))); }
+  static V next_index(V v) { return simde_mm_add_epi32(v, simde_mm_set1_epi32(W)); }
   static V index(std::size_t i) {
-    return simde_mm_add_epi32(simde_mm_setr_epi32(0, 1, 2, 3), simde_mm_set1_epi32(static_cast<std::int32_t>(i)));
+    return simde_mm_add_epi32(simde_mm_load_si128(reinterpret_cast<const simde__m128i*>(kIota<4>.data())),
+                              simde_mm_set1_epi32(static_cast<std::int32_t>(i)));
   }
 };
 
