@@ -4,6 +4,7 @@
 // registers, or generated from the seed), so that W0, A and B in any storage
 // share one loop and one tail: full vectors, then one masked vector.
 #include <algorithm>
+#include <array>
 #include <type_traits>
 #include <vector>
 
@@ -89,37 +90,47 @@ struct SeededRows {
 // out[r][t] = rows(i0 + r) · x[t*ldx, t*ldx + n) for R rows and T tokens: each
 // loaded weight vector serves all T tokens. One accumulator vector per
 // (row, token): a term passes through ceil(n / W) multiply-adds, then the
-// log2(W) levels of reduce_add.
-template <std::size_t R, std::size_t T, class Rows>
-inline void dots(const Rows& rows, std::size_t i0, const float* x, std::size_t ldx, std::size_t n,
-                 float (&out)[R][T]) {
-  typename Rows::Row row[R];
-  for (std::size_t r = 0; r < R; ++r) row[r] = rows.row(i0 + r);
-  V acc[R][T];
+// log2(W) levels of reduce_add. dots_pair does the same for R1 rows of one
+// source and R2 of another in one loop over the shared x, so that loads of
+// one and arithmetic of the other (a generated source) overlap.
+template <std::size_t R1, std::size_t R2, std::size_t T, class Rows1, class Rows2>
+inline void dots_pair(const Rows1& rows1, std::size_t i1, const Rows2& rows2, std::size_t i2, const float* x,
+                      std::size_t ldx, std::size_t n, float (&out)[R1 + R2][T]) {
+  std::array<typename Rows1::Row, R1> row1;
+  std::array<typename Rows2::Row, R2> row2;
+  for (std::size_t r = 0; r < R1; ++r) row1[r] = rows1.row(i1 + r);
+  for (std::size_t r = 0; r < R2; ++r) row2[r] = rows2.row(i2 + r);
+  V acc[R1 + R2][T];
   for (auto& a : acc)
     for (V& v : a) v = F::zero();
-  std::size_t j = 0;
-  for (; j + W <= n; j += W) {
-    if (Rows::Row::kAhead != 0 && j + Rows::Row::kAhead < n)
-      for (std::size_t r = 0; r < R; ++r) row[r].prefetch(j);
-    V xv[T];
-    for (std::size_t t = 0; t < T; ++t) xv[t] = F::loadu(x + t * ldx + j);
-    for (std::size_t r = 0; r < R; ++r) {
-      const V w = row[r].load(j);
+  auto step = [&](const V (&xv)[T], auto&& load) {
+    for (std::size_t r = 0; r < R1 + R2; ++r) {
+      const V w = r < R1 ? load(row1[r]) : load(row2[r - R1]);
       for (std::size_t t = 0; t < T; ++t) acc[r][t] = L::fmadd(w, xv[t], acc[r][t]);
     }
+  };
+  std::size_t j = 0;
+  for (; j + W <= n; j += W) {
+    if (Rows1::Row::kAhead != 0 && j + Rows1::Row::kAhead < n)
+      for (std::size_t r = 0; r < R1; ++r) row1[r].prefetch(j);
+    V xv[T];
+    for (std::size_t t = 0; t < T; ++t) xv[t] = F::loadu(x + t * ldx + j);
+    step(xv, [j](const auto& row) { return row.load(j); });
   }
   if (j < n) {
     const std::size_t k = n - j;
     V xv[T];
     for (std::size_t t = 0; t < T; ++t) xv[t] = F::load_tail(x + t * ldx + j, k);
-    for (std::size_t r = 0; r < R; ++r) {
-      const V w = row[r].load_tail(j, k);
-      for (std::size_t t = 0; t < T; ++t) acc[r][t] = L::fmadd(w, xv[t], acc[r][t]);
-    }
+    step(xv, [j, k](const auto& row) { return row.load_tail(j, k); });
   }
-  for (std::size_t r = 0; r < R; ++r)
+  for (std::size_t r = 0; r < R1 + R2; ++r)
     for (std::size_t t = 0; t < T; ++t) out[r][t] = F::reduce_add(acc[r][t]);
+}
+
+template <std::size_t R, std::size_t T, class Rows>
+inline void dots(const Rows& rows, std::size_t i0, const float* x, std::size_t ldx, std::size_t n,
+                 float (&out)[R][T]) {
+  dots_pair<R, 0, T>(rows, i0, rows, i0, x, ldx, n, out);
 }
 
 std::size_t log2_width() {
@@ -202,8 +213,7 @@ void forward_rows(const VeraLayer& L, const W0Rows& w0, const ARows& a, const BR
   constexpr bool overlap = std::is_same_v<ARows, SeededRows>;
   const Blocks ab{L.r, m}, wb{L.out, m};
   // Generated elements per side: A is r x in, B's share of a W0 row is r.
-  const std::size_t split =
-      overlap && L.r > 0 ? wb.count() * L.in / (L.in + L.out) : 0;
+  std::size_t split = overlap && L.r > 0 ? wb.count() * L.in / (L.in + L.out) : 0;
   std::vector<float> z(m * L.r);
   auto a_block = [&](std::size_t blk) {
     ab.run(blk, [&](auto rows, auto tokens, std::size_t i0, std::size_t t0) {
@@ -245,7 +255,38 @@ void forward_rows(const VeraLayer& L, const W0Rows& w0, const ARows& a, const BR
         for (std::size_t t = 0; t < T; ++t) y[(t0 + t) * L.out + i0 + r] = w[r][t] + L.lambda_b[i0 + r] * s[r][t];
     });
   };
-  interleave(ab.count(), split, a_block, w0_block);
+  if (overlap && m == 1 && L.r > 0 && wb.full() > 0) {
+    // One token: pair each full block of W0 rows with `ka` generated A rows in
+    // one loop (dots_pair), ka chosen so that the pairs cover A while using
+    // about the W0 share computed above; leftover A rows go alone.
+    const std::size_t share = split * kRowsSingle;
+    const std::size_t want = share == 0 ? 1 : kRowsSingle * L.r / share;
+    const std::size_t ka = want >= 4 ? 4 : (want >= 2 ? 2 : 1);
+    const std::size_t pairs = std::min(L.r / ka, wb.full());
+    auto pair = [&](auto k_a, std::size_t p) {
+      constexpr std::size_t KA = decltype(k_a)::value;
+      float out[kRowsSingle + KA][1];
+      dots_pair<kRowsSingle, KA, 1>(w0, p * kRowsSingle, a, p * KA, x, L.in, L.in, out);
+      for (std::size_t r = 0; r < kRowsSingle; ++r) y[p * kRowsSingle + r] = out[r][0];
+      for (std::size_t q = 0; q < KA; ++q) z[p * KA + q] = L.lambda_d[p * KA + q] * out[kRowsSingle + q][0];
+    };
+    for (std::size_t p = 0; p < pairs; ++p) {
+      if (ka == 4)
+        pair(Count<4>{}, p);
+      else if (ka == 2)
+        pair(Count<2>{}, p);
+      else
+        pair(Count<1>{}, p);
+    }
+    for (std::size_t k = pairs * ka; k < L.r; ++k) {
+      float t_[1][1];
+      dots(a, k, x, L.in, L.in, t_);
+      z[k] = L.lambda_d[k] * t_[0][0];
+    }
+    split = pairs;
+  } else {
+    interleave(ab.count(), split, a_block, w0_block);
+  }
   interleave(
       wb.count() - split, split, [&](std::size_t blk) { fused_block(split + blk); }, b_block);
 }
