@@ -212,15 +212,13 @@ std::string kernel_section(const ResultsDir& r, const std::string& kernel, const
     s += charts.add(line_chart(r, at_sel, "n", kernel + ": throughput against size" + (sel ? " (sel:" + *sel + ")" : ""),
                                "n (elements)", true, giga_rate, "G " + unit));
   if (sel) {
-    const auto n = most_common([&] {
-      Benches with_sel;
-      for (const Benchmark* b : bs)
-        if (b->params.contains("sel")) with_sel.push_back(b);
-      return with_sel;
-    }(), "n");
-    Benches sweep;
+    Benches with_sel;
     for (const Benchmark* b : bs)
-      if (b->params.contains("sel") && has_value(*b, "n", n)) sweep.push_back(b);
+      if (b->params.contains("sel")) with_sel.push_back(b);
+    const auto n = most_common(with_sel, "n");
+    Benches sweep;
+    for (const Benchmark* b : with_sel)
+      if (has_value(*b, "n", n)) sweep.push_back(b);
     s += charts.add(line_chart(r, sweep, "sel", kernel + ": selectivity sweep" + (n ? " (n:" + *n + ")" : ""),
                                "selectivity", false, giga_rate, "G " + unit));
   }
