@@ -40,16 +40,24 @@ double parse_fraction(const std::string& option, const std::string& text, bool p
 
 std::string interval(const regression::Comparison& c) { return fmt::format("[{:.3f}, {:.3f}]", c.interval.lo, c.interval.hi); }
 
+// A name from the results as Markdown code in a table cell: a backtick would
+// end the code span and a bar the cell.
+std::string md_code(const std::string& text) {
+  std::string out = "`";
+  for (char c : text) out += c == '`' ? std::string("'") : c == '|' ? std::string("\\|") : std::string(1, c);
+  return out + "`";
+}
+
 std::string markdown(const regression::GateResult& g, const regression::Options& o, const std::string& baseline,
                      const std::string& current) {
-  std::string s = fmt::format("## maskbench gate: {}\n\nBaseline `{}`, current `{}`; threshold {:.1f}%, alpha {}.\n\n",
-                              g.failed() ? "FAILED" : "passed", baseline, current, o.threshold * 100, o.alpha);
+  std::string s = fmt::format("## maskbench gate: {}\n\nBaseline {}, current {}; threshold {:.1f}%, alpha {}.\n\n",
+                              g.failed() ? "FAILED" : "passed", md_code(baseline), md_code(current), o.threshold * 100, o.alpha);
   for (const std::string& f : g.failing_implementations) s += fmt::format("- **conformance**: {}\n", f);
   s += "\n| | benchmark | time ratio | interval | p |\n|---|---|---|---|---|\n";
   for (const regression::Comparison& c : g.compared)
     if (c.verdict == regression::Verdict::regression || c.verdict == regression::Verdict::improvement)
-      s += fmt::format("| {} | `{}` | {:.3f} | {} | {:.4f} |\n",
-                       c.verdict == regression::Verdict::regression ? "regression" : "improvement", c.name, c.ratio,
+      s += fmt::format("| {} | {} | {:.3f} | {} | {:.4f} |\n",
+                       c.verdict == regression::Verdict::regression ? "regression" : "improvement", md_code(c.name), c.ratio,
                        interval(c), c.p_value);
   s += fmt::format("\n{} benchmarks compared; {} only in the baseline; {} only in the current run.\n", g.compared.size(),
                    g.only_in_baseline.size(), g.only_in_current.size());
