@@ -57,7 +57,7 @@ void check_every_implementation(const Case<typename S::T>& c) {
     std::array<std::string_view, S::knobs.size()> knob_names;
     for (std::size_t i = 0; i < knob_names.size(); ++i) knob_names[i] = S::knobs[i].name;
     const std::optional<std::string> failed =
-        conformance::failure(impl.name, fmt::format("{}/{}", Table::kFamily, S::name), "(maskbench-fuzz)", c, check,
+        conformance::failure(impl.name, fmt::format("{}/{}", Table::kFamily, S::name), "", c, check,
                              {knob_names, S::params}, reproducer_body<S>());
     if (!failed) continue;
     fmt::print(stderr, "maskbench-fuzz: {}", *failed);

@@ -212,8 +212,9 @@ std::optional<std::string> failure(std::string_view impl, std::string_view kerne
   std::optional<Mismatch> m = check(c);
   if (!m) return std::nullopt;
   const Shrunk<T, P> s = shrink(c, *m, check);
-  return fmt::format("{} {} n={} {}: first difference at {}: expected {}, actual {}\n{}", impl, kernel, c.data.size(),
-                     context, m->what, m->expected, m->actual, reproducer(impl, kernel, c.data.size(), s, shape, body));
+  return fmt::format("{} {} n={}{}{}: first difference at {}: expected {}, actual {}\n{}", impl, kernel, c.data.size(),
+                     context.empty() ? "" : " ", context, m->what, m->expected, m->actual,
+                     reproducer(impl, kernel, c.data.size(), s, shape, body));
 }
 
 }  // namespace maskbench::conformance
