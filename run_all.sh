@@ -18,12 +18,17 @@ set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 cd "$here"
 build_dir="${MASKBENCH_BUILD_DIR:-build}"
+# ccache (when installed) shares compiled objects between clones of the
+# repository: paths are hashed relative to the checkout, not absolutely.
+export CCACHE_BASEDIR="$here" CCACHE_NOHASHDIR=1
 start_s=$(date +%s)
 
 packages=(cmake g++ make git pkg-config ccache libbenchmark-dev libgtest-dev libsimde-dev libfmt-dev
   libcpu-features-dev nlohmann-json3-dev libhwy-dev libopenblas-dev libjs-chart.js)
-# Only the test suite needs a browser (the report's headless-Chromium test).
-test_packages=(chromium)
+# Only the test suite needs a browser (the report's headless-Chromium test),
+# clang with its sanitizer and libFuzzer runtimes (the second compiler of the
+# matrix), and qemu-user (dispatch proven on older CPUs).
+test_packages=(chromium clang-14 libclang-rt-14-dev qemu-user)
 
 usage() {  # the comment block at the top of this file
   sed -n '3,/^set /{/^#/p}' "$0" | sed 's/^# \{0,1\}//'
@@ -140,9 +145,23 @@ run_tests() {
   packages+=("${test_packages[@]}")
   install_packages
   build
-  step "running the test suite (ctest)"
-  (cd "$build_dir" && ctest --output-on-failure -j "$(nproc)") || die 1 "tests failed"
-  echo "[$(elapsed)] all tests passed" >&2
+  step "running the test suite (ctest), g++ build"
+  (cd "$build_dir" && ctest --output-on-failure -j "$(nproc)") || die 1 "tests failed (g++ build in $build_dir/)"
+  # The second compiler of the matrix, with AddressSanitizer and
+  # UndefinedBehaviorSanitizer: valgrind cannot decode AVX-512, so the
+  # sanitizers are the memory check.
+  local san_dir="${build_dir}-clang-asan"
+  step "configuring and building with clang++-14, ASan and UBSan in ${san_dir}/"
+  cmake -S . -B "$san_dir" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_C_COMPILER=clang-14 \
+    -DCMAKE_CXX_COMPILER=clang++-14 -DMASKBENCH_SANITIZE=address,undefined >/dev/null \
+    || die 4 "cmake configuration with clang++-14 failed (see the messages above)"
+  cmake --build "$san_dir" -j "$(nproc)" >&2 || die 4 "the clang++-14 sanitizer build failed (see the compiler messages above)"
+  step "running the test suite (ctest), clang++-14 ASan+UBSan build"
+  # run_all_interrupted exercises this script, not the compiler: once is enough.
+  (cd "$san_dir" && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
+    ctest --output-on-failure -j "$(nproc)" -E '^run_all_interrupted$') \
+    || die 1 "tests failed (clang++-14 ASan+UBSan build in $san_dir/)"
+  echo "[$(elapsed)] all tests passed with g++ and with clang++-14 under ASan and UBSan" >&2
 }
 
 run_suite() {

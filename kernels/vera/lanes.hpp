@@ -63,7 +63,22 @@ struct Lanes {
     return simde_mm512_srli_epi32(a, n);
 #endif
   }
-  static I mul(I a, I b) { return simde_mm512_mullo_epi32(a, b); }
+  // simde 0.7.4's portable mullo multiplies the lanes as signed int, which is
+  // undefined on the wraparound the generator relies on (UBSan finds it);
+  // emulated, multiply as unsigned, which wraps by definition.
+  static I mul(I a, I b) {
+#if defined(MB_AVX512_NATIVE)
+    return _mm512_mullo_epi32(a, b);
+#else
+    std::uint32_t x[16], y[16];
+    std::memcpy(x, &a, sizeof x);
+    std::memcpy(y, &b, sizeof y);
+    for (int i = 0; i < 16; ++i) x[i] *= y[i];
+    I r;
+    std::memcpy(&r, x, sizeof r);
+    return r;
+#endif
+  }
   // simde 0.7.4 has no _mm512_cvtepi32_ps: convert unsigned, then center.
   static V centered24(I x) {
 #if defined(MB_AVX512_NATIVE)

@@ -213,7 +213,7 @@ void forward_rows(const VeraLayer& L, const W0Rows& w0, const ARows& a, const BR
   constexpr bool overlap = std::is_same_v<ARows, SeededRows>;
   const Blocks ab{L.r, m}, wb{L.out, m};
   // Generated elements per side: A is r x in, B's share of a W0 row is r.
-  std::size_t split = overlap && L.r > 0 ? wb.count() * L.in / (L.in + L.out) : 0;
+  std::size_t split = overlap && L.r > 0 && L.in + L.out > 0 ? wb.count() * L.in / (L.in + L.out) : 0;
   std::vector<float> z(m * L.r);
   auto a_block = [&](std::size_t blk) {
     ab.run(blk, [&](auto rows, auto tokens, std::size_t i0, std::size_t t0) {
