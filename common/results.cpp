@@ -51,6 +51,8 @@ std::string null_non_finite(const std::string& text) {
 }
 
 nlohmann::json read_json(const path& file) {
+  if (std::filesystem::is_directory(file))
+    throw ResultsError(fmt::format("{}: is a directory, expected a JSON file", file.string()));
   std::ifstream in(file, std::ios::binary);
   if (!in) throw ResultsError(fmt::format("{}: cannot be read (missing or unreadable)", file.string()));
   std::stringstream ss;

@@ -134,6 +134,7 @@ TEST(Cli, SummaryRejectsBadDirectories) {
   s.write("incomplete/INCOMPLETE", "interrupted by SIGTERM during conformance; missing: bench.json\n");
   s.write("incomplete/info.json", "{}");
   s.write("a-file", "x");
+  s.write("dir-info/info.json/.keep", "");
   const std::pair<std::string, std::string> cases[] = {
       {"summary", "expected one argument"},
       {"summary " + d + " " + d, "expected one argument"},
@@ -142,6 +143,7 @@ TEST(Cli, SummaryRejectsBadDirectories) {
       {"summary " + d + "/a-file", "not a results directory"},
       {"summary " + d + "/empty", "info.json: cannot be read"},
       {"summary " + d + "/truncated", "info.json: not valid JSON"},
+      {"summary " + d + "/dir-info", "info.json: is a directory, expected a JSON file"},
       {"summary " + d + "/incomplete", "did not finish (interrupted by SIGTERM during conformance; missing: bench.json)"},
   };
   for (const auto& [args, needle] : cases) expect_one_line_error(run(args), 2, args, needle);
