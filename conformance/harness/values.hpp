@@ -3,7 +3,9 @@
 // bounds that kernel contracts state.
 #include <algorithm>
 #include <bit>
+#include <cerrno>
 #include <cmath>
+#include <cstdio>
 #include <cstdint>
 #include <cstdlib>
 #include <limits>
@@ -23,8 +25,16 @@ inline constexpr std::size_t kMaxLanes = 16;
 // MASKBENCH_SEED=<n> replays a run; the default is fixed so that CI is
 // reproducible. Every randomized test prints the seed it used.
 inline std::uint64_t seed() {
-  if (const char* s = std::getenv("MASKBENCH_SEED")) return std::strtoull(s, nullptr, 0);
-  return 0x6d61736b62656e63ull;
+  const char* s = std::getenv("MASKBENCH_SEED");
+  if (s == nullptr) return 0x6d61736b62656e63ull;
+  char* end = nullptr;
+  errno = 0;
+  const std::uint64_t v = std::strtoull(s, &end, 0);
+  if (*s == '\0' || *end != '\0' || errno == ERANGE || *s == '-') {
+    std::fprintf(stderr, "MASKBENCH_SEED='%s' is not a number; expected a decimal or 0x-prefixed 64-bit seed\n", s);
+    std::exit(2);
+  }
+  return v;
 }
 
 using Rng = std::mt19937_64;
