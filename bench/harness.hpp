@@ -66,13 +66,4 @@ struct Registrar {
 #define MB_BENCH_CONCAT(a, b) MB_BENCH_CONCAT2(a, b)
 #define MB_BENCH_FAMILY(fn) static const ::maskbench::bench::Registrar MB_BENCH_CONCAT(mb_bench_reg_, __LINE__){fn}
 
-// Every implementation that provides Table, in registry order.
-template <class Table>
-std::vector<const Implementation*> implementations_with() {
-  std::vector<const Implementation*> out;
-  for (const Implementation& impl : implementations())
-    if (impl.kernels<Table>() != nullptr) out.push_back(&impl);
-  return out;
-}
-
 }  // namespace maskbench::bench

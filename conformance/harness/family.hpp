@@ -12,14 +12,6 @@
 
 namespace maskbench::conformance {
 
-template <class Table>
-std::vector<const Implementation*> implementations_with() {
-  std::vector<const Implementation*> out;
-  for (const Implementation& impl : implementations())
-    if (impl.kernels<Table>() != nullptr) out.push_back(&impl);
-  return out;
-}
-
 inline std::string impl_test_name(const testing::TestParamInfo<const Implementation*>& info) {
   std::string s(info.param->name);
   for (char& c : s)
@@ -48,7 +40,7 @@ class FamilyTest : public testing::TestWithParam<const Implementation*> {
 // Instantiates FIXTURE for every implementation of its family.
 #define MB_INSTANTIATE_FAMILY(FIXTURE, TABLE)                                                         \
   INSTANTIATE_TEST_SUITE_P(Impl, FIXTURE,                                                           \
-                           testing::ValuesIn(::maskbench::conformance::implementations_with<TABLE>()), \
+                           testing::ValuesIn(::maskbench::implementations_with<TABLE>()), \
                            ::maskbench::conformance::impl_test_name)
 
 }  // namespace maskbench::conformance

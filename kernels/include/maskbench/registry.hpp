@@ -10,6 +10,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "maskbench/cpu.hpp"
 #include "maskbench/export.hpp"
@@ -38,6 +39,15 @@ struct Implementation {
 };
 
 MB_API std::span<const Implementation> implementations();
+
+// Every implementation that provides the family Table, in registry order.
+template <class Table>
+std::vector<const Implementation*> implementations_with() {
+  std::vector<const Implementation*> out;
+  for (const Implementation& impl : implementations())
+    if (impl.kernels<Table>() != nullptr) out.push_back(&impl);
+  return out;
+}
 MB_API const Implementation* find_implementation(std::string_view name);
 // Every family name that some implementation provides, sorted.
 MB_API std::span<const std::string_view> families();
