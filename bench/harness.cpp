@@ -1,6 +1,7 @@
 #include "harness.hpp"
 
 #include <algorithm>
+#include <chrono>
 #include <regex>
 
 #include <fmt/format.h>
@@ -57,15 +58,31 @@ void add(const std::string& name, const Implementation* impl, std::function<void
     const Runnability r = runnable(*impl);
     if (!r.ok) reason = "skipped: " + r.reason;
   }
-  benchmark::RegisterBenchmark(name.c_str(), [body = std::move(body), reason](benchmark::State& state) {
+  benchmark::RegisterBenchmark(name.c_str(), [body = std::move(body), reason, name](benchmark::State& state) {
     if (!reason.empty()) {
       state.SkipWithError(reason.c_str());
       for (auto _ : state) {
       }
       return;
     }
+    announce(name);
     body(state);
   });
+}
+
+// Google Benchmark reports a benchmark only after all its repetitions, and
+// with interleaved repetitions that is near the end of the run; so progress
+// is announced when a benchmark starts, at most every 10 seconds.
+void announce(const std::string& name) {
+  using clock = std::chrono::steady_clock;
+  static const clock::time_point start = clock::now();
+  static clock::time_point last{};
+  const clock::time_point now = clock::now();
+  if (last != clock::time_point{} && now - last < std::chrono::seconds(10)) return;
+  last = now;
+  const auto s = std::chrono::duration_cast<std::chrono::seconds>(now - start).count();
+  const std::string family = name.substr(0, name.find('/', name.find('/') + 1));
+  fmt::print(stderr, "[bench] running {:<28} elapsed {:02}:{:02}\n", family, s / 60, s % 60);
 }
 
 void set_throughput(benchmark::State& state, double bytes, double items) {

@@ -49,6 +49,10 @@ struct Buffer {
 // reason instead of running.
 void add(const std::string& name, const Implementation* impl, std::function<void(benchmark::State&)> body);
 
+// Prints "[bench] running <family>/<kernel> elapsed mm:ss" to stderr when a
+// benchmark starts, at most every 10 seconds.
+void announce(const std::string& name);
+
 // How many registered benchmarks match a --benchmark_filter regex.
 std::size_t count_matching(const std::string& filter);
 
