@@ -29,8 +29,10 @@ int run_info(std::span<const std::string_view> args) {
   }
   const auto& c = j["cpu"];
   fmt::print("CPU          {} ({})\n", c["brand"].get<std::string>(), c["vendor"].get<std::string>());
-  fmt::print("             family {} model {} stepping {}, microarchitecture {}\n", c["family"].get<int>(),
-             c["model"].get<int>(), c["stepping"].get<int>(), c["microarchitecture"].get<std::string>());
+  const std::string source = c["microarchitecture_source"].get<std::string>();
+  fmt::print("             family {:#x} model {:#x} stepping {}, microarchitecture {}{}\n", c["family"].get<int>(),
+             c["model"].get<int>(), c["stepping"].get<int>(), c["microarchitecture"].get<std::string>(),
+             source == "cpu_features" ? "" : fmt::format(" (from {})", source));
   if (c.contains("caches"))
     for (const auto& cache : c["caches"])
       fmt::print("cache        L{} {:<12} {}\n", cache["level"].get<int>(), cache["type"].get<std::string>(),

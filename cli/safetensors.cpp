@@ -172,6 +172,11 @@ void read_as_f32(const Tensor& t, std::uint64_t from, std::size_t count, float* 
 }
 
 SafetensorsWriter::SafetensorsWriter(std::string path, const std::vector<Entry>& entries) : path_(std::move(path)) {
+  // The finished file is renamed into place, which would replace a device or
+  // FIFO (e.g. --out /dev/full, as root) instead of writing to it.
+  struct stat st {};
+  if (::stat(path_.c_str(), &st) == 0 && !S_ISREG(st.st_mode))
+    throw UsageError(fmt::format("{}: exists and is not a regular file; name a file to write", path_));
   nlohmann::json header = nlohmann::json::object();
   std::uint64_t offset = 0;
   for (const Entry& e : entries) {

@@ -24,6 +24,16 @@ else()
   set(MB_NOVEC -fno-vectorize -fno-slp-vectorize)
   set(MB_KERNEL_FLAGS -ffp-exception-behavior=maytrap)
 endif()
+# In a clang sanitizer build the kernels also carry libFuzzer's coverage
+# instrumentation (not its main), so that the differential fuzzer
+# (fuzz/) is guided by the kernels' own branches: tails, masks, blocking.
+if(CMAKE_CXX_COMPILER_ID STREQUAL "Clang" AND MASKBENCH_SANITIZE)
+  include(CheckCXXCompilerFlag)
+  check_cxx_compiler_flag(-fsanitize=fuzzer-no-link MASKBENCH_HAVE_FUZZER_NO_LINK)
+  if(MASKBENCH_HAVE_FUZZER_NO_LINK)
+    list(APPEND MB_KERNEL_FLAGS -fsanitize=fuzzer-no-link)
+  endif()
+endif()
 set(MB_SIMD_SOURCES kernels/@F@/@NAME@.cpp kernels/@F@/@LEVEL@.cpp kernels/@F@/simd.cpp)
 
 set(MASKBENCH_IMPLEMENTATIONS "")

@@ -59,7 +59,8 @@ nlohmann::json machine_info_json() {
   }();
   j["cpu"] = {{"vendor", cpu.vendor},   {"brand", cpu.brand},
               {"family", cpu.family},   {"model", cpu.model},
-              {"stepping", cpu.stepping}, {"microarchitecture", cpu.microarchitecture}};
+              {"stepping", cpu.stepping}, {"microarchitecture", cpu.microarchitecture},
+              {"microarchitecture_source", cpu.microarchitecture_source}};
   for (const CacheLevel& c : cpu.caches)
     j["cpu"]["caches"].push_back({{"level", c.level}, {"type", c.type}, {"size_bytes", c.size_bytes}, {"line_bytes", c.line_bytes}});
   for (const auto& [name, on] : cpu.cpuid_flags) j["cpu"]["cpuid_flags"][name] = on;

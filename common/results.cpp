@@ -50,20 +50,6 @@ std::string null_non_finite(const std::string& text) {
   return out;
 }
 
-nlohmann::json read_json(const path& file) {
-  if (std::filesystem::is_directory(file))
-    throw ResultsError(fmt::format("{}: is a directory, expected a JSON file", file.string()));
-  std::ifstream in(file, std::ios::binary);
-  if (!in) throw ResultsError(fmt::format("{}: cannot be read (missing or unreadable)", file.string()));
-  std::stringstream ss;
-  ss << in.rdbuf();
-  if (ss.str().empty()) throw ResultsError(fmt::format("{}: is empty (a truncated or interrupted run?)", file.string()));
-  try {
-    return nlohmann::json::parse(null_non_finite(ss.str()));
-  } catch (const nlohmann::json::exception& e) {
-    throw ResultsError(fmt::format("{}: not valid JSON ({})", file.string(), e.what()));
-  }
-}
 
 template <class T>
 T field(const nlohmann::json& j, const char* key, const path& file, const std::string& where) {
@@ -192,7 +178,7 @@ std::vector<TestOutcome> load_conformance(const path& file) {
         o.message = one_line(optional_field<std::string>(failures[0], "failure", "", file, name));
       } else if (optional_field<std::string>(t, "result", "", file, name) == "SKIPPED") {
         o.status = "skip";
-        o.message = one_line(optional_field<std::string>(t.value("skipped", nlohmann::json::object()), "message", "", file, name));
+        o.message = one_line(gtest_skip_reason(t));
       } else {
         o.status = "pass";
       }
@@ -239,6 +225,29 @@ std::string usable_features(const ResultsDir& r) {
 }
 
 }  // namespace
+
+std::string gtest_skip_reason(const nlohmann::json& test) {
+  const auto text = [](const nlohmann::json& j, const char* key) {
+    return j.is_object() && j.contains(key) && j[key].is_string() ? j[key].get<std::string>() : std::string();
+  };
+  const std::string message = text(test.value("skipped", nlohmann::json::object()), "message");
+  return message.empty() ? text(test, "skip_reason") : message;
+}
+
+nlohmann::json read_json(const path& file) {
+  if (std::filesystem::is_directory(file))
+    throw ResultsError(fmt::format("{}: is a directory, expected a JSON file", file.string()));
+  std::ifstream in(file, std::ios::binary);
+  if (!in) throw ResultsError(fmt::format("{}: cannot be read (missing or unreadable)", file.string()));
+  std::stringstream ss;
+  ss << in.rdbuf();
+  if (ss.str().empty()) throw ResultsError(fmt::format("{}: is empty (a truncated or interrupted run?)", file.string()));
+  try {
+    return nlohmann::json::parse(null_non_finite(ss.str()));
+  } catch (const nlohmann::json::exception& e) {
+    throw ResultsError(fmt::format("{}: not valid JSON ({})", file.string(), e.what()));
+  }
+}
 
 std::optional<double> Benchmark::param(const std::string& key) const {
   const auto it = params.find(key);

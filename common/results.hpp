@@ -46,6 +46,11 @@ struct TestOutcome {
   std::string implementation;  // registry name; empty for a test of no implementation
   std::string status;          // "pass", "fail" or "skip"
   std::string message;         // first failure message, or the skip reason
+
+  // A skip because the compiler that built the binary is on the known-defect
+  // list (docs/known-defects.md): shown as "known defect", never as a pass
+  // or a plain skip.
+  bool known_defect() const { return status == "skip" && message.starts_with("known defect"); }
 };
 
 // An implementation as the directory's info.json describes it.
@@ -82,5 +87,16 @@ ResultsDir load(const std::filesystem::path& dir);
 std::vector<std::string> machine_differences(const ResultsDir& a, const ResultsDir& b);
 
 double median(std::vector<double> v);
+
+// Why a test of GoogleTest JSON was skipped: its "skipped" message where the
+// GoogleTest version writes one, else the skip_reason property that the
+// conformance binary records (GoogleTest 1.12 drops skip messages); "" if
+// neither is there.
+std::string gtest_skip_reason(const nlohmann::json& test);
+
+// A JSON file, parsed; NaN and Infinity as Google Benchmark writes them are
+// read as null. A missing, unreadable, empty or malformed file is a
+// ResultsError naming the file.
+nlohmann::json read_json(const std::filesystem::path& file);
 
 }  // namespace maskbench::results

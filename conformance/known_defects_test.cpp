@@ -5,6 +5,7 @@
 
 #include <vector>
 
+#include "harness/family.hpp"
 #include "harness/known_defects.hpp"
 #include "maskbench/cond.hpp"
 
@@ -26,7 +27,7 @@ bool kd1_reproduces(const Implementation& impl) {
 TEST(KnownDefects, ReproducersStillFail) {
   int applicable = 0;
   for (const KnownDefect& d : kKnownDefects) {
-    if (!compiler().starts_with(d.compiler_prefix)) continue;
+    if (!d.applies_to(compiler())) continue;
     const Implementation* impl = find_implementation(d.implementation);
     ASSERT_NE(impl, nullptr) << d.id << " names unknown implementation " << d.implementation;
     if (!runnable(*impl).ok) continue;
@@ -36,7 +37,7 @@ TEST(KnownDefects, ReproducersStillFail) {
                                          << ": remove it from harness/known_defects.hpp";
     }
   }
-  if (applicable == 0) GTEST_SKIP() << "no known defect applies to " << compiler() << " on this CPU";
+  if (applicable == 0) MB_SKIP("no known defect applies to " + std::string(compiler()) + " on this CPU");
 }
 
 }  // namespace

@@ -4,8 +4,10 @@
 
 #include <fmt/format.h>
 
+#include "harness/by_implementation.hpp"
 #include "harness/values.hpp"
 #include "maskbench/cpu.hpp"
+#include "maskbench/registry.hpp"
 
 int main(int argc, char** argv) {
   testing::InitGoogleTest(&argc, argv);
@@ -13,7 +15,8 @@ int main(int argc, char** argv) {
     fmt::print(stderr, "maskbench-conformance: {}\n", err);
     return 2;
   }
-  fmt::print("maskbench-conformance: MASKBENCH_SEED={:#x}, usable features: {}\n", maskbench::conformance::seed(),
-             maskbench::feature_names(maskbench::host_cpu().usable()));
+  fmt::print("maskbench-conformance: built by {}, MASKBENCH_SEED={:#x}, usable features: {}\n", maskbench::compiler(),
+             maskbench::conformance::seed(), maskbench::feature_names(maskbench::host_cpu().usable()));
+  testing::UnitTest::GetInstance()->listeners().Append(new maskbench::conformance::ByImplementation);
   return RUN_ALL_TESTS();
 }

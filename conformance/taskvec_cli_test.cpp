@@ -2,6 +2,7 @@
 // a TIES merge compared bit for bit with the scalar reference, and malformed
 // or mismatched files rejected with one line and exit code 2. Runs the
 // maskbench binary that sits beside this one in the build's bin/.
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -314,6 +315,14 @@ TEST_F(TaskvecCli, UsageErrorsAndUnwritableOutput) {
   const CliRun r = run(files + " --ties 20% --out " + out);
   EXPECT_EQ(r.rc, 2) << r.err;
   EXPECT_FALSE(fs::exists(out));
+  // A FIFO stands in for a device such as /dev/full: the output must not be
+  // renamed over it.
+  ASSERT_EQ(mkfifo(path("fifo").c_str(), 0600), 0);
+  const CliRun f = run(files + " --ties 20% --out " + path("fifo"));
+  EXPECT_EQ(f.rc, 2) << f.err;
+  EXPECT_NE(f.err.find("exists and is not a regular file"), std::string::npos) << f.err;
+  EXPECT_TRUE(fs::is_fifo(path("fifo")));
+  fs::remove(path("fifo"));
   EXPECT_TRUE(leftovers({"pre.safetensors", "ft.safetensors"}).empty());
 }
 

@@ -57,6 +57,12 @@ std::string assemble(const std::string& title, const std::string& body, const nl
 }
 
 void write_atomically(const std::filesystem::path& file, const std::string& content) {
+  // Renaming over a device or a directory would replace it (as root, -o
+  // /dev/full once replaced the device with a regular file).
+  std::error_code status_ec;
+  const auto st = std::filesystem::status(file, status_ec);
+  if (std::filesystem::exists(st) && !std::filesystem::is_regular_file(st))
+    throw std::runtime_error(fmt::format("{}: exists and is not a regular file; name a file to write", file.string()));
   const std::filesystem::path dir = file.has_parent_path() ? file.parent_path() : ".";
   const std::filesystem::path tmp = dir / fmt::format(".{}.tmp.{}", file.filename().string(), getpid());
   {

@@ -60,7 +60,7 @@ std::string conformance_matrix(const ResultsDir& r) {
   s += "<table class=\"matrix\">\n<tr><th>kernel test</th>";
   for (const std::string& c : columns) s += fmt::format("<th>{}</th>", escape(c.empty() ? "(none)" : c));
   s += "</tr>\n";
-  std::string failures, skips;
+  std::string failures, skips, known;
   std::set<std::pair<std::string, std::string>> skip_reasons;
   for (const std::string& row : rows) {
     s += fmt::format("<tr><th>{}</th>", escape(row));
@@ -71,11 +71,12 @@ std::string conformance_matrix(const ResultsDir& r) {
         continue;
       }
       const results::TestOutcome& t = *it->second;
-      const char* text = t.status == "pass" ? "pass" : t.status == "fail" ? "FAIL" : "skipped";
-      s += fmt::format("<td class=\"{}\" title=\"{}\">{}</td>", escape(t.status), escape(t.message), text);
+      const char* text = t.status == "pass" ? "pass" : t.status == "fail" ? "FAIL" : t.known_defect() ? "known defect" : "skipped";
+      s += fmt::format("<td class=\"{}\" title=\"{}\">{}</td>", t.known_defect() ? "known-defect" : escape(t.status),
+                       escape(t.message), text);
       if (t.status == "fail") failures += fmt::format("<li><b>{}</b> {}: {}</li>\n", escape(c), escape(row), escape(t.message));
       if (t.status == "skip" && skip_reasons.insert({c, t.message}).second)
-        skips += fmt::format("<li><b>{}</b>: {}</li>\n", escape(c), escape(t.message));
+        (t.known_defect() ? known : skips) += fmt::format("<li><b>{}</b>: {}</li>\n", escape(c), escape(t.message));
     }
     s += "</tr>\n";
   }
@@ -83,6 +84,10 @@ std::string conformance_matrix(const ResultsDir& r) {
   if (!failures.empty())
     s += "<h3>Failures (first failing case)</h3>\n<p>These implementations' benchmark figures are marked invalid "
          "throughout the report.</p>\n<ul>\n" + failures + "</ul>\n";
+  if (!known.empty())
+    s += "<h3>Known compiler defects</h3>\n<p>Tests of these implementations did not run because the compiler that "
+         "built them is listed in docs/known-defects.md for this defect; they count as neither pass nor fail.</p>\n<ul>\n" +
+         known + "</ul>\n";
   if (!skips.empty()) s += "<h3>Skipped, with the reason</h3>\n<ul>\n" + skips + "</ul>\n";
   return s;
 }

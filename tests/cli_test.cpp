@@ -1,6 +1,7 @@
 // The CLI as a user meets it: `maskbench info` and its JSON, feature masking,
 // and bad input answered with exit code 2 and one line.
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 
 #include <algorithm>
@@ -9,6 +10,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -34,6 +36,8 @@ Result sh(const std::string& command) {
 }
 
 Result run(const std::string& args, const std::string& env = "") { return sh(env + " " + MASKBENCH_BIN + " " + args); }
+
+std::string fmt_total(const std::string& key, int value) { return key + "=\"" + std::to_string(value) + "\""; }
 
 TEST(Cli, InfoJsonListsEveryImplementationWithRunnability) {
   const Result r = run("info --json");
@@ -162,6 +166,79 @@ TEST(Cli, TaskvecRejectsBadArguments) {
       {"taskvec --base " + s.dir.string() + "/missing.safetensors " + junk, "missing.safetensors: cannot open"},
       {"taskvec --base " + junk + " " + junk, "runs past the end of the file"},
       {"taskvec --base " + empty + " " + empty, "too short for the 8-byte header length"},
+  };
+  for (const auto& [args, needle] : cases) expect_one_line_error(run(args), 2, args, needle);
+}
+
+// A conformance run's own JSON, converted: one <testcase> per test, with
+// the totals of the JSON, and every failure and skip carried over.
+TEST(Junit, ConvertsARealConformanceRun) {
+  const Scratch s;
+  const std::string json = (s.dir / "conformance.json").string();
+  const Result conf = sh(std::string(MASKBENCH_CONFORMANCE_BIN) + " --gtest_filter='*MaskOps*:*KnownDefects*' --gtest_output=json:" + json);
+  ASSERT_EQ(conf.exit_code, 0) << conf.out;
+  const Result r = run("junit " + json);
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  std::ifstream in(s.dir / "conformance.xml");
+  ASSERT_TRUE(in) << "maskbench junit did not write conformance.xml beside the JSON";
+  const std::string xml((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const auto j = nlohmann::json::parse(std::ifstream(json));
+  const auto count = [&](const std::string& needle) {
+    std::size_t n = 0;
+    for (auto at = xml.find(needle); at != std::string::npos; at = xml.find(needle, at + 1)) ++n;
+    return n;
+  };
+  int skipped = 0;
+  for (const auto& suite : j["testsuites"])
+    for (const auto& t : suite["testsuite"]) skipped += t.value("result", "") == "SKIPPED";
+  ASSERT_GT(j["tests"].get<int>(), 10);
+  EXPECT_EQ(count("<testcase "), j["tests"].get<std::size_t>()) << xml.substr(0, 2000);
+  EXPECT_EQ(count("<testsuite "), j["testsuites"].size());
+  EXPECT_EQ(count("<skipped "), static_cast<std::size_t>(skipped));
+  EXPECT_NE(xml.find(fmt_total("tests", j["tests"].get<int>())), std::string::npos) << xml.substr(0, 400);
+}
+
+// Failure text is arbitrary: markup, quotes, newlines and control characters
+// must come out as well-formed XML, the full message kept.
+TEST(Junit, EscapesFailureTextAndKeepsSkipReasons) {
+  const Scratch s;
+  const auto in = s.write("c.json", R"({"tests": 3, "name": "AllTests", "time": "0.5s", "timestamp": "2026-11-30T00:00:00Z",
+    "testsuites": [{"name": "Impl/CondTest", "time": "0.25s", "testsuite": [
+      {"name": "Select/avx2", "classname": "Impl/CondTest", "time": "0.1s", "result": "COMPLETED",
+       "failures": [{"failure": "x < y && \"z\"\nlane 3: \u0001 ]]> differs", "type": ""}]},
+      {"name": "Select/avx512", "classname": "Impl/CondTest", "time": "0s", "result": "SKIPPED",
+       "skipped": {"message": "skipped: the CPU lacks avx512"}},
+      {"name": "Select/scalar", "classname": "Impl/CondTest", "time": "0.01s", "result": "COMPLETED"}]}]})");
+  const Result r = run("junit " + in.string() + " -o " + (s.dir / "out.xml").string());
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  std::ifstream f(s.dir / "out.xml");
+  const std::string xml((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
+  for (const char* expected :
+       {"tests=\"3\" failures=\"1\" skipped=\"1\"", "<failure message=\"x &lt; y &amp;&amp; &quot;z&quot;\"",
+        ">x &lt; y &amp;&amp; &quot;z&quot;\nlane 3: ? ]]&gt; differs</failure>",
+        "<skipped message=\"skipped: the CPU lacks avx512\"/>", "name=\"Select/scalar\" classname=\"Impl/CondTest\" time=\"0.01\"/>"})
+    EXPECT_NE(xml.find(expected), std::string::npos) << "missing " << expected << " in\n" << xml;
+  EXPECT_EQ(xml.find('\x01'), std::string::npos) << "a control character reached the XML";
+}
+
+TEST(Junit, RejectsBadInput) {
+  const Scratch s;
+  const std::string d = s.dir.string();
+  s.write("other.json", "[1, 2]");
+  s.write("nosuite.json", R"({"testsuites": [{"name": "A"}]})");
+  s.write("notes.txt", "{}");
+  s.write("valid.json", R"({"testsuites": []})");
+  // Stands in for a device such as /dev/full: renaming over it would replace it.
+  ASSERT_EQ(mkfifo((s.dir / "fifo").c_str(), 0600), 0);
+  const std::pair<std::string, std::string> cases[] = {
+      {"junit", "expected one GoogleTest JSON file"},
+      {"junit " + d + "/missing.json", "missing.json: cannot be read"},
+      {"junit " + d + "/other.json", "other.json: the document has no field 'testsuites'"},
+      {"junit " + d + "/nosuite.json", "test suite 'A' has no field 'testsuite'"},
+      {"junit " + d + "/notes.txt", "does not end in .json, so name the output with -o"},
+      {"junit " + d + "/other.json -o", "option '-o' needs a value"},
+      {"junit " + d + "/valid.json -o " + d, "exists and is not a regular file"},
+      {"junit " + d + "/valid.json -o " + d + "/fifo", "fifo: exists and is not a regular file"},
   };
   for (const auto& [args, needle] : cases) expect_one_line_error(run(args), 2, args, needle);
 }

@@ -2,6 +2,7 @@
 
 #include <cstdlib>
 #include <string>
+#include <string_view>
 
 #include <cpuinfo_x86.h>
 #include <fmt/format.h>
@@ -58,6 +59,46 @@ FeatureSet parse_disable(const char* text, std::string& error) {
   return set;
 }
 
+// Generations that cpu_features 0.7 does not know, by the family and model
+// numbers their vendors publish (Intel's SDM, AMD's processor programming
+// references). Only consulted when cpu_features says X86_UNKNOWN.
+struct NewerGeneration {
+  std::string_view vendor;
+  int family, model_first, model_last;
+  std::string_view name;
+};
+
+constexpr NewerGeneration kNewerGenerations[] = {
+    {"GenuineIntel", 6, 0xCF, 0xCF, "INTEL_EMR"},  // Emerald Rapids
+    {"GenuineIntel", 6, 0xAD, 0xAE, "INTEL_GNR"},  // Granite Rapids
+    {"GenuineIntel", 6, 0xAF, 0xAF, "INTEL_SRF"},  // Sierra Forest
+    {"GenuineIntel", 6, 0xAA, 0xAC, "INTEL_MTL"},  // Meteor Lake
+    {"GenuineIntel", 6, 0xB7, 0xB7, "INTEL_RPL"},  // Raptor Lake
+    {"GenuineIntel", 6, 0xBA, 0xBA, "INTEL_RPL"},
+    {"GenuineIntel", 6, 0xBF, 0xBF, "INTEL_RPL"},
+    {"GenuineIntel", 6, 0xBD, 0xBD, "INTEL_LNL"},  // Lunar Lake
+    {"GenuineIntel", 6, 0xC5, 0xC6, "INTEL_ARL"},  // Arrow Lake
+    {"AuthenticAMD", 0x19, 0x10, 0x1F, "AMD_ZEN4"},  // Genoa, Storm Peak
+    {"AuthenticAMD", 0x19, 0x60, 0x7F, "AMD_ZEN4"},  // Raphael, Phoenix
+    {"AuthenticAMD", 0x19, 0xA0, 0xAF, "AMD_ZEN4"},  // Bergamo, Siena
+    {"AuthenticAMD", 0x1A, 0x00, 0x4F, "AMD_ZEN5"},  // Turin, Strix, Granite Ridge
+    {"AuthenticAMD", 0x1A, 0x60, 0x7F, "AMD_ZEN5"},
+};
+
+void name_microarchitecture(const cpu_features::X86Info& info, CpuInfo& cpu) {
+  using namespace cpu_features;
+  const X86Microarchitecture known = GetX86Microarchitecture(&info);
+  cpu.microarchitecture = GetX86MicroarchitectureName(known);
+  cpu.microarchitecture_source = "cpu_features";
+  if (known != X86_UNKNOWN) return;
+  for (const NewerGeneration& g : kNewerGenerations)
+    if (cpu.vendor == g.vendor && cpu.family == g.family && cpu.model >= g.model_first && cpu.model <= g.model_last) {
+      cpu.microarchitecture = g.name;
+      cpu.microarchitecture_source = "maskbench's family/model table; cpu_features says X86_UNKNOWN";
+      return;
+    }
+}
+
 CpuInfo detect_host() {
   using namespace cpu_features;
   CpuInfo cpu;
@@ -68,7 +109,7 @@ CpuInfo detect_host() {
   cpu.family = info.family;
   cpu.model = info.model;
   cpu.stepping = info.stepping;
-  cpu.microarchitecture = GetX86MicroarchitectureName(GetX86Microarchitecture(&info));
+  name_microarchitecture(info, cpu);
   const CacheInfo caches = GetX86CacheInfo();
   for (int i = 0; i < caches.size; ++i) {
     const CacheLevelInfo& c = caches.levels[i];

@@ -192,6 +192,11 @@ TEST(Report, UntrustedStringsStayText) {
   EXPECT_EQ(count(page, "alert(\"host\")</script>"), 0u);
   EXPECT_GT(count(page, "&lt;/script&gt;&lt;script&gt;alert(&quot;host&quot;)"), 0u);
   EXPECT_GT(count(page, "INVALID: fails conformance"), 0u);
+  // Skip reasons in both GoogleTest forms, and a known defect shown as such.
+  EXPECT_GT(count(page, "skipped: CPU lacks avx512vbmi2"), 0u);
+  EXPECT_GT(count(page, "skipped: CPU lacks avx2 (disabled by MASKBENCH_DISABLE)"), 0u);
+  EXPECT_EQ(count(page, "<td class=\"known-defect\""), 1u);
+  EXPECT_GT(count(page, "<h3>Known compiler defects</h3>"), 0u);
   EXPECT_GT(count(page, "selectivity sweep"), 0u);
   EXPECT_GT(count(page, "read bandwidth, L1-resident"), 0u);
 }

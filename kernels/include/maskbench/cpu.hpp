@@ -57,7 +57,11 @@ struct MB_API CpuInfo {
   std::string vendor;
   std::string brand;
   int family = 0, model = 0, stepping = 0;
-  std::string microarchitecture;  // cpu_features' name, e.g. INTEL_SPR
+  // cpu_features' name, e.g. INTEL_SPR. Where cpu_features (0.7 on Debian 12)
+  // says X86_UNKNOWN for a generation newer than its table, the name comes
+  // from maskbench's own family/model table and microarchitecture_source says so.
+  std::string microarchitecture;
+  std::string microarchitecture_source;  // "cpu_features" or what supplied the name instead
   std::vector<CacheLevel> caches;
   std::vector<std::pair<std::string, bool>> cpuid_flags;  // the individual bits behind the levels
   FeatureSet detected;  // what the CPU and OS support

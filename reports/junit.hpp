@@ -1,0 +1,21 @@
+#pragma once
+// JUnit XML from GoogleTest's JSON output. The conformance binary runs once,
+// writing JSON (what the reports read); CI systems want JUnit XML, and
+// GoogleTest writes only one of the two per run, so the XML is derived here
+// instead of running the whole conformance suite a second time.
+#include <filesystem>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+namespace maskbench::junit {
+
+// The JUnit XML document for a GoogleTest JSON document. Every test keeps
+// its suite, name, time and result; a failed test carries each failure
+// message in full, a skipped one its reason. Characters that XML 1.0 cannot
+// hold (control characters other than tab, newline and carriage return) are
+// written as '?'. Throws results::ResultsError, naming `source` and the
+// field, when the document is not GoogleTest JSON.
+std::string from_gtest_json(const nlohmann::json& gtest, const std::filesystem::path& source);
+
+}  // namespace maskbench::junit
