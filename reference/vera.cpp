@@ -60,24 +60,7 @@ void forward_rows(const VeraLayer& L, const W0& w0, const ARows& a, const BRows&
   }
 }
 
-template <class ARows, class BRows>
-void forward_any(const VeraLayer& L, const ARows& a, const BRows& b, const float* x, float* y, std::size_t m) {
-  if (L.w0_type == VeraWeight::bf16)
-    forward_rows(L, Bf16Rows{static_cast<const std::uint16_t*>(L.w0), L.in}, a, b, x, y, m);
-  else
-    forward_rows(L, F32Rows{static_cast<const float*>(L.w0), L.in}, a, b, x, y, m);
-}
-
-void forward_batch(const VeraLayer& L, const float* x, float* y, std::size_t m) {
-  forward_any(L, F32Rows{L.a, L.lda}, F32Rows{L.b, L.ldb}, x, y, m);
-}
-
-void forward(const VeraLayer& L, const float* x, float* y) { forward_batch(L, x, y, 1); }
-
-void forward_regen(const VeraLayer& L, const VeraSeed& s, const float* x, float* y, std::size_t m) {
-  forward_any(L, SeededRows{s.seed, VeraMatrix::a, maskbench::vera_scale(s.a_fan_in)},
-              SeededRows{s.seed, VeraMatrix::b, maskbench::vera_scale(L.r)}, x, y, m);
-}
+#include "vera/entry_points.hpp"
 
 template <class W0>
 void merge_rows(const VeraLayer& L, const W0& w0, float* w, float sign) {
