@@ -50,6 +50,7 @@ int run_info(std::span<const std::string_view> args) {
       if (!fams.empty()) fams += ',';
       fams += f.get<std::string>();
     }
+    if (impl.contains("compress_variant")) fams += fmt::format(" (compress: {})", impl["compress_variant"].get<std::string>());
     fmt::print("{:<16} {:<8} {:<28} {}\n", impl["name"].get<std::string>(), impl["runnable"].get<bool>() ? "yes" : "skipped",
                impl["requires"].get<std::string>(),
                impl["runnable"].get<bool>() ? fams : impl["reason"].get<std::string>());

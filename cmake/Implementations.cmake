@@ -28,8 +28,12 @@ endif()
 # instrumentation (not its main), so that the differential fuzzer
 # (fuzz/) is guided by the kernels' own branches: tails, masks, blocking.
 if(CMAKE_CXX_COMPILER_ID STREQUAL "Clang" AND MASKBENCH_SANITIZE)
-  include(CheckCXXCompilerFlag)
-  check_cxx_compiler_flag(-fsanitize=fuzzer-no-link MASKBENCH_HAVE_FUZZER_NO_LINK)
+  # The test program links the sanitizer runtime, which defines the coverage
+  # callbacks, as every binary of this build does.
+  include(CheckCXXSourceCompiles)
+  set(CMAKE_REQUIRED_FLAGS "-fsanitize=fuzzer-no-link -fsanitize=${MASKBENCH_SANITIZE}")
+  check_cxx_source_compiles("int main(int argc, char**) { return argc > 1 ? 1 : 0; }" MASKBENCH_HAVE_FUZZER_NO_LINK)
+  unset(CMAKE_REQUIRED_FLAGS)
   if(MASKBENCH_HAVE_FUZZER_NO_LINK)
     list(APPEND MB_KERNEL_FLAGS -fsanitize=fuzzer-no-link)
   endif()

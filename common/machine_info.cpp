@@ -12,6 +12,7 @@
 #include <fmt/format.h>
 
 #include "build_info.hpp"
+#include "maskbench/compress.hpp"
 #include "maskbench/registry.hpp"
 
 namespace maskbench {
@@ -84,6 +85,10 @@ nlohmann::json machine_info_json() {
                         {"runnable", r.ok}};
     if (!r.ok) e["reason"] = r.reason;
     for (const FamilyEntry& f : impl.families) e["families"].push_back(f.family);
+    // Where an implementation picks its compress form per CPU, which one this
+    // CPU gets; asked only of a runnable one, since the choice runs its code.
+    if (const CompressKernels* k = impl.kernels<CompressKernels>(); k != nullptr && r.ok && k->variants.size() > 1)
+      e["compress_variant"] = k->chosen_variant();
     j["implementations"].push_back(e);
   }
   j["conditions"] = conditions();

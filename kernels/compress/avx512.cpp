@@ -3,7 +3,7 @@
 // variants: to memory (vcompressps m512{k}), to a register plus a masked
 // store, or to a register plus whole-vector stores a chunk ahead (driver.hpp).
 // The kernels pick per CPU: the memory form is microcoded on AMD Zen 4 (about
-// 142 cycles), so AMD gets the register form; Intel gets the memory form.
+// 142 cycles), so Zen 4 gets the register form; other CPUs the memory form.
 // u8 has no byte compress without VBMI2 and uses the pshufb table of
 // bytes16.hpp (avx512-vbmi2 has the real one).
 #include "compress/avx512_lanes.hpp"

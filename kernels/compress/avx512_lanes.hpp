@@ -83,15 +83,19 @@ using RegisterAhead512 = Kernels32<Lanes512, RegisterStore, true>;
 using Memory512 = Kernels32<Lanes512, MemoryStore, false>;
 
 // The 32-bit kernels of the table: every form as a variant, and the one this
-// CPU runs. The memory form is microcoded on AMD Zen 4 (about 142 cycles), so
-// AMD gets the register form; Intel gets the memory form, the faster one on
-// the Intel machine measured (bench/compress_bench.cpp benchmarks all three).
+// CPU runs. The memory form is microcoded on AMD Zen 4 (family 0x19, about
+// 142 cycles), so Zen 4 gets the register form; every other CPU gets the
+// memory form, the faster one where measured (bench/compress_bench.cpp
+// benchmarks all three): 1.33x the register form on a Sapphire Rapids class
+// Xeon, 1.49x on Zen 5 (family 0x1a), where the microcode penalty is gone.
 struct Chosen512 {
   static constexpr maskbench::CompressVariant kVariants[] = {
       Memory512::variant("memory"), Register512::variant("register"), RegisterAhead512::variant("register-lookahead")};
   static const maskbench::CompressVariant& pick() {
-    static const maskbench::CompressVariant& v =
-        maskbench::host_cpu().vendor == std::string_view("AuthenticAMD") ? kVariants[1] : kVariants[0];
+    static const maskbench::CompressVariant& v = []() -> const maskbench::CompressVariant& {
+      const maskbench::CpuInfo& cpu = maskbench::host_cpu();
+      return cpu.vendor == std::string_view("AuthenticAMD") && cpu.family == 0x19 ? kVariants[1] : kVariants[0];
+    }();
     return v;
   }
   static const char* chosen() { return pick().name; }
