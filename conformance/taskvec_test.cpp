@@ -7,6 +7,7 @@
 #include <limits>
 #include <vector>
 
+#include "harness/checks.hpp"
 #include "harness/family.hpp"
 #include "harness/guarded.hpp"
 #include "harness/values.hpp"
@@ -72,6 +73,21 @@ std::vector<std::vector<float>> random_model(std::size_t k, std::size_t n, Rng& 
   return v;
 }
 
+// Checkpoints whose products tau_i*tau_j fall below FLT_MIN: pre is 0 or
+// subnormal, and each task's tau takes magnitudes from one underflow_range,
+// drawn per task, with exact repeats (tau == 0).
+std::vector<std::vector<float>> underflow_model(std::size_t k, std::size_t n, Rng& rng) {
+  std::vector<std::pair<int, int>> range(k + 1);
+  for (auto& r : range) r = underflow_range(rng);
+  std::vector<std::vector<float>> v(k + 1, std::vector<float>(n));
+  for (std::size_t d = 0; d < n; ++d) {
+    v[0][d] = rng() % 2 ? 0.0f : random_float(rng, -149, -126);
+    for (std::size_t t = 1; t <= k; ++t)
+      v[t][d] = rng() % 10 == 0 ? v[0][d] : v[0][d] + random_float(rng, range[t].first, range[t].second);
+  }
+  return v;
+}
+
 template <class T>
 void check_gram(const Implementation& impl, const TaskvecKernels& kt, const Checkpoints<T>& m, std::size_t n,
                 std::uint64_t seed_used) {
@@ -102,25 +118,27 @@ void check_gram(const Implementation& impl, const TaskvecKernels& kt, const Chec
       }
       ASSERT_EQ(got, out[j * k + i]) << where() << ": not symmetric";
       // The reference sum in double has its own error, at most gamma64(n+3)*S.
-      const double bound = (g32 + 2 * gamma64(n + 64) + gamma64(n + 3)) * abs_sum;
+      const double bound = (g32 + 2 * gamma64(n + 64) + gamma64(n + 3)) * abs_sum + taskvec_underflow(n);
       ASSERT_LE(std::fabs(got - exact), bound) << where() << " bound " << bound;
     }
 }
 
-template <class T>
-void gram_every_size(const Implementation& impl, const TaskvecKernels& kt, std::uint64_t s) {
+template <class T, class Model>
+void gram_every_size(const Implementation& impl, const TaskvecKernels& kt, std::uint64_t s, Model&& model) {
   Rng rng(s);
   for (std::size_t k : {1u, 2u, 3u, 5u, 8u, 16u})
     for (std::size_t n : test_sizes()) {
       if (k == 16 && n > 5000) continue;
-      const Checkpoints<T> m(random_model(k, n, rng), n % 16 + 1);
+      const Checkpoints<T> m(model(k, n, rng), n % 16 + 1);
       check_gram(impl, kt, m, n, s);
       if (testing::Test::HasFatalFailure()) return;
     }
 }
 
-TEST_P(Taskvec, GramF32WithinBoundEverySizeAndK) { gram_every_size<float>(impl(), k(), seed() + 10); }
-TEST_P(Taskvec, GramBf16WithinBoundEverySizeAndK) { gram_every_size<Bf16>(impl(), k(), seed() + 11); }
+TEST_P(Taskvec, GramF32WithinBoundEverySizeAndK) { gram_every_size<float>(impl(), k(), seed() + 10, random_model); }
+TEST_P(Taskvec, GramBf16WithinBoundEverySizeAndK) { gram_every_size<Bf16>(impl(), k(), seed() + 11, random_model); }
+TEST_P(Taskvec, GramF32OfUnderflowingProducts) { gram_every_size<float>(impl(), k(), seed() + 15, underflow_model); }
+TEST_P(Taskvec, GramBf16OfUnderflowingProducts) { gram_every_size<Bf16>(impl(), k(), seed() + 16, underflow_model); }
 
 // Long enough for several f32 flushes, with cancellation between tasks.
 TEST_P(Taskvec, GramLongAndCancelling) {
@@ -153,22 +171,28 @@ TEST_P(Taskvec, GramNonFiniteInputs) {
 TEST_P(Taskvec, DotAndNorm2MatchGramBound) {
   const std::uint64_t s = seed() + 14;
   Rng rng(s);
-  for (std::size_t n : test_sizes()) {
-    const Checkpoints<float> m(random_model(2, n, rng), n % 7);
-    double exact = 0.0, abs_sum = 0.0, exact2 = 0.0;
-    for (std::size_t d = 0; d < n; ++d) {
-      const double a = static_cast<double>(m.value(1, d)) - m.value(0, d);
-      const double b = static_cast<double>(m.value(2, d)) - m.value(0, d);
-      exact += a * b;
-      abs_sum += std::fabs(a * b);
-      exact2 += a * a;
+  for (std::size_t n : test_sizes())
+    for (auto* model : {random_model, underflow_model}) {
+      const Checkpoints<float> m(model(2, n, rng), n % 7);
+      double exact = 0.0, abs_sum = 0.0, exact2 = 0.0;
+      for (std::size_t d = 0; d < n; ++d) {
+        const double a = static_cast<double>(m.value(1, d)) - m.value(0, d);
+        const double b = static_cast<double>(m.value(2, d)) - m.value(0, d);
+        exact += a * b;
+        abs_sum += std::fabs(a * b);
+        exact2 += a * a;
+      }
+      const double rel = gamma_f32(k().sum_depth(n)) + 3 * gamma64(n + 64);
+      const double dot = k().tv_dot(m.pre(), m.ft[0], m.ft[1], n);
+      const double norm2 = k().tv_norm2(m.pre(), m.ft[0], n);
+      const char* values = model == underflow_model ? "underflowing" : "ordinary";
+      ASSERT_LE(std::fabs(dot - exact), rel * abs_sum + taskvec_underflow(n))
+          << impl().name << " tv_dot n=" << n << " " << values << " seed=" << s << ": got " << dot << " exact "
+          << exact;
+      ASSERT_LE(std::fabs(norm2 - exact2), rel * exact2 + taskvec_underflow(n))
+          << impl().name << " tv_norm2 n=" << n << " " << values << " seed=" << s << ": got " << norm2 << " exact "
+          << exact2;
     }
-    const double rel = gamma_f32(k().sum_depth(n)) + 3 * gamma64(n + 64);
-    const double dot = k().tv_dot(m.pre(), m.ft[0], m.ft[1], n);
-    const double norm2 = k().tv_norm2(m.pre(), m.ft[0], n);
-    ASSERT_LE(std::fabs(dot - exact), rel * abs_sum) << impl().name << " tv_dot n=" << n << " seed=" << s;
-    ASSERT_LE(std::fabs(norm2 - exact2), rel * exact2) << impl().name << " tv_norm2 n=" << n << " seed=" << s;
-  }
 }
 
 // Every bf16 bit pattern widens to the f32 with those upper bits: ties_merge

@@ -11,6 +11,7 @@
 #include <optional>
 #include <vector>
 
+#include "harness/checks.hpp"
 #include "harness/family.hpp"
 #include "harness/guarded.hpp"
 #include "harness/values.hpp"
@@ -85,34 +86,64 @@ struct Problem {
   }
 };
 
-// Random finite inputs; where `specials` is set, some entries of every input
-// are NaN or an infinity. The slice gaps hold NaN.
-Problem make_problem(const Shape& s, VeraWeight wt, std::size_t m, Rng& rng, bool specials = false) {
+// ordinary: random finite inputs. specials: some entries of every input are
+// NaN or an infinity. underflow: each input (W0, A, B, d, b, x) takes its
+// magnitudes from one underflow_range, drawn per problem, or from a profile
+// where large factors (2^20 to 2^24) scale an underflow: forward's in A·x by
+// d, B and b, merge's in B_ik*d_k by b and A; with some zeros, so that the
+// contract's underflow terms, their factors included, are what holds the
+// error. The slice gaps hold NaN.
+enum class Values { ordinary, specials, underflow };
+const char* values_name(Values v) {
+  return v == Values::ordinary ? "ordinary" : v == Values::specials ? "with specials" : "underflowing";
+}
+
+Problem make_problem(const Shape& s, VeraWeight wt, std::size_t m, Rng& rng, Values values = Values::ordinary) {
   Problem p(s, wt, m);
   const float inf = std::numeric_limits<float>::infinity();
-  auto value = [&] {
-    if (specials && rng() % 23 == 0) return std::array<float, 4>{kNaN, inf, -inf, 0.0f}[rng() % 4];
-    return random_float(rng, -3, 1);
+  constexpr std::pair<int, int> kLarge{20, 23};
+  static constexpr std::array<std::pair<int, int>, 6> kProfiles[] = {
+      {kTinyRange, kTinyRange, kLarge, kLarge, kLarge, kTinyRange},
+      {kSubnormalRange, kLarge, kTinyRange, kTinyRange, kLarge, kTinyRange}};
+  std::array<std::pair<int, int>, 6> range{};
+  if (values == Values::underflow) {
+    const std::size_t profile = rng() % 4;
+    if (profile < 2)
+      range = kProfiles[profile];
+    else
+      for (auto& r : range) r = underflow_range(rng);
+  }
+  auto value = [&](std::size_t input) {
+    if (values == Values::specials && rng() % 23 == 0) return std::array<float, 4>{kNaN, inf, -inf, 0.0f}[rng() % 4];
+    if (values != Values::underflow) return random_float(rng, -3, 1);
+    return rng() % 16 == 0 ? 0.0f : random_float(rng, range[input].first, range[input].second);
   };
   for (std::size_t i = 0; i < s.out; ++i)
-    for (std::size_t j = 0; j < s.in; ++j) p.set_w0(i, j, value());
-  for (std::size_t n = 0; n < p.a.size(); ++n) p.a[n] = n % s.max_in < s.in ? value() : kNaN;
-  for (std::size_t n = 0; n < p.b.size(); ++n) p.b[n] = n % s.ldb < s.r ? value() : kNaN;
-  for (float& v : p.d.span()) v = value();
-  for (float& v : p.lb.span()) v = value();
-  for (float& v : p.x.span()) v = value();
+    for (std::size_t j = 0; j < s.in; ++j) p.set_w0(i, j, value(0));
+  for (std::size_t n = 0; n < p.a.size(); ++n) p.a[n] = n % s.max_in < s.in ? value(1) : kNaN;
+  for (std::size_t n = 0; n < p.b.size(); ++n) p.b[n] = n % s.ldb < s.r ? value(2) : kNaN;
+  for (float& v : p.d.span()) v = value(3);
+  for (float& v : p.lb.span()) v = value(4);
+  for (float& v : p.x.span()) v = value(5);
   return p;
 }
 
-// The exact result of the expression, and T, the sum of the magnitudes of
-// every term of its full expansion, both in double.
+// The exact result of the expression and T, the sum of the magnitudes of
+// every term of its full expansion, both in double, and the contract's
+// underflow term; over A and B as stored or, with `regen`, as generated.
 struct Exact {
-  std::vector<double> y, terms;
+  std::vector<double> y, terms, underflow;
 };
-template <class AGet, class BGet>
-Exact exact_forward(const Problem& p, AGet&& a, BGet&& b) {
+Exact exact_forward(const Problem& p, const VeraSeed* regen = nullptr) {
   const Shape& s = p.s;
-  Exact e{std::vector<double>(p.m * s.out), std::vector<double>(p.m * s.out)};
+  const auto a = [&](std::size_t k, std::size_t j) {
+    return regen != nullptr ? vera_element(regen->seed, VeraMatrix::a, regen->a_fan_in, k, j) : p.a[k * s.max_in + j];
+  };
+  const auto b = [&](std::size_t i, std::size_t k) {
+    return regen != nullptr ? vera_element(regen->seed, VeraMatrix::b, s.r, i, k) : p.b[i * s.ldb + k];
+  };
+  const std::size_t n = p.m * s.out;
+  Exact e{std::vector<double>(n), std::vector<double>(n), std::vector<double>(n)};
   std::vector<double> z(s.r), zabs(s.r);
   for (std::size_t t = 0; t < p.m; ++t) {
     const float* x = p.x.data() + t * s.in;
@@ -137,18 +168,14 @@ Exact exact_forward(const Problem& p, AGet&& a, BGet&& b) {
       }
       e.y[t * s.out + i] = w + p.lb[i] * bz;
       e.terms[t * s.out + i] = wabs + std::fabs(static_cast<double>(p.lb[i])) * bzabs;
+      e.underflow[t * s.out + i] = vera_forward_underflow(p.layer(), i, regen);
     }
   }
   return e;
 }
-Exact exact_forward(const Problem& p) {
-  return exact_forward(
-      p, [&](std::size_t k, std::size_t j) { return p.a[k * p.s.max_in + j]; },
-      [&](std::size_t i, std::size_t k) { return p.b[i * p.s.ldb + k]; });
-}
 
 // Compares got[n] with the contract: the reference's NaN or infinity where it
-// has one, else within gamma(depth) * terms of the exact value.
+// has one, else within gamma(depth) * terms + underflow of the exact value.
 void check_outputs(const std::string& where, const float* got, const std::vector<float>& ref, const Exact& e,
                    std::size_t depth) {
   for (std::size_t n = 0; n < ref.size(); ++n) {
@@ -165,7 +192,7 @@ void check_outputs(const std::string& where, const float* got, const std::vector
       continue;
     }
     ASSERT_TRUE(std::isfinite(got[n])) << at();
-    const double bound = gamma_f32(depth) * e.terms[n];
+    const double bound = gamma_f32(depth) * e.terms[n] + e.underflow[n];
     ASSERT_LE(std::fabs(static_cast<double>(got[n]) - e.y[n]), bound) << at() << " bound " << bound;
   }
 }
@@ -175,19 +202,20 @@ TEST_P(Vera, ForwardEveryShapeTypeAndOffset) {
   Rng rng(s);
   for (const Shape& shape : shapes())
     for (VeraWeight wt : {VeraWeight::f32, VeraWeight::bf16})
-      for (std::size_t offset : {0u, 1u, 5u}) {
-        Problem p = make_problem(shape, wt, 1, rng);
-        const VeraLayer layer = p.layer();
-        std::vector<float> want(shape.out);
-        ref().forward(layer, p.x.data(), want.data());
-        Guarded<float> y = Guarded<float>::at_offset(shape.out, offset);
-        k().forward(layer, p.x.data(), y.data());
-        const std::string where = fmt::format("{} forward {} {} offset={} seed={}", impl().name, shape_name(shape),
-                                              wt == VeraWeight::f32 ? "f32" : "bf16", offset, s);
-        ASSERT_TRUE(y.intact()) << where << ": wrote outside y[0, out)";
-        check_outputs(where, y.data(), want, exact_forward(p), vera_forward_depth(k(), shape.in, shape.r));
-        if (HasFatalFailure()) return;
-      }
+      for (std::size_t offset : {0u, 1u, 5u})
+        for (Values values : {Values::ordinary, Values::underflow}) {
+          Problem p = make_problem(shape, wt, 1, rng, values);
+          const VeraLayer layer = p.layer();
+          std::vector<float> want(shape.out);
+          ref().forward(layer, p.x.data(), want.data());
+          Guarded<float> y = Guarded<float>::at_offset(shape.out, offset);
+          k().forward(layer, p.x.data(), y.data());
+          const std::string where = fmt::format("{} forward {} {} offset={} {} seed={}", impl().name, shape_name(shape),
+                                                wt == VeraWeight::f32 ? "f32" : "bf16", offset, values_name(values), s);
+          ASSERT_TRUE(y.intact()) << where << ": wrote outside y[0, out)";
+          check_outputs(where, y.data(), want, exact_forward(p), vera_forward_depth(k(), shape.in, shape.r));
+          if (HasFatalFailure()) return;
+        }
 }
 
 TEST_P(Vera, ForwardBatchEveryTokenCount) {
@@ -195,19 +223,21 @@ TEST_P(Vera, ForwardBatchEveryTokenCount) {
   Rng rng(s);
   for (const Shape& shape : {Shape{33, 17, 3, 40, 7}, Shape{64, 48, 32, 100, 33}, Shape{17, 9, 5, 20, 5}})
     for (std::size_t m : {1u, 2u, 3u, 4u, 5u, 7u, 8u, 13u, 32u})
-      for (VeraWeight wt : {VeraWeight::f32, VeraWeight::bf16}) {
-        Problem p = make_problem(shape, wt, m, rng);
-        const VeraLayer layer = p.layer();
-        std::vector<float> want(m * shape.out);
-        ref().forward_batch(layer, p.x.data(), want.data(), m);
-        Guarded<float> y = Guarded<float>::at_offset(m * shape.out, m % 16);
-        k().forward_batch(layer, p.x.data(), y.data(), m);
-        const std::string where = fmt::format("{} forward_batch {} m={} {} seed={}", impl().name, shape_name(shape), m,
-                                              wt == VeraWeight::f32 ? "f32" : "bf16", s);
-        ASSERT_TRUE(y.intact()) << where << ": wrote outside Y[0, m*out)";
-        check_outputs(where, y.data(), want, exact_forward(p), vera_forward_depth(k(), shape.in, shape.r));
-        if (HasFatalFailure()) return;
-      }
+      for (VeraWeight wt : {VeraWeight::f32, VeraWeight::bf16})
+        for (Values values : {Values::ordinary, Values::underflow}) {
+          Problem p = make_problem(shape, wt, m, rng, values);
+          const VeraLayer layer = p.layer();
+          std::vector<float> want(m * shape.out);
+          ref().forward_batch(layer, p.x.data(), want.data(), m);
+          Guarded<float> y = Guarded<float>::at_offset(m * shape.out, m % 16);
+          k().forward_batch(layer, p.x.data(), y.data(), m);
+          const std::string where = fmt::format("{} forward_batch {} m={} {} {} seed={}", impl().name,
+                                                shape_name(shape), m, wt == VeraWeight::f32 ? "f32" : "bf16",
+                                                values_name(values), s);
+          ASSERT_TRUE(y.intact()) << where << ": wrote outside Y[0, m*out)";
+          check_outputs(where, y.data(), want, exact_forward(p), vera_forward_depth(k(), shape.in, shape.r));
+          if (HasFatalFailure()) return;
+        }
 }
 
 // NaN and infinities scattered over every input reach exactly the outputs
@@ -218,7 +248,7 @@ TEST_P(Vera, ForwardPropagatesNaNAndInfinityAsTheReference) {
   for (int rep = 0; rep < 4; ++rep)
     for (const Shape& shape : shapes())
       for (std::size_t m : {1u, 5u}) {
-        Problem p = make_problem(shape, rep % 2 ? VeraWeight::bf16 : VeraWeight::f32, m, rng, true);
+        Problem p = make_problem(shape, rep % 2 ? VeraWeight::bf16 : VeraWeight::f32, m, rng, Values::specials);
         const VeraLayer layer = p.layer();
         std::vector<float> want(m * shape.out);
         ref().forward_batch(layer, p.x.data(), want.data(), m);
@@ -278,25 +308,24 @@ TEST_P(Vera, ForwardRegenMatchesTheGeneratedMatrices) {
   const std::uint64_t s = seed() + 44;
   Rng rng(s);
   for (const Shape& shape : shapes())
-    for (std::size_t m : {1u, 3u, 8u}) {
-      Problem p = make_problem(shape, m == 3 ? VeraWeight::bf16 : VeraWeight::f32, m, rng);
-      VeraLayer layer = p.layer();
-      layer.a = nullptr;
-      layer.b = nullptr;
-      const VeraSeed vs{rng(), shape.max_in};
-      std::vector<float> want(m * shape.out);
-      ref().forward_regen(layer, vs, p.x.data(), want.data(), m);
-      Guarded<float> y = Guarded<float>::at_offset(m * shape.out, 7);
-      k().forward_regen(layer, vs, p.x.data(), y.data(), m);
-      const std::string where =
-          fmt::format("{} forward_regen {} m={} gen seed={:#x} seed={}", impl().name, shape_name(shape), m, vs.seed, s);
-      ASSERT_TRUE(y.intact()) << where << ": wrote outside Y[0, m*out)";
-      const Exact e = exact_forward(
-          p, [&](std::size_t kk, std::size_t j) { return vera_element(vs.seed, VeraMatrix::a, shape.max_in, kk, j); },
-          [&](std::size_t i, std::size_t kk) { return vera_element(vs.seed, VeraMatrix::b, shape.r, i, kk); });
-      check_outputs(where, y.data(), want, e, vera_forward_depth(k(), shape.in, shape.r));
-      if (HasFatalFailure()) return;
-    }
+    for (std::size_t m : {1u, 3u, 8u})
+      for (Values values : {Values::ordinary, Values::underflow}) {
+        Problem p = make_problem(shape, m == 3 ? VeraWeight::bf16 : VeraWeight::f32, m, rng, values);
+        VeraLayer layer = p.layer();
+        layer.a = nullptr;
+        layer.b = nullptr;
+        const VeraSeed vs{rng(), shape.max_in};
+        std::vector<float> want(m * shape.out);
+        ref().forward_regen(layer, vs, p.x.data(), want.data(), m);
+        Guarded<float> y = Guarded<float>::at_offset(m * shape.out, 7);
+        k().forward_regen(layer, vs, p.x.data(), y.data(), m);
+        const std::string where =
+            fmt::format("{} forward_regen {} m={} {} gen seed={:#x} seed={}", impl().name, shape_name(shape), m,
+                        values_name(values), vs.seed, s);
+        ASSERT_TRUE(y.intact()) << where << ": wrote outside Y[0, m*out)";
+        check_outputs(where, y.data(), want, exact_forward(p, &vs), vera_forward_depth(k(), shape.in, shape.r));
+        if (HasFatalFailure()) return;
+      }
 }
 
 // sum_k |b_i B_ik d_k A_kj| and the exact delta, in double.
@@ -325,7 +354,8 @@ void check_merge(const std::string& where, const Problem& p, const float* w, con
       }
       const auto [delta, mag] = exact_delta(p, i, j);
       const double exact = src[n] + sign * delta;
-      const double bound = gamma_f32(vera_merge_depth(p.s.r)) * (std::fabs(static_cast<double>(src[n])) + mag);
+      const double bound = gamma_f32(vera_merge_depth(p.s.r)) * (std::fabs(static_cast<double>(src[n])) + mag) +
+                           vera_merge_underflow(p.layer(), i, j);
       ASSERT_LE(std::fabs(w[n] - exact), bound) << at() << " exact " << exact << " bound " << bound;
     }
 }
@@ -335,20 +365,20 @@ TEST_P(Vera, MergeAndUnmergeInAndOutOfPlace) {
   Rng rng(s);
   for (const Shape& shape : shapes())
     for (VeraWeight wt : {VeraWeight::f32, VeraWeight::bf16})
-      for (bool specials : {false, true}) {
-        Problem p = make_problem(shape, wt, 1, rng, specials);
+      for (Values values : {Values::ordinary, Values::specials, Values::underflow}) {
+        Problem p = make_problem(shape, wt, 1, rng, values);
         const std::size_t n = shape.out * shape.in;
         std::vector<float> w0(n);
         for (std::size_t i = 0; i < n; ++i) w0[i] = p.w0(i / std::max<std::size_t>(shape.in, 1), i % std::max<std::size_t>(shape.in, 1));
-        const std::string where = fmt::format("{} {} {}{} seed={}", impl().name, shape_name(shape),
-                                              wt == VeraWeight::f32 ? "f32" : "bf16", specials ? " with specials" : "", s);
+        const std::string where = fmt::format("{} {} {} {} seed={}", impl().name, shape_name(shape),
+                                              wt == VeraWeight::f32 ? "f32" : "bf16", values_name(values), s);
         std::vector<float> want(n);
         ref().merge(p.layer(), want.data());
         Guarded<float> w = Guarded<float>::at_offset(n, 1 + n % 15);
         k().merge(p.layer(), w.data());
         ASSERT_TRUE(w.intact()) << where << " merge wrote outside w";
         check_merge(where + " merge", p, w.data(), w0, want, 1.0f);
-        if (HasFatalFailure() || specials) continue;
+        if (HasFatalFailure() || values == Values::specials) continue;
 
         // Unmerge in place from the merged weights: back to W0 within twice
         // the merge bound.
@@ -364,8 +394,9 @@ TEST_P(Vera, MergeAndUnmergeInAndOutOfPlace) {
         for (std::size_t i = 0; i < shape.out; ++i)
           for (std::size_t j = 0; j < shape.in; ++j) {
             const std::size_t e = i * shape.in + j;
-            const double bound = 2 * gamma_f32(vera_merge_depth(shape.r)) *
-                                 (std::fabs(static_cast<double>(w0[e])) + exact_delta(p, i, j).second);
+            const double bound = 2 * (gamma_f32(vera_merge_depth(shape.r)) *
+                                          (std::fabs(static_cast<double>(w0[e])) + exact_delta(p, i, j).second) +
+                                      vera_merge_underflow(p.layer(), i, j));
             ASSERT_LE(std::fabs(static_cast<double>(w[e]) - w0[e]), bound)
                 << where << ": merge then unmerge, w(" << i << ", " << j << ") " << describe(w[e]) << " W0 "
                 << describe(w0[e]);
@@ -374,29 +405,54 @@ TEST_P(Vera, MergeAndUnmergeInAndOutOfPlace) {
       }
 }
 
+// The case the fuzzer found: every factor 2^-149, so c_00 = 0 and w = 0
+// where the exact value is 2^-596, which only the underflow term covers.
+TEST_P(Vera, MergeOfSubnormalFactors) {
+  Problem p(Shape{1, 1, 1, 1, 1}, VeraWeight::f32, 1);
+  const float tiny = std::numeric_limits<float>::denorm_min();
+  p.set_w0(0, 0, 0.0f);
+  p.a[0] = p.b[0] = p.d[0] = p.lb[0] = tiny;
+  for (float sign : {1.0f, -1.0f}) {
+    const auto merge = sign > 0 ? &VeraKernels::merge : &VeraKernels::unmerge;
+    std::vector<float> want(1);
+    (ref().*merge)(p.layer(), want.data());
+    Guarded<float> w = Guarded<float>::at_offset(1, 1);
+    (k().*merge)(p.layer(), w.data());
+    check_merge(fmt::format("{} {} of 2^-149 factors", impl().name, sign > 0 ? "merge" : "unmerge"), p, w.data(),
+                {0.0f}, want, sign);
+  }
+}
+
 // Merged weights through a plain matvec (forward with r = 0) give the
-// unmerged forward's exact result within the two bounds composed.
+// unmerged forward's exact result within the two bounds composed; the
+// underflow terms compose as each eta is scaled: the merge's by |x_j|.
 TEST_P(Vera, MergedMatvecMatchesTheUnmergedForward) {
   const std::uint64_t s = seed() + 46;
   Rng rng(s);
   for (const Shape& shape : shapes())
-    for (VeraWeight wt : {VeraWeight::f32, VeraWeight::bf16}) {
-      Problem p = make_problem(shape, wt, 1, rng);
-      std::vector<float> w(shape.out * shape.in);
-      k().merge(p.layer(), w.data());
-      VeraLayer plain = p.layer();
-      plain.w0 = w.data();
-      plain.w0_type = VeraWeight::f32;
-      plain.r = 0;
-      std::vector<float> y(shape.out), want(shape.out);
-      k().forward(plain, p.x.data(), y.data());
-      ref().forward(p.layer(), p.x.data(), want.data());
-      check_outputs(fmt::format("{} merge then matvec {} {} seed={}", impl().name, shape_name(shape),
-                                wt == VeraWeight::f32 ? "f32" : "bf16", s),
-                    y.data(), want, exact_forward(p),
-                    vera_merge_depth(shape.r) + vera_forward_depth(k(), shape.in, 0));
-      if (HasFatalFailure()) return;
-    }
+    for (VeraWeight wt : {VeraWeight::f32, VeraWeight::bf16})
+      for (Values values : {Values::ordinary, Values::underflow}) {
+        Problem p = make_problem(shape, wt, 1, rng, values);
+        std::vector<float> w(shape.out * shape.in);
+        k().merge(p.layer(), w.data());
+        VeraLayer plain = p.layer();
+        plain.w0 = w.data();
+        plain.w0_type = VeraWeight::f32;
+        plain.r = 0;
+        std::vector<float> y(shape.out), want(shape.out);
+        k().forward(plain, p.x.data(), y.data());
+        ref().forward(p.layer(), p.x.data(), want.data());
+        Exact e = exact_forward(p);
+        for (std::size_t i = 0; i < shape.out; ++i) {
+          e.underflow[i] = vera_forward_underflow(plain, i);
+          for (std::size_t j = 0; j < shape.in; ++j)
+            e.underflow[i] += std::fabs(static_cast<double>(p.x[j])) * vera_merge_underflow(p.layer(), i, j);
+        }
+        check_outputs(fmt::format("{} merge then matvec {} {} {} seed={}", impl().name, shape_name(shape),
+                                  wt == VeraWeight::f32 ? "f32" : "bf16", values_name(values), s),
+                      y.data(), want, e, vera_merge_depth(shape.r) + vera_forward_depth(k(), shape.in, 0));
+        if (HasFatalFailure()) return;
+      }
 }
 
 // Large enough that every implementation runs its full register blocks many

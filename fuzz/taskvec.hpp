@@ -3,10 +3,10 @@
 // within the contract's bound of the exact value (a non-finite input gives a
 // non-finite entry; where an f32 intermediate could overflow, any result);
 // ties_histogram, ties_sign_sum and ties_merge exactly as the reference, for
-// f32 and bf16 inputs. As for vera, a product tau_i*tau_j below FLT_MIN is
-// rounded with an absolute error the relative bound does not cover, and
-// makes an entry unchecked like an overflow would. Arrays alternate between ending at a guard page and
-// starting `offset` elements past one; outputs sit between canaries.
+// f32 and bf16 inputs. Products tau_i*tau_j below FLT_MIN are checked like
+// any other, within the bound's absolute term (taskvec_underflow). Arrays
+// alternate between ending at a guard page and starting `offset` elements
+// past one; outputs sit between canaries.
 #include <algorithm>
 #include <cmath>
 #include <cstring>
@@ -77,15 +77,16 @@ GramEntry gram_entry(const Checkpoints<E>& m, std::size_t i, std::size_t j) {
     }
     const double ti = static_cast<double>(a) - p, tj = static_cast<double>(b) - p;
     const double prod = ti * tj;
-    g.risk = g.risk || !std::isfinite(a - p) || !std::isfinite(b - p) || (prod != 0.0 && std::fabs(prod) < 0x1p-125);
-    g.exact += ti * tj;
-    g.abs_sum += std::fabs(ti * tj);
+    g.risk = g.risk || !std::isfinite(a - p) || !std::isfinite(b - p);
+    g.exact += prod;
+    g.abs_sum += std::fabs(prod);
   }
   g.risk = g.risk || g.abs_sum >= kF32Risk;
   return g;
 }
 
-inline std::optional<Mismatch> gram_value(std::string what, double got, const GramEntry& g, double rel) {
+inline std::optional<Mismatch> gram_value(std::string what, double got, const GramEntry& g, double rel,
+                                          std::size_t n) {
   if (g.non_finite_input) {
     if (!std::isfinite(got)) return std::nullopt;
     return Mismatch{0, what + " (an input is not finite)", "NaN or an infinity", fmt::format("{}", got)};
@@ -93,7 +94,7 @@ inline std::optional<Mismatch> gram_value(std::string what, double got, const Gr
   if (g.risk) return std::nullopt;
   // The exact value, summed in double here, has its own error of at most
   // gamma64(n + 3) * abs_sum, included in rel by the callers.
-  const double bound = rel * g.abs_sum;
+  const double bound = rel * g.abs_sum + taskvec_underflow(n);
   if (std::fabs(got - g.exact) <= bound) return std::nullopt;
   return Mismatch{0, what, fmt::format("{} +- {}", g.exact, bound), fmt::format("{}", got)};
 }
@@ -120,7 +121,7 @@ struct TaskvecGram {
         if (!g.non_finite_input && !g.risk && got != out[j * k + i])
           return Mismatch{i * k + j, fmt::format("out[{}] (entry ({}, {}), symmetry)", i * k + j, i, j),
                           fmt::format("{}", out[j * k + i]), fmt::format("{}", got)};
-        if (auto mm = gram_value(fmt::format("out[{}] (entry ({}, {}))", i * k + j, i, j), got, g, rel)) {
+        if (auto mm = gram_value(fmt::format("out[{}] (entry ({}, {}))", i * k + j, i, j), got, g, rel, n)) {
           mm->lane = i * k + j;
           return mm;
         }
@@ -142,8 +143,9 @@ struct TaskvecDot {
     const std::size_t n = c.knobs[0];
     const Checkpoints<float> m(c, 2, n, c.knobs[1]);
     const double rel = conformance::gamma_f32(k.sum_depth(n)) + 3 * gamma64(n + 64);
-    if (auto mm = gram_value("tv_dot", k.tv_dot(m.pre(), m.ft[0], m.ft[1], n), gram_entry(m, 0, 1), rel)) return mm;
-    return gram_value("tv_norm2", k.tv_norm2(m.pre(), m.ft[0], n), gram_entry(m, 0, 0), rel);
+    if (auto mm = gram_value("tv_dot", k.tv_dot(m.pre(), m.ft[0], m.ft[1], n), gram_entry(m, 0, 1), rel, n))
+      return mm;
+    return gram_value("tv_norm2", k.tv_norm2(m.pre(), m.ft[0], n), gram_entry(m, 0, 0), rel, n);
   }
 };
 

@@ -1,16 +1,17 @@
 #pragma once
 // The vera family (maskbench/vera.hpp). forward, forward_batch and
-// forward_regen within gamma(vera_forward_depth) * T_i of the exact result,
-// merge and unmerge within gamma(r + 3) * (|W0_ij| + sum_k |terms|), NaN and
-// infinities where the reference has them, generate bit for bit. Every input
-// ends at a guard page, the unused columns of the A and B slices hold NaN (a
-// kernel that read them would turn its result into NaN), outputs sit between
-// canaries. Where finite inputs could overflow a partial sum (any stage's sum
-// of magnitudes near FLT_MAX), the contract allows any result and only the
-// memory contract is checked. The same goes where a product falls below
-// FLT_MIN: its rounding error is then absolute (up to 2^-150), which the
-// contract's relative bounds do not cover (a gap in vera.hpp the fuzzer
-// found: 2^-149 merged with r = 1 gives 0, exact 3.9e-180).
+// forward_regen within gamma(vera_forward_depth) * T_i +
+// vera_forward_underflow of the exact result, merge and unmerge within
+// gamma(r + 3) * (|W0_ij| + sum_k |terms|) + vera_merge_underflow, NaN and
+// infinities where the reference has them, generate bit for bit. Products
+// below FLT_MIN are checked like any other: the underflow terms bound their
+// absolute rounding errors (the fuzzer found the gap they close: 2^-149
+// merged with r = 1 gives 0, exact 3.9e-180). Every input ends at a guard
+// page, the unused columns of the A and B slices hold NaN (a kernel that read
+// them would turn its result into NaN), outputs sit between canaries. Where
+// finite inputs could overflow a partial sum (any stage's sum of magnitudes
+// near FLT_MAX), the contract allows any result and only the memory contract
+// is checked.
 #include <cmath>
 #include <functional>
 #include <limits>
@@ -26,12 +27,6 @@ constexpr std::string_view table_name<VeraKernels> = "VeraKernels";
 
 inline constexpr double kOverflowRisk = 0x1p126;
 inline double finite_mag(double v) { return std::isfinite(v) ? std::fabs(v) : 0.0; }
-// A product's contribution to the risk: its magnitude, or infinity where it
-// is nonzero below FLT_MIN (2^-126, with a margin for the f32 rounding of its
-// factors), where f32 rounds it with an absolute error.
-inline double product_risk(double v) {
-  return v != 0.0 && std::fabs(v) < 0x1p-125 ? std::numeric_limits<double>::infinity() : finite_mag(v);
-}
 
 // One layer's inputs in guarded buffers, filled from the data pool in turn.
 struct VeraInputs {
@@ -143,11 +138,10 @@ struct VeraForward {
           const double prod = static_cast<double>(a_at(kk, j)) * x[j];
           v += prod;
           av += finite_mag(prod);
-          risk = std::max(risk, product_risk(prod));
         }
         z[kk] = p.d[kk] * v;
         zabs[kk] = finite_mag(p.d[kk]) * av;
-        risk = std::max({risk, av, zabs[kk], product_risk(z[kk])});
+        risk = std::max({risk, av, zabs[kk]});
       }
       for (std::size_t i = 0; i < p.out; ++i) {
         double w = 0, wabs = 0, bz = 0, bzabs = 0, row_risk = risk;
@@ -155,19 +149,18 @@ struct VeraForward {
           const double prod = static_cast<double>(p.w0(i, j)) * x[j];
           w += prod;
           wabs += finite_mag(prod);
-          row_risk = std::max(row_risk, product_risk(prod));
         }
         for (std::size_t kk = 0; kk < p.r; ++kk) {
           const double prod = static_cast<double>(b_at(i, kk)) * z[kk];
           bz += prod;
           bzabs += finite_mag(b_at(i, kk)) * zabs[kk];
-          row_risk = std::max(row_risk, product_risk(prod));
         }
         const double terms = wabs + finite_mag(p.lb[i]) * bzabs;
         const std::size_t n = t * p.out + i;
-        row_risk = std::max({row_risk, wabs, bzabs, terms, product_risk(p.lb[i] * bz)});
+        row_risk = std::max({row_risk, wabs, bzabs, terms});
         if (auto m = vera_value(fmt::format("y[{}] (token {}, row {})", n, t, i), y[n], want[n], w + p.lb[i] * bz,
-                                gamma * terms, row_risk)) {
+                                gamma * terms + vera_forward_underflow(p.layer(), i, entry == regen ? &seed : nullptr),
+                                row_risk)) {
           m->lane = n;
           return m;
         }
@@ -218,12 +211,13 @@ struct VeraMerge {
           const double t = c_ik * p.a[kk * p.lda + j];
           delta += t;
           mag += finite_mag(t);
-          risk = std::max({risk, product_risk(bd), product_risk(c_ik), product_risk(t)});
+          risk = std::max({risk, finite_mag(bd), finite_mag(c_ik)});
         }
         const double src = p.w0(i, j);
         const std::size_t e = i * p.in + j;
         if (auto m = vera_value(fmt::format("w[{}] (row {}, column {})", e, i, j), w[e], want[e],
-                                src + (unmerge ? -delta : delta), gamma * (finite_mag(src) + mag),
+                                src + (unmerge ? -delta : delta),
+                                gamma * (finite_mag(src) + mag) + vera_merge_underflow(p.layer(), i, j),
                                 std::max({risk, mag, finite_mag(src) + mag}))) {
           m->lane = e;
           return m;

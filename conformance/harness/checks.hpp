@@ -10,6 +10,7 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "harness/guarded.hpp"
@@ -19,6 +20,17 @@
 #include "maskbench/cond.hpp"
 
 namespace maskbench::conformance {
+
+// Exponent bounds for random_float whose products fall below FLT_MIN (the
+// underflow terms of the vera and taskvec contracts): [2^-149, 2^-125),
+// subnormals and FLT_MIN's neighbours; [2^-80, 2^-63), whose pairwise
+// products are subnormal or vanish; and [0.5, 2), ordinary factors that
+// scale what underflowed. underflow_range draws one of the three.
+inline constexpr std::pair<int, int> kSubnormalRange{-149, -126}, kTinyRange{-80, -64}, kUnitRange{-1, 0};
+inline std::pair<int, int> underflow_range(Rng& rng) {
+  static constexpr std::pair<int, int> kRanges[] = {kSubnormalRange, kTinyRange, kUnitRange};
+  return kRanges[rng() % 3];
+}
 
 inline std::string show(float v) { return describe(v); }
 inline std::string show(std::int32_t v) { return std::to_string(v); }

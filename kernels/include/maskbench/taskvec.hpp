@@ -47,12 +47,13 @@ struct TaskvecTyped {
   // flushed into double. With G the exact Gram matrix of the exact task
   // vectors (widen(ft) - widen(pre) in real arithmetic), S_ij = sum_d
   // |tau_i[d]*tau_j[d]| and h = TaskvecKernels::sum_depth(n):
-  //   |out_ij - G_ij| <= (gamma32(h) + 2*gamma64(n + 64)) * S_ij,
+  //   |out_ij - G_ij| <= (gamma32(h) + 2*gamma64(n + 64)) * S_ij + taskvec_underflow(n),
   // gamma32(h) = h*u/(1 - h*u), u = 2^-24, and gamma64 the same with u = 2^-53.
   // h counts the f32 roundings a term can pass through: two for the
   // differences, one for the product and the f32 partial sum's length, which
   // every implementation caps (so h stays small even at n = 2^28); the double
-  // stage adds at most n + 64 roundings of relative size 2^-53.
+  // stage adds at most n + 64 roundings of relative size 2^-53. The last term
+  // is for products below FLT_MIN (see taskvec_underflow).
   // The bound holds while no f32 intermediate overflows. If pre[d], ft[i][d]
   // or ft[j][d] is NaN or infinite for some d, out_ij is NaN or infinite.
   void (*gram)(const T* pre, const T* const* ft, std::size_t k, std::size_t n, double* out);
@@ -94,7 +95,8 @@ struct TaskvecKernels {
   static constexpr const char* kFamily = "taskvec";
 
   // sum_d (a[d] - pre[d]) * (b[d] - pre[d]) and sum_d (a[d] - pre[d])^2: the
-  // Gram entries of two task vectors, with gram's accumulation and its bound.
+  // Gram entries of two task vectors, with gram's accumulation and its bound
+  // (taskvec_underflow's term included).
   double (*tv_dot)(const float* pre, const float* a, const float* b, std::size_t n);
   double (*tv_norm2)(const float* pre, const float* a, std::size_t n);
   // The f32 depth h of tv_dot, tv_norm2 and gram at length n (see gram).
@@ -103,6 +105,13 @@ struct TaskvecKernels {
   TaskvecTyped<float> f32;
   TaskvecTyped<Bf16> bf16;
 };
+
+// The absolute term of gram's, tv_dot's and tv_norm2's bound at length n. A
+// product, fused or not, rounds to a*b*(1 + delta) + eta with |eta| <= 2^-150
+// where it underflows; differences and sums (f32 or double) that underflow are
+// exact. So each of the n products of an entry adds one eta, scaled only by
+// the roundings after it, at most (1 + 2^-24)^h * (1 + 2^-53)^(n + 64) < 2.
+inline double taskvec_underflow(std::size_t n) { return 2 * 0x1p-150 * static_cast<double>(n); }
 
 // Norms and cosine matrix from a Gram matrix: norm[i] = sqrt(G_ii) and
 // cos[i*k+j] = G_ij / (norm[i]*norm[j]); 0 where either norm is 0 (a zero task

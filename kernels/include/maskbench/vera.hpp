@@ -124,10 +124,14 @@ struct VeraKernels {
   // B slices, d, b and x; writes y; y must not overlap an input.
   // Error: with T_i = sum_j |W0_ij x_j| + |b_i| sum_k |B_ik| |d_k| sum_j |A_kj x_j|
   // (every term of the fully expanded expression, computed in double),
-  //     |y_i - exact_i| <= gamma(vera_forward_depth(*this, in, r)) * T_i,
+  //     |y_i - exact_i| <= gamma(vera_forward_depth(*this, in, r)) * T_i
+  //                        + vera_forward_underflow(layer, i),
   // because each expanded term passes through at most dot_depth(in) roundings
   // in A·x, one in d ⊙, dot_depth(r) in B·z, one in b ⊙ and one in the final
-  // addition (W0 terms: dot_depth(in) + 1).
+  // addition (W0 terms: dot_depth(in) + 1). The second term is gradual
+  // underflow's: a product, fused or not, rounds to a*b*(1 + delta) + eta with
+  // |eta| <= 2^-150 (a sum that underflows is exact), so each eta reaches y_i
+  // scaled by the factors applied after it (see vera_forward_underflow).
   void (*forward)(const VeraLayer& layer, const float* x, float* y);
 
   // Y[t*out + i] for m tokens X[t*in + j], t < m, each row exactly as
@@ -139,13 +143,16 @@ struct VeraKernels {
   // generator) instead of read: layer.a and layer.b are ignored. A's element
   // (k, j) is vera_element(seed, a, seed.a_fan_in, k, j) and B's (i, k) is
   // vera_element(seed, b, r, i, k), the same values generate() writes, so the
-  // result obeys forward's bound over those matrices.
+  // result obeys forward's bound over those matrices (vera_forward_underflow
+  // given the seed).
   void (*forward_regen)(const VeraLayer& layer, const VeraSeed& seed, const float* x, float* y, std::size_t m);
 
   // w[i*in + j] = W0_ij + fl(sum_k c_ik * A_kj), c_ik = fl(fl(B_ik * d_k) * b_i),
   // summed over k in ascending order, one rounding per step (depth r), so
   // every term of the exact delta passes through at most r + 3 roundings:
-  //     |w_ij - (W0_ij + delta_ij)| <= gamma(r + 3) * (|W0_ij| + sum_k |b_i B_ik d_k A_kj|).
+  //     |w_ij - (W0_ij + delta_ij)| <= gamma(r + 3) * (|W0_ij| + sum_k |b_i B_ik d_k A_kj|)
+  //                                      + vera_merge_underflow(layer, i, j),
+  // the second term for the products that underflow, as in forward.
   // w may be W0 itself (in place, f32 W0) or a separate out x in array; a
   // bf16 W0 is widened into w. unmerge subtracts the delta instead, with the
   // same bound; merge then unmerge returns W0 within twice that bound.
@@ -172,5 +179,33 @@ inline std::size_t vera_forward_depth(const VeraKernels& k, std::size_t in, std:
 
 // The rounding depth of merge's delta terms (see merge).
 inline std::size_t vera_merge_depth(std::size_t r) { return r + 3; }
+
+// The absolute term of forward's bound for y_i, over B as stored or, with
+// `regen`, as forward_regen generates it. Each eta (2^-150) counts times the
+// factors applied to it later: in of W0·x; one of b ⊙; r of B·z, times |b_i|;
+// one per d ⊙, times |b_i B_ik|; in per A·x row, times |b_i B_ik d_k|. The
+// roundings after an eta scale it by at most 1 + gamma(depth), at most 2
+// while depth * u <= 1/2.
+inline double vera_forward_underflow(const VeraLayer& L, std::size_t i, const VeraSeed* regen = nullptr) {
+  const double in = static_cast<double>(L.in);
+  if (L.r == 0) return 2 * 0x1p-150 * in;
+  double later = 0.0;
+  for (std::size_t k = 0; k < L.r; ++k) {
+    const float b_ik = regen != nullptr ? vera_element(regen->seed, VeraMatrix::b, L.r, i, k) : L.b[i * L.ldb + k];
+    later += std::fabs(static_cast<double>(b_ik)) * (1.0 + std::fabs(static_cast<double>(L.lambda_d[k])) * in);
+  }
+  return 2 * 0x1p-150 * (in + 1.0 + std::fabs(static_cast<double>(L.lambda_b[i])) * (static_cast<double>(L.r) + later));
+}
+
+// The absolute term of merge's and unmerge's bound for w_ij: per k, the eta
+// of B_ik*d_k times |b_i A_kj|, that of *b_i times |A_kj| and that of c_ik*A_kj
+// (the sign is exact and the addition of W0 has no eta), with forward's
+// factor 2.
+inline double vera_merge_underflow(const VeraLayer& L, std::size_t i, std::size_t j) {
+  if (L.r == 0) return 0.0;
+  double a = 0.0;
+  for (std::size_t k = 0; k < L.r; ++k) a += std::fabs(static_cast<double>(L.a[k * L.lda + j]));
+  return 2 * 0x1p-150 * (static_cast<double>(L.r) + (1.0 + std::fabs(static_cast<double>(L.lambda_b[i]))) * a);
+}
 
 }  // namespace maskbench
