@@ -136,15 +136,22 @@ on_exit() {
   fi
 }
 
-# run_child OUT CMD...: runs CMD with stdout and stderr to the file OUT and
-# returns its status.
+# run_child OUT SHOW CMD...: runs CMD with stdout and stderr to the file OUT
+# and returns its status. Lines of OUT matching the regular expression SHOW
+# (none if empty) are also shown on the console as they come: the benchmark
+# binary's "[bench] running <family>" progress.
 run_child() {
-  local to="$1" rc=0
-  shift
+  local to="$1" show="$2" rc=0 follower=""
+  shift 2
   "$@" >"$to" 2>&1 &
   child=$!
+  if [ -n "$show" ]; then
+    tail -n +1 -F --pid="$child" "$to" 2>/dev/null | grep --line-buffered -E -- "$show" >&2 &
+    follower=$!
+  fi
   wait "$child" || rc=$?
   child=""
+  [ -z "$follower" ] || wait "$follower" || true
   return $rc
 }
 
@@ -243,7 +250,11 @@ run_suite() {
   local conf_rc=0
   # One pass writes GoogleTest JSON (what the reports read); the JUnit XML is
   # derived from it rather than paid for with a second pass.
-  run_child "$out/conformance.log.tmp" "$build_dir/bin/maskbench-conformance" --gtest_output="json:$out/conformance.json.tmp" || conf_rc=$?
+  # --quick keeps every test but at the smoke level (fewer large sizes and
+  # randomized rounds); the results record the level.
+  local level="${MASKBENCH_CONFORMANCE_LEVEL:-}"
+  [ $quick -eq 0 ] || level="${level:-smoke}"
+  run_child "$out/conformance.log.tmp" "" env MASKBENCH_CONFORMANCE_LEVEL="$level" "$build_dir/bin/maskbench-conformance" --gtest_output="json:$out/conformance.json.tmp" || conf_rc=$?
   mv -f "$out/conformance.log.tmp" "$out/conformance.log"
   [ -s "$out/conformance.json.tmp" ] || die 1 "the conformance binary stopped before writing its results (exit $conf_rc); see $out/conformance.log"
   mv -f "$out/conformance.json.tmp" "$out/conformance.json"
@@ -256,7 +267,7 @@ run_suite() {
   local bench_args=(--benchmark_out="$out/bench.json.tmp" --benchmark_out_format=json)
   [ $quick -eq 1 ] && bench_args+=(--quick)
   [ -n "$filter" ] && bench_args+=(--benchmark_filter="$filter")
-  run_child "$out/bench.log.tmp" "$build_dir/bin/maskbench-bench" "${bench_args[@]}" \
+  run_child "$out/bench.log.tmp" '\[bench\] running' "$build_dir/bin/maskbench-bench" "${bench_args[@]}" \
     || { mv -f "$out/bench.log.tmp" "$out/bench.log"; die 1 "the benchmark binary failed; see $out/bench.log"; }
   mv -f "$out/bench.json.tmp" "$out/bench.json"
   mv -f "$out/bench.log.tmp" "$out/bench.log"

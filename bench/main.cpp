@@ -50,7 +50,12 @@ std::string pin_to_one_core() {
 // and every 25 benchmarks.
 class ProgressReporter : public benchmark::ConsoleReporter {
  public:
-  explicit ProgressReporter(std::size_t total) : total_(total), start_(std::chrono::steady_clock::now()) {}
+  // Colour only on a terminal: ConsoleReporter's default colours even a file
+  // (./run_all.sh's bench.log).
+  explicit ProgressReporter(std::size_t total)
+      : benchmark::ConsoleReporter(isatty(STDOUT_FILENO) ? OO_ColorTabular : OO_Tabular),
+        total_(total),
+        start_(std::chrono::steady_clock::now()) {}
   void ReportRuns(const std::vector<Run>& runs) override {
     benchmark::ConsoleReporter::ReportRuns(runs);
     for (const Run& r : runs) {

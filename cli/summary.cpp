@@ -23,8 +23,8 @@ int run_summary(std::span<const std::string_view> args) {
   }
   std::map<std::string, int> counts;
   for (const auto& t : r.tests) ++counts[t.known_defect() ? "known defect" : t.status];
-  fmt::print("conformance: {} passed, {} failed, {} known defect, {} skipped\n", counts["pass"], counts["fail"],
-             counts["known defect"], counts["skip"]);
+  fmt::print("conformance ({} level): {} passed, {} failed, {} known defect, {} skipped\n", r.conformance_level,
+             counts["pass"], counts["fail"], counts["known defect"], counts["skip"]);
   for (const auto& t : r.tests)
     if (t.status == "fail") fmt::print("  FAIL {} [{}]\n", t.kernel_test, t.implementation);
 

@@ -154,10 +154,11 @@ std::string one_line(std::string s) {
   return s.size() > 400 ? s.substr(0, 400) + "..." : s;
 }
 
-std::vector<TestOutcome> load_conformance(const path& file) {
+std::vector<TestOutcome> load_conformance(const path& file, std::string& level) {
   const nlohmann::json j = read_json(file);
   if (!j.is_object() || !j.contains("testsuites") || !j["testsuites"].is_array())
     throw ResultsError(fmt::format("{}: not a GoogleTest JSON file (no 'testsuites' array)", file.string()));
+  level = optional_field<std::string>(j, "maskbench_level", "unknown", file, "the document");
   std::vector<TestOutcome> out;
   for (const nlohmann::json& suite : j["testsuites"]) {
     const std::string suite_name = field<std::string>(suite, "name", file, "a test suite");
@@ -302,7 +303,7 @@ ResultsDir load(const path& dir) {
   r.info = read_json(dir / "info.json");
   check_info(r.info, dir / "info.json");
   r.implementations = load_implementations(r.info, dir / "info.json");
-  r.tests = load_conformance(dir / "conformance.json");
+  r.tests = load_conformance(dir / "conformance.json", r.conformance_level);
   r.benchmarks = load_bench(dir / "bench.json", r.context);
   for (Benchmark& b : r.benchmarks) b.peer = r.implementation(b.implementation) == nullptr;
   return r;

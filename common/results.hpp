@@ -67,6 +67,10 @@ struct ResultsDir {
   nlohmann::json context;  // bench.json's "context" object
   std::vector<ImplementationInfo> implementations;
   std::vector<TestOutcome> tests;
+  // conformance.json's maskbench_level: "full", "smoke" (fewer large sizes
+  // and randomized rounds, as ./run_all.sh --quick runs it), or "unknown" for
+  // a file written without it.
+  std::string conformance_level;
   std::vector<Benchmark> benchmarks;
 
   // The first conformance failure of an implementation; nullptr when it

@@ -57,6 +57,10 @@ std::string conformance_matrix(const ResultsDir& r) {
   const std::vector<std::string> columns = implementation_order(r, impls);
   std::string s = "<h2 id=\"conformance\">Conformance</h2>\n";
   if (rows.empty()) return s + "<p>conformance.json holds no tests.</p>\n";
+  s += r.conformance_level == "smoke"
+           ? std::string("<p>Level: smoke (<code>./run_all.sh --quick</code>): every test ran, with fewer large sizes "
+                         "and a tenth of the randomized rounds. <code>./run_all.sh</code> runs the full level.</p>\n")
+           : fmt::format("<p>Level: {}.</p>\n", escape(r.conformance_level));
   s += "<table class=\"matrix\">\n<tr><th>kernel test</th>";
   for (const std::string& c : columns) s += fmt::format("<th>{}</th>", escape(c.empty() ? "(none)" : c));
   s += "</tr>\n";

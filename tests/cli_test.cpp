@@ -175,7 +175,8 @@ TEST(Cli, TaskvecRejectsBadArguments) {
 TEST(Junit, ConvertsARealConformanceRun) {
   const Scratch s;
   const std::string json = (s.dir / "conformance.json").string();
-  const Result conf = sh(std::string(MASKBENCH_CONFORMANCE_BIN) + " --gtest_filter='*MaskOps*:*KnownDefects*' --gtest_output=json:" + json);
+  const Result conf = sh("MASKBENCH_CONFORMANCE_LEVEL=smoke " + std::string(MASKBENCH_CONFORMANCE_BIN) +
+                         " --gtest_filter='*MaskOps*:*KnownDefects*' --gtest_output=json:" + json);
   ASSERT_EQ(conf.exit_code, 0) << conf.out;
   const Result r = run("junit " + json);
   ASSERT_EQ(r.exit_code, 0) << r.out;
@@ -192,6 +193,8 @@ TEST(Junit, ConvertsARealConformanceRun) {
   for (const auto& suite : j["testsuites"])
     for (const auto& t : suite["testsuite"]) skipped += t.value("result", "") == "SKIPPED";
   ASSERT_GT(j["tests"].get<int>(), 10);
+  EXPECT_EQ(j.value("maskbench_level", ""), "smoke") << "the level is not recorded in the JSON";
+  EXPECT_FALSE(j.value("maskbench_compiler", "").empty()) << "the compiler is not recorded in the JSON";
   EXPECT_EQ(count("<testcase "), j["tests"].get<std::size_t>()) << xml.substr(0, 2000);
   EXPECT_EQ(count("<testsuite "), j["testsuites"].size());
   EXPECT_EQ(count("<skipped "), static_cast<std::size_t>(skipped));
@@ -241,6 +244,12 @@ TEST(Junit, RejectsBadInput) {
       {"junit " + d + "/valid.json -o " + d + "/fifo", "fifo: exists and is not a regular file"},
   };
   for (const auto& [args, needle] : cases) expect_one_line_error(run(args), 2, args, needle);
+}
+
+TEST(Conformance, UnknownLevelIsRefused) {
+  expect_one_line_error(sh("MASKBENCH_CONFORMANCE_LEVEL=fast " + std::string(MASKBENCH_CONFORMANCE_BIN) +
+                           " --gtest_filter=Shrink.*"),
+                        2, "MASKBENCH_CONFORMANCE_LEVEL=fast", "MASKBENCH_CONFORMANCE_LEVEL='fast' is not a level; expected full or smoke");
 }
 
 // A full disk under stdout (and under stderr too) fails the command with exit

@@ -11,6 +11,7 @@
 #include <limits>
 #include <random>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <fmt/format.h>
@@ -113,11 +114,20 @@ inline std::vector<bool> make_pattern(Pattern p, std::size_t n, Rng& rng) {
 }
 
 // MASKBENCH_CONFORMANCE_LEVEL=smoke: the same cases with fewer large sizes
-// and fuzz rounds, for runs under emulation (qemu-user is ~20x slower).
-inline bool smoke_level() {
-  const char* level = std::getenv("MASKBENCH_CONFORMANCE_LEVEL");
-  return level != nullptr && std::string(level) == "smoke";
+// and fuzz rounds, for runs under emulation (qemu-user is ~20x slower) and
+// `./run_all.sh --quick`; "full" (the default) is everything. Any other
+// value stops the binary with exit status 2.
+inline const char* conformance_level() {
+  static const char* const level = [] {
+    const char* v = std::getenv("MASKBENCH_CONFORMANCE_LEVEL");
+    if (v == nullptr || *v == '\0' || std::string_view(v) == "full") return "full";
+    if (std::string_view(v) == "smoke") return "smoke";
+    std::fprintf(stderr, "MASKBENCH_CONFORMANCE_LEVEL='%s' is not a level; expected full or smoke\n", v);
+    std::exit(2);
+  }();
+  return level;
 }
+inline bool smoke_level() { return std::string_view(conformance_level()) == "smoke"; }
 // How many rounds a randomized test runs: `full`, or a tenth in smoke level.
 inline int fuzz_rounds(int full) { return smoke_level() ? std::max(1, full / 10) : full; }
 

@@ -197,6 +197,7 @@ TEST(Report, UntrustedStringsStayText) {
   EXPECT_GT(count(page, "skipped: CPU lacks avx2 (disabled by MASKBENCH_DISABLE)"), 0u);
   EXPECT_EQ(count(page, "<td class=\"known-defect\""), 1u);
   EXPECT_GT(count(page, "<h3>Known compiler defects</h3>"), 0u);
+  EXPECT_GT(count(page, "Level: smoke"), 0u);
   EXPECT_GT(count(page, "selectivity sweep"), 0u);
   EXPECT_GT(count(page, "read bandwidth, L1-resident"), 0u);
 }
