@@ -134,7 +134,10 @@ std::vector<Benchmark> load_bench(const path& file, nlohmann::json& context) {
       b.skip_reason = optional_field<std::string>(row, "error_message", "skipped", file, name);
       continue;
     }
-    b.label = optional_field<std::string>(row, "label", "", file, name);
+    const std::string label = optional_field<std::string>(row, "label", "", file, name);
+    const auto space = label.find(' ');
+    b.label = label.substr(0, space);
+    b.label_note = space == std::string::npos ? "" : label.substr(space + 1);
     const std::string unit = optional_field<std::string>(row, "time_unit", "ns", file, name);
     for (const char* rate : {"items_per_second", "bytes_per_second"})
       if (row.contains(rate))

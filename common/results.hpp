@@ -27,6 +27,7 @@ struct Benchmark {
   std::string family, kernel, implementation;
   std::map<std::string, std::string> params;  // "n" -> "3072", "sel" -> "0.25"
   std::string label;                          // cache level for sized benchmarks ("L1", ...)
+  std::string label_note;                     // the rest of Google Benchmark's label, e.g. "chosen:memory"
   std::vector<double> items_per_second;       // one per repetition, where reported
   std::vector<double> bytes_per_second;       // one per repetition, where reported
   std::vector<double> real_time_ns;           // one per repetition (wall time per iteration)

@@ -3,6 +3,7 @@
 // pages built from hostile input. Nothing here measures time.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
@@ -183,6 +184,29 @@ TEST(Results, NonFiniteNumbersInAggregateRowsAreTolerated) {
   std::ofstream(dir / "bench.json") << text;
   const results::ResultsDir r = results::load(dir);
   EXPECT_EQ(r.benchmarks.size(), results::load(kFixtures / "hostile").benchmarks.size());
+  std::filesystem::remove_all(dir);
+}
+
+// The compress kernels label their rows "L1 chosen:memory": the cache level
+// is the first word, so the chosen form's rows count as L1 everywhere.
+TEST(Results, LabelIsTheCacheLevelAndANote) {
+  const std::filesystem::path dir = std::filesystem::temp_directory_path() / "mb-label-note";
+  std::filesystem::remove_all(dir);
+  std::filesystem::copy(kFixtures / "hostile", dir);
+  std::ifstream in(kFixtures / "hostile" / "bench.json");
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const std::string head = "\"benchmarks\":[";
+  text.insert(text.find(head) + head.size(),
+              "{\"name\":\"compress/compress_f32/avx512/n:2048\",\"run_name\":\"compress/compress_f32/avx512/n:2048\","
+              "\"run_type\":\"iteration\",\"repetitions\":1,\"repetition_index\":0,\"iterations\":10,\"real_time\":1.0,"
+              "\"cpu_time\":1.0,\"time_unit\":\"ns\",\"items_per_second\":1e9,\"label\":\"L1 chosen:memory\"},");
+  std::ofstream(dir / "bench.json") << text;
+  const results::ResultsDir r = results::load(dir);
+  const auto it = std::find_if(r.benchmarks.begin(), r.benchmarks.end(),
+                               [](const results::Benchmark& b) { return b.name == "compress/compress_f32/avx512/n:2048"; });
+  ASSERT_NE(it, r.benchmarks.end());
+  EXPECT_EQ(it->label, "L1");
+  EXPECT_EQ(it->label_note, "chosen:memory");
   std::filesystem::remove_all(dir);
 }
 
