@@ -170,44 +170,44 @@ TEST(GateFixture, FailingConformanceInCurrentFailsTheGate) {
 
 // Google Benchmark writes 0/0 aggregates as a bare NaN; aggregates are not
 // read, so such a file must load, and a NaN inside a string stays text.
-TEST(Results, NonFiniteNumbersInAggregateRowsAreTolerated) {
-  const std::filesystem::path dir = std::filesystem::temp_directory_path() / "mb-nan-aggregate";
+// The hostile fixture with `row` (JSON text) first among bench.json's
+// benchmarks, loaded from a scratch copy.
+results::ResultsDir hostile_with_row(const std::string& scratch, const std::string& row) {
+  const std::filesystem::path dir = std::filesystem::temp_directory_path() / scratch;
   std::filesystem::remove_all(dir);
   std::filesystem::copy(kFixtures / "hostile", dir);
   std::ifstream in(kFixtures / "hostile" / "bench.json");
   std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   const std::string head = "\"benchmarks\":[";
-  text.insert(text.find(head) + head.size(),
-              "{\"name\":\"cond/select/scalar/n:3072_cv\",\"run_name\":\"cond/select/scalar/n:3072\","
-              "\"run_type\":\"aggregate\",\"aggregate_name\":\"cv NaN inf\",\"real_time\":NaN,\"cpu_time\":-inf,"
-              "\"bytes_per_second\":Infinity,\"time_unit\":\"ns\"},");
+  text.insert(text.find(head) + head.size(), row + ",");
   std::ofstream(dir / "bench.json") << text;
-  const results::ResultsDir r = results::load(dir);
-  EXPECT_EQ(r.benchmarks.size(), results::load(kFixtures / "hostile").benchmarks.size());
+  results::ResultsDir r = results::load(dir);
   std::filesystem::remove_all(dir);
+  return r;
+}
+
+TEST(Results, NonFiniteNumbersInAggregateRowsAreTolerated) {
+  const results::ResultsDir r = hostile_with_row(
+      "mb-nan-aggregate",
+      "{\"name\":\"cond/select/scalar/n:3072_cv\",\"run_name\":\"cond/select/scalar/n:3072\","
+      "\"run_type\":\"aggregate\",\"aggregate_name\":\"cv NaN inf\",\"real_time\":NaN,\"cpu_time\":-inf,"
+      "\"bytes_per_second\":Infinity,\"time_unit\":\"ns\"}");
+  EXPECT_EQ(r.benchmarks.size(), results::load(kFixtures / "hostile").benchmarks.size());
 }
 
 // The compress kernels label their rows "L1 chosen:memory": the cache level
 // is the first word, so the chosen form's rows count as L1 everywhere.
 TEST(Results, LabelIsTheCacheLevelAndANote) {
-  const std::filesystem::path dir = std::filesystem::temp_directory_path() / "mb-label-note";
-  std::filesystem::remove_all(dir);
-  std::filesystem::copy(kFixtures / "hostile", dir);
-  std::ifstream in(kFixtures / "hostile" / "bench.json");
-  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  const std::string head = "\"benchmarks\":[";
-  text.insert(text.find(head) + head.size(),
-              "{\"name\":\"compress/compress_f32/avx512/n:2048\",\"run_name\":\"compress/compress_f32/avx512/n:2048\","
-              "\"run_type\":\"iteration\",\"repetitions\":1,\"repetition_index\":0,\"iterations\":10,\"real_time\":1.0,"
-              "\"cpu_time\":1.0,\"time_unit\":\"ns\",\"items_per_second\":1e9,\"label\":\"L1 chosen:memory\"},");
-  std::ofstream(dir / "bench.json") << text;
-  const results::ResultsDir r = results::load(dir);
+  const results::ResultsDir r = hostile_with_row(
+      "mb-label-note",
+      "{\"name\":\"compress/compress_f32/avx512/n:2048\",\"run_name\":\"compress/compress_f32/avx512/n:2048\","
+      "\"run_type\":\"iteration\",\"repetitions\":1,\"repetition_index\":0,\"iterations\":10,\"real_time\":1.0,"
+      "\"cpu_time\":1.0,\"time_unit\":\"ns\",\"items_per_second\":1e9,\"label\":\"L1 chosen:memory\"}");
   const auto it = std::find_if(r.benchmarks.begin(), r.benchmarks.end(),
                                [](const results::Benchmark& b) { return b.name == "compress/compress_f32/avx512/n:2048"; });
   ASSERT_NE(it, r.benchmarks.end());
   EXPECT_EQ(it->label, "L1");
   EXPECT_EQ(it->label_note, "chosen:memory");
-  std::filesystem::remove_all(dir);
 }
 
 TEST(Report, UntrustedStringsStayText) {
