@@ -20,6 +20,7 @@ std::vector<FamilyRegistration>& registrations() {
 
 std::vector<Size> sizes(std::size_t bytes_per_element) {
   const CpuInfo& cpu = host_cpu();
+  // Assumed sizes where nothing reports them (cache_source "none").
   const auto or_default = [](std::int64_t v, std::int64_t d) { return v > 0 ? v : d; };
   const std::int64_t l1 = or_default(cpu.cache_bytes(1), 32 << 10);
   const std::int64_t l2 = or_default(cpu.cache_bytes(2), 1 << 20);

@@ -119,6 +119,7 @@ int main(int argc, char** argv) {
   benchmark::AddCustomContext("maskbench_commit", info["build"]["commit"].get<std::string>());
   benchmark::AddCustomContext("maskbench_frequency_scaling", info["conditions"]["scaling_governor"].get<std::string>());
   benchmark::AddCustomContext("maskbench_pinning", pinning);
+  benchmark::AddCustomContext("maskbench_cache_source", maskbench::host_cpu().cache_source);
   benchmark::AddCustomContext("maskbench_mode", quick() ? "quick" : "full");
 
   for (FamilyRegistration r : registrations()) r();

@@ -37,6 +37,8 @@ int run_info(std::span<const std::string_view> args) {
     for (const auto& cache : c["caches"])
       fmt::print("cache        L{} {:<12} {}\n", cache["level"].get<int>(), cache["type"].get<std::string>(),
                  human_bytes(cache["size_bytes"].get<std::int64_t>()));
+  else
+    fmt::print("cache        unknown: nothing reports cache sizes here; the benchmarks size for assumed ones (bench/harness.cpp)\n");
   for (const auto& f : j["features"])
     fmt::print("feature      {:<12} {:<9} {}\n", f["name"].get<std::string>(),
                f["disabled"].get<bool>() ? "disabled" : f["detected"].get<bool>() ? "yes" : "no",

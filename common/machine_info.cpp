@@ -62,6 +62,7 @@ nlohmann::json machine_info_json() {
               {"family", cpu.family},   {"model", cpu.model},
               {"stepping", cpu.stepping}, {"microarchitecture", cpu.microarchitecture},
               {"microarchitecture_source", cpu.microarchitecture_source}};
+  j["cpu"]["cache_source"] = cpu.cache_source;
   for (const CacheLevel& c : cpu.caches)
     j["cpu"]["caches"].push_back({{"level", c.level}, {"type", c.type}, {"size_bytes", c.size_bytes}, {"line_bytes", c.line_bytes}});
   for (const auto& [name, on] : cpu.cpuid_flags) j["cpu"]["cpuid_flags"][name] = on;

@@ -55,6 +55,10 @@ TEST(Cli, InfoJsonListsEveryImplementationWithRunnability) {
   EXPECT_TRUE(scalar);
   EXPECT_TRUE(emu) << "the emulated implementation must run everywhere";
   EXPECT_FALSE(j["cpu"]["brand"].get<std::string>().empty());
+  // Where the cache sizes came from, and the sizes whenever anything supplied them.
+  const std::string cache_source = j["cpu"]["cache_source"].get<std::string>();
+  EXPECT_FALSE(cache_source.empty());
+  EXPECT_EQ(cache_source == "none", !j["cpu"].contains("caches")) << cache_source;
   EXPECT_FALSE(j["build"]["compiler"].get<std::string>().empty());
 }
 

@@ -120,6 +120,9 @@ CpuInfo detect_host() {
     if (type == nullptr || c.cache_size <= 0) continue;
     cpu.caches.push_back({c.level, type, c.cache_size, c.line_size});
   }
+  // Some hypervisors leave the cache leaves empty (CPUID 0x8000001D on the
+  // Zen 5 VM this was written on, with no sysfs cache entries either).
+  cpu.cache_source = cpu.caches.empty() ? "none" : "cpu_features";
   for (int e = 0; e < X86_LAST_; ++e) {
     const auto fe = static_cast<X86FeaturesEnum>(e);
     const std::string_view name = GetX86FeaturesEnumName(fe);

@@ -63,13 +63,16 @@ struct MB_API CpuInfo {
   std::string microarchitecture;
   std::string microarchitecture_source;  // "cpu_features" or what supplied the name instead
   std::vector<CacheLevel> caches;
+  // "cpu_features", or "none" when it reports no cache (the benchmarks then
+  // size for assumed caches, and bench.json's context says so).
+  std::string cache_source;
   std::vector<std::pair<std::string, bool>> cpuid_flags;  // the individual bits behind the levels
   FeatureSet detected;  // what the CPU and OS support
   FeatureSet disabled;  // masked by MASKBENCH_DISABLE
   FeatureSet usable() const { return detected.without(disabled); }
   std::string disable_error;  // non-empty when MASKBENCH_DISABLE names an unknown feature
 
-  // Size of the data or unified cache at `level`, 0 when cpu_features could not tell.
+  // Size of the data or unified cache at `level`, 0 when it is unknown.
   std::int64_t cache_bytes(int level) const;
 };
 
