@@ -1,0 +1,129 @@
+#include "input.hpp"
+
+#include <algorithm>
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <fmt/format.h>
+
+namespace maskbench::input {
+namespace {
+
+const char* file_type(mode_t mode) {
+  if (S_ISDIR(mode)) return "a directory";
+  if (S_ISFIFO(mode)) return "a FIFO (named pipe)";
+  if (S_ISCHR(mode)) return "a character device";
+  if (S_ISBLK(mode)) return "a block device";
+  if (S_ISSOCK(mode)) return "a socket";
+  return "not a regular file";
+}
+
+struct DepthExceeded {};
+
+}  // namespace
+
+std::uint64_t cap_bytes(std::uint64_t default_mib) {
+  std::uint64_t mib = default_mib;
+  if (const char* env = std::getenv("MASKBENCH_MAX_INPUT_MIB"); env != nullptr && *env != '\0') {
+    char* end = nullptr;
+    errno = 0;
+    const unsigned long long v = std::strtoull(env, &end, 10);
+    if (errno != 0 || *end != '\0' || v == 0 || v > (1ULL << 40) || env[0] == '-')
+      throw InputError(fmt::format("MASKBENCH_MAX_INPUT_MIB '{}' is not a positive integer number of MiB", env));
+    mib = v;
+  }
+  return mib << 20;
+}
+
+File::File(const std::filesystem::path& file, std::string_view what) : path_(file) {
+  // O_NONBLOCK: opening a FIFO for reading must not wait for a writer; the
+  // type is checked on the open descriptor, so a file swapped after a stat
+  // cannot slip through.
+  fd_ = ::open(file.c_str(), O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+  if (fd_ < 0) {
+    const int err = errno;
+    if (err == ENOENT) throw InputError(fmt::format("{}: does not exist, expected {}", file.string(), what));
+    if (err == ELOOP) throw InputError(fmt::format("{}: is a symbolic link loop, expected {}", file.string(), what));
+    throw InputError(fmt::format("{}: cannot be opened ({}), expected {}", file.string(), std::strerror(err), what));
+  }
+  struct stat st {};
+  if (::fstat(fd_, &st) != 0) {
+    const int err = errno;
+    ::close(fd_);
+    throw InputError(fmt::format("{}: cannot be examined ({})", file.string(), std::strerror(err)));
+  }
+  if (!S_ISREG(st.st_mode)) {
+    ::close(fd_);
+    throw InputError(fmt::format("{}: is {}, expected {} as a regular file", file.string(), file_type(st.st_mode), what));
+  }
+  size_ = static_cast<std::uint64_t>(st.st_size);
+}
+
+File::~File() { ::close(fd_); }
+
+void File::read_at(std::uint64_t offset, void* out, std::size_t n) const {
+  auto* p = static_cast<char*>(out);
+  while (n > 0) {
+    const ssize_t got = ::pread(fd_, p, n, static_cast<off_t>(offset));
+    if (got < 0 && errno == EINTR) continue;
+    if (got < 0) throw InputError(fmt::format("{}: read failed ({})", path_.string(), std::strerror(errno)));
+    if (got == 0) throw InputError(fmt::format("{}: ends early, at byte {}", path_.string(), offset));
+    p += got;
+    offset += static_cast<std::uint64_t>(got);
+    n -= static_cast<std::size_t>(got);
+  }
+}
+
+std::string read_file(const std::filesystem::path& file, std::string_view what, std::uint64_t cap) {
+  const File f(file, what);
+  const auto too_big = [&] {
+    return InputError(fmt::format("{}: is larger than the {} MiB limit for {} (set MASKBENCH_MAX_INPUT_MIB to raise it)",
+                                  file.string(), cap >> 20, what));
+  };
+  if (f.size() > cap) throw too_big();
+  // The size from fstat is a hint: a file that grows while it is read is
+  // still cut at the cap.
+  std::string out;
+  out.resize(static_cast<std::size_t>(f.size()));
+  std::size_t have = 0;
+  for (;;) {
+    if (have == out.size()) {
+      if (out.size() > cap) throw too_big();
+      out.resize(std::max<std::size_t>(out.size() * 2, 4096));
+    }
+    const ssize_t got = ::read(f.fd(), out.data() + have, out.size() - have);
+    if (got < 0 && errno == EINTR) continue;
+    if (got < 0) throw InputError(fmt::format("{}: read failed ({})", file.string(), std::strerror(errno)));
+    if (got == 0) break;
+    have += static_cast<std::size_t>(got);
+  }
+  if (have > cap) throw too_big();
+  out.resize(have);
+  return out;
+}
+
+nlohmann::json parse_json(std::string_view text, const std::string& where, int max_depth) {
+  // The callback sees each container open with the depth of its parent:
+  // refusing there stops the parser before the deep part is built.
+  const nlohmann::json::parser_callback_t limit = [max_depth](int depth, nlohmann::json::parse_event_t event,
+                                                              nlohmann::json&) {
+    if ((event == nlohmann::json::parse_event_t::object_start || event == nlohmann::json::parse_event_t::array_start) &&
+        depth >= max_depth)
+      throw DepthExceeded{};
+    return true;
+  };
+  try {
+    return nlohmann::json::parse(text.begin(), text.end(), limit);
+  } catch (const DepthExceeded&) {
+    throw InputError(fmt::format("{}: JSON nested more than {} levels deep, expected at most {}", where, max_depth, max_depth));
+  } catch (const nlohmann::json::exception& e) {
+    throw InputError(fmt::format("{}: not valid JSON ({})", where, e.what()));
+  }
+}
+
+}  // namespace maskbench::input
