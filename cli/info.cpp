@@ -1,6 +1,7 @@
 // `maskbench info [--json]`: the CPU, the features that matter here, and for
 // each implementation whether it runs on this machine and, if not, why.
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "command.hpp"
 #include "machine_info.hpp"
@@ -39,10 +40,13 @@ int run_info(std::span<const std::string_view> args) {
                  human_bytes(cache["size_bytes"].get<std::int64_t>()));
   else
     fmt::print("cache        unknown: nothing reports cache sizes here; the benchmarks size for assumed ones (bench/harness.cpp)\n");
-  for (const auto& f : j["features"])
-    fmt::print("feature      {:<12} {:<9} {}\n", f["name"].get<std::string>(),
+  for (const auto& f : j["features"]) {
+    const auto names = [](const nlohmann::json& a) { return fmt::format("{}", fmt::join(a.get<std::vector<std::string>>(), " ")); };
+    fmt::print("feature      {:<12} {:<9} {}: {}{}\n", f["name"].get<std::string>(),
                f["disabled"].get<bool>() ? "disabled" : f["detected"].get<bool>() ? "yes" : "no",
-               f["meaning"].get<std::string>());
+               f["meaning"].get<std::string>(), names(f["checks"]),
+               f["missing"].empty() ? "" : fmt::format(" (lacks {})", names(f["missing"])));
+  }
   fmt::print("compiler     {}\ncommit       {}\n\n", j["build"]["compiler"].get<std::string>(),
              j["build"]["commit"].get<std::string>());
   fmt::print("{:<16} {:<8} {:<28} {}\n", "implementation", "runs", "requires", "families / why not");

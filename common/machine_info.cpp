@@ -66,11 +66,20 @@ nlohmann::json machine_info_json() {
   for (const CacheLevel& c : cpu.caches)
     j["cpu"]["caches"].push_back({{"level", c.level}, {"type", c.type}, {"size_bytes", c.size_bytes}, {"line_bytes", c.line_bytes}});
   for (const auto& [name, on] : cpu.cpuid_flags) j["cpu"]["cpuid_flags"][name] = on;
-  for (const FeatureInfo& f : all_features())
+  for (const FeatureInfo& f : all_features()) {
+    nlohmann::json checks = nlohmann::json::array(), missing = nlohmann::json::array();
+    for (std::size_t i = 0; i < extensions().size(); ++i)
+      if (extensions()[i].level == f.feature) {
+        checks.push_back(extensions()[i].name);
+        if (i >= cpu.has_extension.size() || !cpu.has_extension[i]) missing.push_back(extensions()[i].name);
+      }
     j["features"].push_back({{"name", f.name},
                              {"meaning", f.meaning},
+                             {"checks", checks},
+                             {"missing", missing},
                              {"detected", cpu.detected.has(f.feature)},
                              {"disabled", cpu.disabled.has(f.feature)}});
+  }
   if (const char* d = std::getenv("MASKBENCH_DISABLE")) j["maskbench_disable"] = d;
   j["build"] = {{"compiler", compiler()},
                 {"commit", build::kCommit},

@@ -1,6 +1,10 @@
 #include "maskbench/cpu.hpp"
 
+#include <cpuid.h>
+
+#include <array>
 #include <cstdlib>
+#include <iterator>
 #include <string>
 #include <string_view>
 
@@ -11,22 +15,84 @@ namespace maskbench {
 namespace {
 
 constexpr FeatureInfo kFeatures[] = {
-    {Feature::sse42, "sse42", "SSE3 SSSE3 SSE4.1 SSE4.2 POPCNT CX16 (x86-64-v2)"},
-    {Feature::avx2, "avx2", "AVX AVX2 FMA BMI1 BMI2 F16C MOVBE, OS saves YMM (x86-64-v3)"},
-    {Feature::avx512, "avx512", "AVX-512 F CD BW DQ VL, OS saves ZMM and opmask (x86-64-v4)"},
+    {Feature::sse42, "sse42", "x86-64-v2"},
+    {Feature::avx2, "avx2", "x86-64-v3, OS saves YMM"},
+    {Feature::avx512, "avx512", "x86-64-v4, OS saves opmask and ZMM"},
     {Feature::avx512vbmi2, "avx512vbmi2", "AVX-512 VBMI2"},
 };
 
-FeatureSet detect(const cpu_features::X86Features& f) {
-  FeatureSet set;
-  const bool v2 = f.sse3 && f.ssse3 && f.sse4_1 && f.sse4_2 && f.popcnt && f.cx16;
-  const bool v3 = v2 && f.avx && f.avx2 && f.fma3 && f.bmi1 && f.bmi2 && f.f16c && f.movbe;
-  const bool v4 = v3 && f.avx512f && f.avx512cd && f.avx512bw && f.avx512dq && f.avx512vl;
-  if (v2) set = set | Feature::sse42;
-  if (v3) set = set | Feature::avx2;
-  if (v4) set = set | Feature::avx512;
-  if (v4 && f.avx512vbmi2) set = set | Feature::avx512vbmi2;
-  return set;
+// The registers the extensions are read from. cpu_features 0.7 has no field
+// for LZCNT, LAHF/SAHF, XSAVE or OSXSAVE and hides XCR0, so every bit is read
+// here, one way for all (tests/feature_flags_test.cpp checks the bits it
+// shares with cpu_features against it).
+enum Reg { kLeaf1Ecx, kLeaf7Ebx, kLeaf7Ecx, kExt1Ecx, kXcr0, kRegs };
+
+struct Probe {
+  Extension ext;
+  Reg reg;
+  std::uint64_t mask;  // every bit must be set
+};
+
+// x86-64-v2/v3/v4 as the psABI defines them, plus the -m flags that
+// cmake/Implementations.cmake adds on top (-mavx512vbmi2). Bits from Intel's
+// SDM vol. 2A, CPUID; XCR0 from vol. 1, 13.3.
+constexpr Probe kProbes[] = {
+    {{"sse3", Feature::sse42, "__SSE3__"}, kLeaf1Ecx, 1u << 0},
+    {{"ssse3", Feature::sse42, "__SSSE3__"}, kLeaf1Ecx, 1u << 9},
+    {{"sse4_1", Feature::sse42, "__SSE4_1__"}, kLeaf1Ecx, 1u << 19},
+    {{"sse4_2", Feature::sse42, "__SSE4_2__ __CRC32__"}, kLeaf1Ecx, 1u << 20},
+    {{"popcnt", Feature::sse42, "__POPCNT__"}, kLeaf1Ecx, 1u << 23},
+    {{"cx16", Feature::sse42, "__GCC_HAVE_SYNC_COMPARE_AND_SWAP_16"}, kLeaf1Ecx, 1u << 13},
+    {{"lahf_sahf", Feature::sse42, "__LAHF_SAHF__"}, kExt1Ecx, 1u << 0},
+    {{"avx", Feature::avx2, "__AVX__"}, kLeaf1Ecx, 1u << 28},
+    {{"avx2", Feature::avx2, "__AVX2__"}, kLeaf7Ebx, 1u << 5},
+    {{"bmi1", Feature::avx2, "__BMI__"}, kLeaf7Ebx, 1u << 3},
+    {{"bmi2", Feature::avx2, "__BMI2__"}, kLeaf7Ebx, 1u << 8},
+    {{"f16c", Feature::avx2, "__F16C__"}, kLeaf1Ecx, 1u << 29},
+    {{"fma3", Feature::avx2, "__FMA__ __FP_FAST_FMA*"}, kLeaf1Ecx, 1u << 12},
+    {{"lzcnt", Feature::avx2, "__LZCNT__"}, kExt1Ecx, 1u << 5},  // ABM
+    {{"movbe", Feature::avx2, "__MOVBE__"}, kLeaf1Ecx, 1u << 22},
+    {{"xsave", Feature::avx2, "__XSAVE__"}, kLeaf1Ecx, 1u << 26},
+    {{"osxsave", Feature::avx2, ""}, kLeaf1Ecx, 1u << 27},
+    {{"os_ymm_state", Feature::avx2, ""}, kXcr0, 0x6},  // SSE and AVX state
+    {{"avx512f", Feature::avx512, "__AVX512F__ __EVEX256__ __EVEX512__"}, kLeaf7Ebx, 1u << 16},
+    {{"avx512cd", Feature::avx512, "__AVX512CD__"}, kLeaf7Ebx, 1u << 28},
+    {{"avx512bw", Feature::avx512, "__AVX512BW__"}, kLeaf7Ebx, 1u << 30},
+    {{"avx512dq", Feature::avx512, "__AVX512DQ__"}, kLeaf7Ebx, 1u << 17},
+    {{"avx512vl", Feature::avx512, "__AVX512VL__"}, kLeaf7Ebx, 1u << 31},
+    {{"os_zmm_state", Feature::avx512, ""}, kXcr0, 0xE0},  // opmask, ZMM0-15 upper halves, ZMM16-31
+    {{"avx512vbmi2", Feature::avx512vbmi2, "__AVX512VBMI2__"}, kLeaf7Ecx, 1u << 6},
+};
+
+constexpr auto kExtensions = [] {
+  std::array<Extension, std::size(kProbes)> out{};
+  for (std::size_t i = 0; i < out.size(); ++i) out[i] = kProbes[i].ext;
+  return out;
+}();
+
+std::array<std::uint64_t, kRegs> read_registers() {
+  std::array<std::uint64_t, kRegs> r{};
+  unsigned a = 0, b = 0, c = 0, d = 0;
+  if (__get_cpuid(1, &a, &b, &c, &d)) r[kLeaf1Ecx] = c;
+  if (__get_cpuid_count(7, 0, &a, &b, &c, &d)) {
+    r[kLeaf7Ebx] = b;
+    r[kLeaf7Ecx] = c;
+  }
+  if (__get_cpuid(0x80000001u, &a, &b, &c, &d)) r[kExt1Ecx] = c;
+  // XGETBV faults unless the OS has enabled it, which CPUID.1:ECX.OSXSAVE says.
+  if ((r[kLeaf1Ecx] >> 27) & 1) {
+    unsigned lo = 0, hi = 0;
+    __asm__ volatile("xgetbv" : "=a"(lo), "=d"(hi) : "c"(0));
+    r[kXcr0] = (std::uint64_t{hi} << 32) | lo;
+  }
+  return r;
+}
+
+std::vector<bool> detect_extensions() {
+  const auto regs = read_registers();
+  std::vector<bool> has;
+  for (const Probe& p : kProbes) has.push_back((regs[p.reg] & p.mask) == p.mask);
+  return has;
 }
 
 // Parses MASKBENCH_DISABLE; disabling a level also disables every level above
@@ -130,7 +196,8 @@ CpuInfo detect_host() {
         name == "popcnt" || name == "f16c" || name == "movbe" || name == "cx16" || name == "ssse3")
       cpu.cpuid_flags.emplace_back(name, GetX86FeaturesEnumValue(&info.features, fe) != 0);
   }
-  cpu.detected = detect(info.features);
+  cpu.has_extension = detect_extensions();
+  cpu.detected = levels_supported(cpu.has_extension);
   cpu.disabled = parse_disable(std::getenv("MASKBENCH_DISABLE"), cpu.disable_error);
   return cpu;
 }
@@ -138,6 +205,34 @@ CpuInfo detect_host() {
 }  // namespace
 
 std::span<const FeatureInfo> all_features() { return kFeatures; }
+
+std::span<const Extension> extensions() { return kExtensions; }
+
+FeatureSet levels_supported(const std::vector<bool>& has) {
+  FeatureSet set;
+  for (const FeatureInfo& fi : kFeatures) {
+    bool all = true;
+    for (std::size_t i = 0; i < kExtensions.size(); ++i)
+      if (kExtensions[i].level == fi.feature && !(i < has.size() && has[i])) all = false;
+    if (!all) break;  // the levels above are compiled with this one's instructions too
+    set = set | fi.feature;
+  }
+  return set;
+}
+
+std::vector<std::string_view> CpuInfo::missing_extensions(FeatureSet levels) const {
+  // Levels are cumulative, so the levels below the highest one asked count too.
+  FeatureSet needed;
+  for (const FeatureInfo& fi : kFeatures) {
+    if (levels.without(needed).empty()) break;
+    needed = needed | fi.feature;
+  }
+  std::vector<std::string_view> out;
+  for (std::size_t i = 0; i < kExtensions.size(); ++i)
+    if (needed.has(kExtensions[i].level) && !(i < has_extension.size() && has_extension[i]))
+      out.push_back(kExtensions[i].name);
+  return out;
+}
 
 std::string feature_names(FeatureSet set) {
   std::string out;

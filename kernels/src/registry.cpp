@@ -4,6 +4,7 @@
 #include <vector>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 using maskbench::FamilyEntry;
 using maskbench::Feature;
@@ -37,7 +38,7 @@ std::span<const std::string_view> families() {
 Runnability runnable(const Implementation& impl, const CpuInfo& cpu) {
   const FeatureSet missing = impl.required.without(cpu.detected);
   if (!missing.empty())
-    return {false, fmt::format("CPU lacks {}", feature_names(missing))};
+    return {false, fmt::format("needs {}, which this CPU lacks", fmt::join(cpu.missing_extensions(impl.required), ", "))};
   const FeatureSet masked = impl.required & cpu.disabled;
   if (!masked.empty())
     return {false, fmt::format("{} disabled by MASKBENCH_DISABLE", feature_names(masked))};

@@ -1,7 +1,8 @@
 #pragma once
 // What this CPU can run. Features are cumulative levels named after the
-// implementations that need them; each covers every instruction the compiler
-// may emit for that level's -march (x86-64-v2, -v3, -v4), not one CPUID bit.
+// implementations that need them; each covers every extension the compiler
+// may use under that level's flags (x86-64-v2, -v3, -v4, -mavx512vbmi2) and
+// the register state the OS must save, not one CPUID bit.
 #include <cstdint>
 #include <span>
 #include <string>
@@ -13,9 +14,9 @@
 namespace maskbench {
 
 enum class Feature : std::uint32_t {
-  sse42 = 1u << 0,        // x86-64-v2: SSE3, SSSE3, SSE4.1, SSE4.2, POPCNT, CX16
-  avx2 = 1u << 1,         // x86-64-v3: AVX, AVX2, FMA, BMI1, BMI2, F16C, MOVBE
-  avx512 = 1u << 2,       // x86-64-v4: AVX-512 F, VL, BW, DQ, CD
+  sse42 = 1u << 0,        // x86-64-v2
+  avx2 = 1u << 1,         // x86-64-v3, and the OS saves YMM state
+  avx512 = 1u << 2,       // x86-64-v4, and the OS saves opmask and ZMM state
   avx512vbmi2 = 1u << 3,  // AVX-512 VBMI2 (vpcompressb/w)
 };
 
@@ -40,11 +41,27 @@ class FeatureSet {
 struct FeatureInfo {
   Feature feature;
   std::string_view name;     // as in MASKBENCH_DISABLE and the implementation table
-  std::string_view meaning;  // the CPUID bits it stands for
+  std::string_view meaning;  // the definition it follows, e.g. "x86-64-v3"; extensions() has the bits
 };
 MB_API std::span<const FeatureInfo> all_features();
 // "sse42,avx2" for a set; "none" for the empty set.
 MB_API std::string feature_names(FeatureSet set);
+
+// One thing a level needs: an instruction set extension (a CPUID bit) or
+// register state that the OS must save (XCR0 bits).
+struct Extension {
+  std::string_view name;  // cpu_features' name where it has one ("fma3"), else "lzcnt", "os_ymm_state", ...
+  Feature level;          // the lowest level that needs it
+  // What the compiler predefines when the flags let it use this extension,
+  // space-separated ('*' ends a prefix); empty for OS state. The flags test
+  // (tests/feature_flags_test.cpp) holds the levels to these.
+  std::string_view macros;
+};
+// Every extension that some level needs, grouped by level in ascending order.
+MB_API std::span<const Extension> extensions();
+// The levels that `has` (parallel to extensions()) supports: a level needs all
+// of its extensions and every level below it.
+MB_API FeatureSet levels_supported(const std::vector<bool>& has);
 
 struct CacheLevel {
   int level = 0;
@@ -66,14 +83,18 @@ struct MB_API CpuInfo {
   // "cpu_features", or "none" when it reports no cache (the benchmarks then
   // size for assumed caches, and bench.json's context says so).
   std::string cache_source;
-  std::vector<std::pair<std::string, bool>> cpuid_flags;  // the individual bits behind the levels
-  FeatureSet detected;  // what the CPU and OS support
+  std::vector<std::pair<std::string, bool>> cpuid_flags;  // cpu_features' bits, for the record
+  std::vector<bool> has_extension;  // parallel to extensions(), read from CPUID and XCR0
+  FeatureSet detected;  // what the CPU and OS support: levels_supported(has_extension)
   FeatureSet disabled;  // masked by MASKBENCH_DISABLE
   FeatureSet usable() const { return detected.without(disabled); }
   std::string disable_error;  // non-empty when MASKBENCH_DISABLE names an unknown feature
 
   // Size of the data or unified cache at `level`, 0 when it is unknown.
   std::int64_t cache_bytes(int level) const;
+  // The extensions that `levels` need (theirs and those of the levels below)
+  // and that this CPU or OS lacks, in extensions() order.
+  std::vector<std::string_view> missing_extensions(FeatureSet levels) const;
 };
 
 // Detected once per process; MASKBENCH_DISABLE=avx512,avx2 masks features so

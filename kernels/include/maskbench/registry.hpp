@@ -54,7 +54,7 @@ MB_API std::span<const std::string_view> families();
 
 struct Runnability {
   bool ok = false;
-  std::string reason;  // why not, e.g. "CPU lacks avx512 (disabled by MASKBENCH_DISABLE)"
+  std::string reason;  // why not, e.g. "needs lzcnt, which this CPU lacks" or "avx512 disabled by MASKBENCH_DISABLE"
 };
 MB_API Runnability runnable(const Implementation& impl, const CpuInfo& cpu = host_cpu());
 
