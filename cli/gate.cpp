@@ -56,9 +56,9 @@ std::string markdown(const regression::GateResult& g, const regression::Options&
   s += "\n| | benchmark | time ratio | interval | p |\n|---|---|---|---|---|\n";
   for (const regression::Comparison& c : g.compared)
     if (c.verdict == regression::Verdict::regression || c.verdict == regression::Verdict::improvement)
-      s += fmt::format("| {} | {} | {:.3f} | {} | {:.4f} |\n",
+      s += fmt::format("| {} | {} | {:.3f} | {} | {:.4f} ({}) |\n",
                        c.verdict == regression::Verdict::regression ? "regression" : "improvement", md_code(c.name), c.ratio,
-                       interval(c), c.p_value);
+                       interval(c), c.p_value, stats::describe(c.p_method));
   s += fmt::format("\n{} benchmarks compared; {} only in the baseline; {} only in the current run.\n", g.compared.size(),
                    g.only_in_baseline.size(), g.only_in_current.size());
   return s;
@@ -89,8 +89,8 @@ int run_gate(std::span<const std::string_view> args) {
     if (c.verdict != regression::Verdict::regression && c.verdict != regression::Verdict::improvement) continue;
     const bool worse = c.verdict == regression::Verdict::regression;
     (worse ? regressions : improvements) += 1;
-    fmt::print("{:<12} {:<56} ratio {:.3f} {} p={:.4f}\n", worse ? "REGRESSION" : "improvement", c.name, c.ratio, interval(c),
-               c.p_value);
+    fmt::print("{:<12} {:<56} ratio {:.3f} {} p={:.4f} ({})\n", worse ? "REGRESSION" : "improvement", c.name, c.ratio,
+               interval(c), c.p_value, stats::describe(c.p_method));
   }
   for (const std::string& f : g.failing_implementations) fmt::print("CONFORMANCE  {}\n", f);
   for (const std::string& n : g.only_in_baseline) fmt::print("only in baseline  {}\n", n);

@@ -266,16 +266,22 @@ std::optional<double> Benchmark::param(const std::string& key) const {
   }
 }
 
+void ResultsDir::index() {
+  first_failure_.clear();
+  implementation_.clear();
+  for (std::size_t i = 0; i < tests.size(); ++i)
+    if (tests[i].status == "fail") first_failure_.try_emplace(tests[i].implementation, i);
+  for (std::size_t i = 0; i < implementations.size(); ++i) implementation_.try_emplace(implementations[i].name, i);
+}
+
 const TestOutcome* ResultsDir::first_failure(const std::string& implementation_name) const {
-  for (const TestOutcome& t : tests)
-    if (t.status == "fail" && t.implementation == implementation_name) return &t;
-  return nullptr;
+  const auto it = first_failure_.find(implementation_name);
+  return it == first_failure_.end() ? nullptr : &tests[it->second];
 }
 
 const ImplementationInfo* ResultsDir::implementation(const std::string& name) const {
-  for (const ImplementationInfo& i : implementations)
-    if (i.name == name) return &i;
-  return nullptr;
+  const auto it = implementation_.find(name);
+  return it == implementation_.end() ? nullptr : &implementations[it->second];
 }
 
 std::string ResultsDir::info_text(const std::string& dotted, const std::string& fallback) const {
@@ -308,6 +314,7 @@ ResultsDir load(const path& dir) {
   r.implementations = load_implementations(r.info, dir / "info.json");
   r.tests = load_conformance(dir / "conformance.json", r.conformance_level);
   r.benchmarks = load_bench(dir / "bench.json", r.context);
+  r.index();
   for (Benchmark& b : r.benchmarks) b.peer = r.implementation(b.implementation) == nullptr;
   return r;
 }

@@ -78,9 +78,16 @@ struct ResultsDir {
   // passed. Such an implementation's figures are invalid everywhere.
   const TestOutcome* first_failure(const std::string& implementation) const;
   const ImplementationInfo* implementation(const std::string& name) const;
+  // Fills the indexes behind first_failure() and implementation(), which are
+  // asked per benchmark and per table cell (load() calls it; call it again
+  // after changing `tests` or `implementations`).
+  void index();
   // A string from info.json by dotted path ("cpu.brand"); `fallback` where
   // the field is absent or not a string, number or boolean.
   std::string info_text(const std::string& dotted, const std::string& fallback = "unknown") const;
+
+ private:
+  std::map<std::string, std::size_t> first_failure_, implementation_;  // name -> position in tests / implementations
 };
 
 // Loads and validates a results directory; throws ResultsError.

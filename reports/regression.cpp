@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <map>
+#include <set>
 
 #include <fmt/format.h>
 
@@ -43,6 +44,7 @@ Comparison compare_samples(const std::string& name, const std::vector<double>& b
   }
   const double limit = 1.0 + options.threshold;
   const double best_ratio = *std::min_element(current.begin(), current.end()) / *std::min_element(baseline.begin(), baseline.end());
+  c.p_method = stats::u_test_method(current.size(), baseline.size());
   if (c.ratio >= 1.0) {
     c.p_value = stats::mann_whitney_greater(current, scaled(baseline, limit));
     if (c.ratio > limit && best_ratio > limit && c.p_value < options.alpha) c.verdict = Verdict::regression;
@@ -74,10 +76,9 @@ GateResult gate(const results::ResultsDir& baseline, const results::ResultsDir& 
         "{}/bench.json and {}/bench.json: no benchmark has {} or more repetitions on both sides, so none can be tested "
         "(run without --quick, or with --benchmark_repetitions={} or more)",
         baseline.path.string(), current.path.string(), kMinRepetitions, kMinRepetitions));
-  std::vector<std::string> seen;
+  std::set<std::string> seen;
   for (const results::TestOutcome& t : current.tests)
-    if (t.status == "fail" && std::find(seen.begin(), seen.end(), t.implementation) == seen.end()) {
-      seen.push_back(t.implementation);
+    if (t.status == "fail" && seen.insert(t.implementation).second) {
       g.failing_implementations.push_back(fmt::format("{} fails {}: {}", t.implementation, t.kernel_test, t.message));
     }
   return g;

@@ -16,7 +16,8 @@
 // gate; and the best-repetition condition separates a slower program, which
 // slows every repetition, from interference on a shared machine, which slows
 // some and leaves the best one near the baseline. Improvements are the mirror
-// image. Mann-Whitney needs no normality and is exact here; with
+// image. Mann-Whitney needs no normality and is exact up to 20 repetitions a
+// side (stats.hpp; the normal approximation above, and the output says which); with
 // r repetitions a side its smallest p-value is 1 / C(2r, r), so at least 4
 // repetitions (p >= 0.014) are needed for alpha = 0.05; benchmarks with fewer
 // are reported as untested.
@@ -38,6 +39,7 @@ struct Comparison {
   double ratio = 1.0;
   stats::Interval interval;
   double p_value = 1.0;  // for the direction the ratio points to
+  stats::UMethod p_method = stats::UMethod::exact;
   Verdict verdict = Verdict::unchanged;
 };
 

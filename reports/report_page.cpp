@@ -24,14 +24,26 @@ using Benches = std::vector<const Benchmark*>;
 
 const std::vector<std::string> kLevels = {"L1", "L2", "L3", "mem"};
 
-// Registry order (info.json) first, then the names it does not know.
+// Registry order (info.json) first, then the names it does not know. Sorted
+// by registry position, since a table per kernel must not cost a pass over
+// the whole registry.
 std::vector<std::string> implementation_order(const ResultsDir& r, const std::set<std::string>& present) {
+  std::vector<std::pair<std::size_t, std::string>> keyed;
+  for (const std::string& name : present) {
+    const results::ImplementationInfo* i = r.implementation(name);
+    keyed.emplace_back(i == nullptr ? r.implementations.size() : static_cast<std::size_t>(i - r.implementations.data()), name);
+  }
+  std::sort(keyed.begin(), keyed.end());
   std::vector<std::string> out;
-  for (const results::ImplementationInfo& i : r.implementations)
-    if (present.contains(i.name)) out.push_back(i.name);
-  for (const std::string& name : present)
-    if (r.implementation(name) == nullptr) out.push_back(name);
+  for (auto& [position, name] : keyed) out.push_back(std::move(name));
   return out;
+}
+
+// `count` empty cells of a table row as one, so that a sparse table costs
+// its filled cells, not rows x columns.
+std::string empty_cells(std::size_t count) {
+  if (count == 0) return "";
+  return count == 1 ? "<td></td>" : fmt::format("<td colspan=\"{}\"></td>", count);
 }
 
 std::string implementation_label(const ResultsDir& r, const std::string& impl) {
@@ -46,15 +58,19 @@ std::string machine_card(const ResultsDir& r) {
 }
 
 std::string conformance_matrix(const ResultsDir& r) {
-  std::vector<std::string> rows;
+  std::vector<std::string> rows;  // in order of first appearance
+  std::map<std::string, std::size_t> row_of;
   std::set<std::string> impls;
-  std::map<std::pair<std::string, std::string>, const results::TestOutcome*> cell;
   for (const results::TestOutcome& t : r.tests) {
-    if (std::find(rows.begin(), rows.end(), t.kernel_test) == rows.end()) rows.push_back(t.kernel_test);
+    if (row_of.try_emplace(t.kernel_test, rows.size()).second) rows.push_back(t.kernel_test);
     impls.insert(t.implementation);
-    cell[{t.kernel_test, t.implementation}] = &t;
   }
   const std::vector<std::string> columns = implementation_order(r, impls);
+  std::map<std::string, std::size_t> column_of;
+  for (std::size_t c = 0; c < columns.size(); ++c) column_of.emplace(columns[c], c);
+  // Per row, its tests by column; the last test of a cell wins.
+  std::vector<std::map<std::size_t, const results::TestOutcome*>> cells(rows.size());
+  for (const results::TestOutcome& t : r.tests) cells[row_of.at(t.kernel_test)][column_of.at(t.implementation)] = &t;
   std::string s = "<h2 id=\"conformance\">Conformance</h2>\n";
   if (rows.empty()) return s + "<p>conformance.json holds no tests.</p>\n";
   s += r.conformance_level == "smoke"
@@ -66,15 +82,15 @@ std::string conformance_matrix(const ResultsDir& r) {
   s += "</tr>\n";
   std::string failures, skips, known;
   std::set<std::pair<std::string, std::string>> skip_reasons;
-  for (const std::string& row : rows) {
+  for (std::size_t row_index = 0; row_index < rows.size(); ++row_index) {
+    const std::string& row = rows[row_index];
     s += fmt::format("<tr><th>{}</th>", escape(row));
-    for (const std::string& c : columns) {
-      const auto it = cell.find({row, c});
-      if (it == cell.end()) {
-        s += "<td></td>";
-        continue;
-      }
-      const results::TestOutcome& t = *it->second;
+    std::size_t next = 0;  // the first column not yet written
+    for (const auto& [column, test] : cells[row_index]) {
+      s += empty_cells(column - next);
+      next = column + 1;
+      const std::string& c = columns[column];
+      const results::TestOutcome& t = *test;
       const char* text = t.status == "pass" ? "pass" : t.status == "fail" ? "FAIL" : t.known_defect() ? "known defect" : "skipped";
       s += fmt::format("<td class=\"{}\" title=\"{}\">{}</td>", t.known_defect() ? "known-defect" : escape(t.status),
                        escape(t.message), text);
@@ -82,7 +98,7 @@ std::string conformance_matrix(const ResultsDir& r) {
       if (t.status == "skip" && skip_reasons.insert({c, t.message}).second)
         (t.known_defect() ? known : skips) += fmt::format("<li><b>{}</b>: {}</li>\n", escape(c), escape(t.message));
     }
-    s += "</tr>\n";
+    s += empty_cells(columns.size() - next) + "</tr>\n";
   }
   s += "</table>\n";
   if (!failures.empty())
@@ -151,61 +167,66 @@ std::string rate_unit(const Benches& bs) {
 
 // Rows: implementation (and parameters other than n); columns: sizes. Each
 // cell: rate, speedup over scalar and over the best peer, fraction of the roof.
+// Built from the benchmarks by sorting and grouping, never rows x columns.
 std::string speedup_table(const ResultsDir& r, const Benches& bs, const analysis::Roofline& roof) {
-  std::map<std::string, const Benchmark*> by_cell;  // row|column
-  std::map<std::string, std::vector<const Benchmark*>> by_column_group;  // extra|column
-  std::set<std::string> present;
   struct Column {
     double value;
     std::string n, label;
   };
-  std::vector<Column> columns;
+  std::vector<Column> columns;  // in order of first appearance
+  std::map<std::string, std::size_t> column_of;
+  struct Group {
+    double scalar = 0, best_peer = 0;
+  };
+  std::map<std::pair<std::string, std::size_t>, Group> groups;  // (extra, column)
+  std::set<std::string> present;
+  std::vector<std::pair<std::string, std::size_t>> keys;  // per benchmark: (extra, column)
   for (const Benchmark* b : bs) {
     const std::string col = b->params.contains("n") ? b->params.at("n") : "";
-    const std::string extra = analysis::other_params(*b, {"n"});
-    if (std::none_of(columns.begin(), columns.end(), [&](const Column& c) { return c.n == col; }))
-      columns.push_back({b->param("n").value_or(0), col, b->label});
+    const auto [it, fresh] = column_of.try_emplace(col, columns.size());
+    if (fresh) columns.push_back({b->param("n").value_or(0), col, b->label});
     present.insert(b->implementation);
-    by_cell[b->implementation + "|" + extra + "|" + col] = b;
-    by_column_group[extra + "|" + col].push_back(b);
+    keys.emplace_back(analysis::other_params(*b, {"n"}), it->second);
+    Group& g = groups[keys.back()];
+    if (b->implementation == "scalar") g.scalar = analysis::rate(*b);
+    if (b->peer) g.best_peer = std::max(g.best_peer, analysis::rate(*b));
   }
-  std::sort(columns.begin(), columns.end(), [](const Column& a, const Column& b) { return a.value < b.value; });
-  std::set<std::string> extras;
-  for (const Benchmark* b : bs) extras.insert(analysis::other_params(*b, {"n"}));
+  std::vector<std::size_t> by_value(columns.size()), position(columns.size());
+  for (std::size_t c = 0; c < columns.size(); ++c) by_value[c] = c;
+  std::stable_sort(by_value.begin(), by_value.end(),
+                   [&](std::size_t a, std::size_t b) { return columns[a].value < columns[b].value; });
+  for (std::size_t p = 0; p < by_value.size(); ++p) position[by_value[p]] = p;
+  std::map<std::string, std::size_t> rank;
+  for (const std::string& impl : implementation_order(r, present)) rank.emplace(impl, rank.size());
+  // (implementation rank, extra) -> column position -> benchmark; the last one of a cell wins.
+  std::map<std::pair<std::size_t, std::string>, std::map<std::size_t, std::size_t>> rows;
+  for (std::size_t i = 0; i < bs.size(); ++i)
+    rows[{rank.at(bs[i]->implementation), keys[i].first}][position[keys[i].second]] = i;
   std::string s = "<table>\n<tr><th>implementation</th>";
-  for (const Column& c : columns) s += fmt::format("<th>{} n={}</th>", escape(c.label), escape(c.n.empty() ? "-" : c.n));
+  for (const std::size_t c : by_value)
+    s += fmt::format("<th>{} n={}</th>", escape(columns[c].label), escape(columns[c].n.empty() ? "-" : columns[c].n));
   s += "</tr>\n";
-  for (const std::string& impl : implementation_order(r, present))
-    for (const std::string& extra : extras) {
-      std::string row;
-      bool any = false;
-      for (const Column& column : columns) {
-        const std::string& col = column.n;
-        const auto it = by_cell.find(impl + "|" + extra + "|" + col);
-        if (it == by_cell.end()) {
-          row += "<td></td>";
-          continue;
-        }
-        any = true;
-        const Benchmark& b = *it->second;
-        const double rate = analysis::rate(b);
-        std::string cell = escape(format::si(rate)) + "/s";
-        const Benches& group = by_column_group[extra + "|" + col];
-        double scalar = 0, best_peer = 0;
-        for (const Benchmark* o : group) {
-          if (o->implementation == "scalar") scalar = analysis::rate(*o);
-          if (o->peer) best_peer = std::max(best_peer, analysis::rate(*o));
-        }
-        if (scalar > 0) cell += " &middot; " + format::times(rate / scalar) + " scalar";
-        if (best_peer > 0) cell += " &middot; " + format::times(rate / best_peer) + " best peer";
-        if (const auto f = analysis::roof_fraction(roof, r, b)) cell += " &middot; " + format::percent(*f) + " of roof";
-        const bool ok = analysis::valid(r, impl);
-        row += fmt::format("<td class=\"num{}\">{}{}</td>", ok ? "" : " invalid", ok ? "" : "invalid: ", cell);
-      }
-      if (any)
-        s += fmt::format("<tr><th>{}{}</th>{}</tr>\n", escape(implementation_label(r, impl)),
-                         extra.empty() ? "" : fmt::format(" {}", escape(extra)), row);
+  for (const auto& [row_key, cells] : rows) {
+    const std::string& impl = bs[cells.begin()->second]->implementation;
+    const std::string& extra = row_key.second;
+    const bool ok = analysis::valid(r, impl);
+    std::string row;
+    std::size_t next = 0;
+    for (const auto& [column, i] : cells) {
+      row += empty_cells(column - next);
+      next = column + 1;
+      const Benchmark& b = *bs[i];
+      const double rate = analysis::rate(b);
+      std::string cell = escape(format::si(rate)) + "/s";
+      const Group& g = groups.at(keys[i]);
+      if (g.scalar > 0) cell += " &middot; " + format::times(rate / g.scalar) + " scalar";
+      if (g.best_peer > 0) cell += " &middot; " + format::times(rate / g.best_peer) + " best peer";
+      if (const auto f = analysis::roof_fraction(roof, r, b)) cell += " &middot; " + format::percent(*f) + " of roof";
+      row += fmt::format("<td class=\"num{}\">{}{}</td>", ok ? "" : " invalid", ok ? "" : "invalid: ", cell);
     }
+    s += fmt::format("<tr><th>{}{}</th>{}{}</tr>\n", escape(implementation_label(r, impl)),
+                     extra.empty() ? "" : fmt::format(" {}", escape(extra)), row, empty_cells(columns.size() - next));
+  }
   return s + "</table>\n";
 }
 
@@ -278,23 +299,28 @@ std::string roofline_section(const ResultsDir& r, const analysis::Roofline& roof
     s += charts.add({{"type", "bar"}, {"title", "peak multiply-add throughput per implementation"}, {"ylabel", "GFLOP/s"},
                      {"labels", labels}, {"datasets", {{{"label", "GFLOP/s"}, {"points", values}, {"invalid", false}}}}});
   }
-  // Per kernel, the best valid implementation's fraction of the roof at each level.
+  // Per kernel, the best valid implementation's fraction of the roof at each
+  // level, as {x: kernel, y} points for the levels a kernel was measured at:
+  // one pass over the benchmarks, where a value per kernel and level would
+  // be kernels x levels.
   nlohmann::json labels = nlohmann::json::array();
-  std::map<std::string, std::vector<double>> by_level;
+  std::map<std::string, std::map<std::string, double>> by_level;  // level -> kernel -> best %
   for (const auto& [kernel, bs] : kernels) {
     if (kernel.starts_with("roofline/")) continue;
     labels.push_back(kernel);
-    for (const auto& [key, level] : levels) {
-      double best = 0;
-      for (const Benchmark* b : bs)
-        if (b->label == level && analysis::valid(r, b->implementation))
-          best = std::max(best, analysis::roof_fraction(roof, r, *b).value_or(0));
-      by_level[level].push_back(best * 100);
-    }
+    for (const Benchmark* b : bs)
+      if (roof.read_bandwidth.contains(b->label) && analysis::valid(r, b->implementation)) {
+        double& best = by_level[b->label][kernel];
+        best = std::max(best, analysis::roof_fraction(roof, r, *b).value_or(0) * 100);
+      }
   }
   if (!labels.empty()) {
     nlohmann::json datasets = nlohmann::json::array();
-    for (const auto& [key, level] : levels) datasets.push_back({{"label", level}, {"points", by_level[level]}, {"invalid", false}});
+    for (const auto& [key, level] : levels) {
+      nlohmann::json points = nlohmann::json::array();
+      for (const auto& [kernel, best] : by_level[level]) points.push_back({{"x", kernel}, {"y", best}});
+      datasets.push_back({{"label", level}, {"points", points}, {"invalid", false}});
+    }
     s += charts.add({{"type", "bar"}, {"title", "best implementation per kernel: % of read bandwidth at its level"},
                      {"ylabel", "% of roof"}, {"labels", labels}, {"datasets", datasets}});
   }
