@@ -84,7 +84,7 @@ inline std::vector<Bench> make_benchmarks(const Machine& m, std::uint64_t seed) 
   for (std::size_t f = 0, i = 0; f < m.family_sizes.size(); ++f)
     for (std::size_t k = 0; k < m.family_sizes[f] && i < m.benchmarks; ++k, ++i) {
       Bench b;
-      b.family = "f" + std::to_string(f);
+      b.family = std::string("f").append(std::to_string(f));
       b.name = b.family + "/b" + std::to_string(i);
       b.sd = m.median_sd * std::exp(m.sd_spread * r.normal()) * (r.chance(m.noisy_fraction) ? m.noisy_factor : 1.0);
       out.push_back(b);
