@@ -66,7 +66,7 @@ int run_paired(std::span<const std::string_view> args) {
   if (in.pairs.empty()) throw UsageError(fmt::format("{}: no benchmark was measured by both sides in the same round", dir.string()));
   const paired::Decision d = paired::decide(in.pairs, rule);
   const nlohmann::json verdict = paired::verdict_json(in, d, rule);
-  paired::write_outputs(dir, in, verdict);
+  paired::write_outputs(dir, verdict);
   fmt::print("{}", paired::summary(verdict));
   return verdict["overall"] == "regression" ? kExitFailed : kExitOk;
 }

@@ -57,7 +57,7 @@ nlohmann::json read_json(const path& file, std::string_view what) {
   return input::parse_json(null_non_finite(text), file.string());
 }
 
-// A field of an object: `where` is its JSON path, for messages.
+// A member of an object, or null where absent or not an object.
 const nlohmann::json* member(const nlohmann::json& j, const char* key) {
   return j.is_object() && j.contains(key) ? &j.at(key) : nullptr;
 }

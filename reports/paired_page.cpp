@@ -177,7 +177,7 @@ std::string filter_for(const std::vector<std::string>& names) {
   return out + ")$";
 }
 
-void write_outputs(const std::filesystem::path& dir, const GateInput&, const nlohmann::json& v) {
+void write_outputs(const std::filesystem::path& dir, const nlohmann::json& v) {
   const std::vector<std::string> undecided = names_with(v["benchmarks"], "undecided");
   std::string lines;
   for (const std::string& n : undecided) lines += n + "\n";

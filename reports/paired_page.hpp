@@ -17,7 +17,7 @@ namespace maskbench::paired {
 nlohmann::json verdict_json(const GateInput& in, const Decision& d, const Rule& rule);
 
 // Writes the five files; throws std::runtime_error when one cannot be written.
-void write_outputs(const std::filesystem::path& dir, const GateInput& in, const nlohmann::json& verdict);
+void write_outputs(const std::filesystem::path& dir, const nlohmann::json& verdict);
 
 // The terminal summary: every line starts with a fixed word, names are
 // escaped, so no line starts with "::" (a GitHub Actions command).
