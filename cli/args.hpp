@@ -2,6 +2,7 @@
 // Option parsing shared by report, compare and gate: positional arguments,
 // `--name VALUE` / `--name=VALUE` options and flags, each checked against
 // the command's list so that an unknown or incomplete option is a UsageError.
+#include <cmath>
 #include <map>
 #include <set>
 #include <string>
@@ -46,5 +47,30 @@ struct Args {
     return out;
   }
 };
+
+// "5%" or "0.05" (a percent sign only where `percent_allowed`); the result is
+// a fraction in (0, max]. Shared by gate and paired.
+inline double parse_fraction(const std::string& option, const std::string& text, bool percent_allowed, double max,
+                             std::string_view usage) {
+  std::string t = text;
+  bool percent = false;
+  if (percent_allowed && !t.empty() && t.back() == '%') {
+    percent = true;
+    t.pop_back();
+  }
+  double v = 0;
+  std::size_t used = 0;
+  try {
+    v = std::stod(t, &used);
+  } catch (const std::exception&) {
+    used = 0;
+  }
+  if (used == 0 || used != t.size() || !std::isfinite(v))
+    throw UsageError(fmt::format("{} '{}' is not a number; usage: {}", option, text, usage));
+  if (percent) v /= 100.0;
+  if (v <= 0 || v > max)
+    throw UsageError(fmt::format("{} '{}' is out of range: expected more than 0 and at most {}", option, text, max));
+  return v;
+}
 
 }  // namespace maskbench::cli

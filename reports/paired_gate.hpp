@@ -1,0 +1,48 @@
+#pragma once
+// Reading a paired gate directory (docs: the contract in the gate section of
+// the README; the layout is OUT/samples/<side>-r<round>-c<chunk>.json,
+// OUT/gate-run.json, OUT/conformance.json) into per-benchmark paired rounds
+// for paired_rule.hpp. Everything in it is untrusted: each problem is one
+// input::InputError line naming the file and the JSON path.
+//
+// A round's value for a side is the median of that side's repetitions in
+// that round (CPU time per iteration). A benchmark's round is paired when
+// both sides measured it in that round; a round measured on one side only
+// (its other file missing) is dropped and counted, never an error.
+#include <cstddef>
+#include <filesystem>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "paired_rule.hpp"
+
+namespace maskbench::paired {
+
+// Spread of one side of one benchmark, as robust standard deviations of the
+// log of the time: within a round (between its repetitions, the median over
+// rounds; absent with fewer than 3 repetitions) and between rounds (of the
+// rounds' values: drift included).
+struct Spread {
+  std::optional<double> within;
+  double between = 0;
+};
+
+struct GateInput {
+  std::vector<Pairs> pairs;                      // benchmarks with a paired round, by name
+  std::vector<Spread> base_spread, current_spread;  // parallel to pairs
+  std::vector<std::string> only_in_base, only_in_current, unpaired;
+  std::size_t unpaired_samples = 0;              // (benchmark, round) measured on one side only
+  std::size_t sample_files = 0;
+  nlohmann::json run;                            // gate-run.json
+  std::vector<std::string> conformance_failures;  // "<implementation>: <test>: <first failure>"
+  std::vector<std::string> machine_differences;  // "host_name: 'a' vs 'b'"
+};
+
+// Throws input::InputError.
+GateInput load_gate(const std::filesystem::path& dir);
+
+}  // namespace maskbench::paired
