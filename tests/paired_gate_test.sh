@@ -104,8 +104,8 @@ chmod +x "$tmp/oldbase/maskbench-bench"
 MASKBENCH_GATE_BASE_BIN="$tmp/oldbase" gate "$tmp/g3" 8 --rounds 2 --max-rounds 2
 only=$(grep -cvxFf "$tmp/g3/benchmarks-base.txt" "$tmp/g3/benchmarks-current.txt" || true)
 [ "$only" -eq 2 ] || fail "expected 2 benchmarks only in the current tree, found $only"
-! grep -q 'sse42' "$tmp/g3/samples/base-r001-c001.json" || fail "the base ran a benchmark it does not have"
-grep -q 'sse42' "$tmp/g3/samples/current-r001-c001.json" || fail "the current side did not run its own benchmarks"
+! grep -q '"run_name": "cond/select/sse42/' "$tmp/g3/samples/base-r001-c001.json" || fail "the base ran a benchmark it does not have"
+grep -q '"run_name": "cond/select/sse42/' "$tmp/g3/samples/current-r001-c001.json" || fail "the current side did not run its own benchmarks"
 
 # Interrupted during the rounds.
 set -m
