@@ -19,7 +19,7 @@
 #       conformance of the current build, then both benchmark binaries in
 #       alternating rounds (the order drawn from the printed seed), and
 #       `maskbench paired` on the pairs; more rounds of the undecided
-#       benchmarks while --budget (seconds for the whole gate; 540 with
+#       benchmarks while --budget (seconds for the whole gate; 560 with
 #       --quick, 3600 otherwise) allows, up to --max-rounds (4 x --rounds).
 #       Writes results/gate-<hostname>-<UTC timestamp>/ (samples/, gate-run.json,
 #       conformance.json, verdict.json, gate.md, gate.html, undecided.txt).
