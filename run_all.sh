@@ -11,6 +11,20 @@
 #       then clang++-14 with ASan and UBSan), then conformance built by each
 #       further compiler of the matrix: clang++-19, or the list in
 #       MASKBENCH_COMPILERS (e.g. "clang++-16 clang++-19"; "" for none).
+#   ./run_all.sh gate BASE_REF [--threshold 5%] [--alpha 0.05] [--rounds N]
+#                [--max-rounds M] [--budget SECONDS] [--filter REGEX]
+#                [--quick] [--seed S] [--out DIR]
+#       the paired regression gate: builds the current tree and BASE_REF (a
+#       git worktree in .gate-base/<commit>/, kept for the next gate), runs
+#       conformance of the current build, then both benchmark binaries in
+#       alternating rounds (the order drawn from the printed seed), and
+#       `maskbench paired` on the pairs; more rounds of the undecided
+#       benchmarks while --budget (seconds for the whole gate; 560 with
+#       --quick, 3600 otherwise) allows, up to --max-rounds (4 x --rounds).
+#       Writes results/gate-<hostname>-<UTC timestamp>/ (samples/, gate-run.json,
+#       conformance.json, verdict.json, gate.md, gate.html, undecided.txt).
+#       Exit 0 no regression, 1 regression or conformance failure, 2 bad
+#       option or input.
 #
 # Exit codes: 0 success; 1 conformance or a test failed (results are still
 # written); 2 bad option; 3 packages missing and not root; 4 build failed;
@@ -110,7 +124,7 @@ mark_incomplete() {  # mark_incomplete REASON
   for f in "${result_files[@]}"; do
     [ -e "$results_dir/$f" ] || missing+="${missing:+, }$f"
   done
-  rm -f "$results_dir"/*.tmp
+  find "$results_dir" -name '*.tmp' -type f -delete
   printf '%s; missing: %s\n' "$1" "${missing:-nothing}" > "$results_dir/INCOMPLETE.tmp"
   mv -f "$results_dir/INCOMPLETE.tmp" "$results_dir/INCOMPLETE"
 }
@@ -198,9 +212,9 @@ run_tests() {
     || die 4 "cmake configuration with clang++-14 failed (see the messages above)"
   cmake --build "$san_dir" -j "$(nproc)" >&2 || die 4 "the clang++-14 sanitizer build failed (see the compiler messages above)"
   step "running the test suite (ctest), clang++-14 ASan+UBSan build"
-  # run_all_interrupted exercises this script, not the compiler: once is enough.
+  # run_all_interrupted and run_all_gate exercise this script, not the compiler: once is enough.
   (cd "$san_dir" && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
-    ctest --output-on-failure -j "$(nproc)" -E '^run_all_interrupted$') \
+    ctest --output-on-failure -j "$(nproc)" -E '^(run_all_interrupted|run_all_gate)$') \
     || die 1 "tests failed (clang++-14 ASan+UBSan build in $san_dir/)"
   for cxx in "${matrix_compilers[@]}"; do conformance_with "$cxx"; done
   echo "[$(elapsed)] all tests passed with g++ and with clang++-14 under ASan and UBSan; conformance passed with: ${matrix_compilers[*]:-no further compiler}" >&2
@@ -216,7 +230,7 @@ run_suite() {
       --filter) [ $# -ge 2 ] || die 2 "--filter needs a regular expression"; filter="$2"; shift ;;
       --filter=*) filter="${1#--filter=}" ;;
       -h|--help) usage; exit 0 ;;
-      *) die 2 "unknown option '$1'; usage: ./run_all.sh [--quick] [--out DIR] [--filter REGEX] | ./run_all.sh test" ;;
+      *) die 2 "unknown option '$1'; usage: ./run_all.sh [--quick] [--out DIR] [--filter REGEX] | ./run_all.sh test | ./run_all.sh gate BASE_REF ..." ;;
     esac
     shift
   done
@@ -289,11 +303,15 @@ run_suite() {
   [ $conf_rc -eq 0 ] || die 1 "conformance failed; see $out/conformance.log"
 }
 
+# shellcheck source=scripts/paired_gate.sh
+. "$here/scripts/paired_gate.sh"
+
 trap 'on_signal INT 130' INT
 trap 'on_signal TERM 143' TERM
 trap on_exit EXIT
 
 case "${1:-}" in
   test) shift; [ $# -eq 0 ] || die 2 "'./run_all.sh test' takes no options"; run_tests ;;
+  gate) shift; run_gate "$@" ;;
   *) run_suite "$@" ;;
 esac

@@ -1,7 +1,11 @@
 #include "harness.hpp"
 
+#include <sys/mman.h>
+
 #include <algorithm>
 #include <chrono>
+#include <cstring>
+#include <new>
 #include <regex>
 
 #include <fmt/format.h>
@@ -16,6 +20,21 @@ bool quick() { return detail::quick_mode; }
 std::vector<FamilyRegistration>& registrations() {
   static std::vector<FamilyRegistration> all;
   return all;
+}
+
+void* allocate_buffer(std::size_t bytes) {
+  constexpr std::size_t kHuge = std::size_t{2} << 20;
+  const std::size_t align = bytes >= kHuge ? kHuge : 64;
+  // Rounded up to the alignment, as aligned_alloc requires, plus one block:
+  // kernels may read a vector past a tail they mask.
+  const std::size_t size = (bytes / align + 2) * align;
+  void* p = std::aligned_alloc(align, size);
+  if (p == nullptr) throw std::bad_alloc();
+  // Where the system allows it (THP "always" or "madvise"), huge pages; the
+  // advice is a hint, its failure changes nothing else.
+  if (align == kHuge) (void)madvise(p, size, MADV_HUGEPAGE);
+  std::memset(p, 0, size);
+  return p;
 }
 
 std::vector<Size> sizes(std::size_t bytes_per_element) {

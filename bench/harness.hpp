@@ -32,11 +32,17 @@ struct Size {
 // --quick keeps L1 and L2.
 std::vector<Size> sizes(std::size_t bytes_per_element);
 
-// 64-byte-aligned buffer of n elements, filled by the caller.
+// Zeroed memory for a benchmark buffer, its pages faulted in before any
+// timing starts. From 2 MiB on it is 2 MiB-aligned and advised for
+// transparent huge pages, so a buffer's page size and alignment do not
+// depend on where one process's allocator happens to place it (see
+// allocate_buffer in harness.cpp). Released with std::free.
+void* allocate_buffer(std::size_t bytes);
+
+// Buffer of n elements (64-byte-aligned at least), filled by the caller.
 template <class T>
 struct Buffer {
-  explicit Buffer(std::size_t n)
-      : n(n), p(static_cast<T*>(std::aligned_alloc(64, ((n * sizeof(T) + 63) / 64) * 64 + 64)), &std::free) {}
+  explicit Buffer(std::size_t n) : n(n), p(static_cast<T*>(allocate_buffer(n * sizeof(T))), &std::free) {}
   T* data() { return p.get(); }
   const T* data() const { return p.get(); }
   T& operator[](std::size_t i) { return p.get()[i]; }
