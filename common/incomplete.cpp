@@ -33,7 +33,8 @@ std::string first_line(const fs::path& marker) {
   const input::File f(marker, "the INCOMPLETE marker");
   std::string head(static_cast<std::size_t>(std::min<std::uint64_t>(f.size(), kReasonBytes)), '\0');
   f.read_at(0, head.data(), head.size());
-  std::string line = head.substr(0, head.find_first_of("\r\n"));
+  // A NUL ends the line too: it would end the message where it is printed.
+  std::string line = head.substr(0, head.find_first_of(std::string_view("\r\n\0", 3)));
   if (line.size() > kMaxReason) {
     std::size_t cut = kMaxReason;
     while (cut > 0 && (static_cast<unsigned char>(line[cut]) & 0xC0) == 0x80) --cut;

@@ -239,9 +239,9 @@ TEST(Junit, RejectsBadInput) {
   ASSERT_EQ(mkfifo((s.dir / "fifo").c_str(), 0600), 0);
   const std::pair<std::string, std::string> cases[] = {
       {"junit", "expected one GoogleTest JSON file"},
-      {"junit " + d + "/missing.json", "missing.json: cannot be read"},
-      {"junit " + d + "/other.json", "other.json: the document has no field 'testsuites'"},
-      {"junit " + d + "/nosuite.json", "test suite 'A' has no field 'testsuite'"},
+      {"junit " + d + "/missing.json", "missing.json: does not exist"},
+      {"junit " + d + "/other.json", "other.json: not a GoogleTest JSON file"},
+      {"junit " + d + "/nosuite.json", "nosuite.json: testsuites[0].testsuite is missing, expected an array of tests"},
       {"junit " + d + "/notes.txt", "does not end in .json, so name the output with -o"},
       {"junit " + d + "/other.json -o", "option '-o' needs a value"},
       {"junit " + d + "/valid.json -o " + d, "exists and is not a regular file"},
