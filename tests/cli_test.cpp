@@ -149,9 +149,9 @@ TEST(Cli, SummaryRejectsBadDirectories) {
       {"summary --bogus", "unknown option '--bogus'"},
       {"summary " + d + "/no/such/dir", "not a results directory"},
       {"summary " + d + "/a-file", "not a results directory"},
-      {"summary " + d + "/empty", "info.json: cannot be read"},
+      {"summary " + d + "/empty", "info.json: does not exist, expected info.json"},
       {"summary " + d + "/truncated", "info.json: not valid JSON"},
-      {"summary " + d + "/dir-info", "info.json: is a directory, expected a JSON file"},
+      {"summary " + d + "/dir-info", "info.json: is a directory, expected info.json as a regular file"},
       {"summary " + d + "/incomplete", "did not finish (interrupted by SIGTERM during conformance; missing: bench.json)"},
   };
   for (const auto& [args, needle] : cases) expect_one_line_error(run(args), 2, args, needle);
