@@ -23,7 +23,7 @@ int run_junit(std::span<const std::string_view> args) {
       throw UsageError(fmt::format("{}: does not end in .json, so name the output with -o; usage: {}", in.string(), kUsage));
     out = std::filesystem::path(in).replace_extension(".xml");
   }
-  page::write_atomically(out, junit::from_gtest_json(results::read_json(in), in));
+  page::write_atomically(out, junit::from_gtest_json(results::read_json(in, results::kConformanceJson), in));
   fmt::print("{}\n", out.string());
   return kExitOk;
 }

@@ -9,8 +9,11 @@
 
 namespace maskbench::results {
 
-// The first line of dir/INCOMPLETE ("no reason recorded" where it is empty or
-// unreadable), or nullopt when the directory holds no such file.
+// Why the run stopped, or nullopt when the directory holds no entry named
+// INCOMPLETE. Any entry of that name counts; only a regular file is read (its
+// first line, "no reason recorded" where empty), through the input layer and
+// never blocking; for anything else (a symlink, dangling or not, a FIFO, a
+// directory) the reason says what the entry is.
 std::optional<std::string> incomplete_reason(const std::filesystem::path& dir);
 
 // Throws ResultsError "<dir>: the run that wrote this directory did not

@@ -41,9 +41,16 @@ std::uint64_t cap_bytes(std::uint64_t default_mib) {
 }
 
 File::File(const std::filesystem::path& file, std::string_view what) : path_(file) {
+  const auto not_regular = [&](mode_t mode) {
+    return InputError(fmt::format("{}: is {}, expected {} as a regular file", file.string(), file_type(mode), what));
+  };
+  // A device is refused before it is opened: opening one can have effects
+  // (a tape rewinds, a terminal becomes controlling).
+  struct stat st {};
+  if (::stat(file.c_str(), &st) == 0 && !S_ISREG(st.st_mode)) throw not_regular(st.st_mode);
   // O_NONBLOCK: opening a FIFO for reading must not wait for a writer; the
-  // type is checked on the open descriptor, so a file swapped after a stat
-  // cannot slip through.
+  // type is checked again on the open descriptor, so a file swapped after
+  // the stat cannot slip through.
   fd_ = ::open(file.c_str(), O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
   if (fd_ < 0) {
     const int err = errno;
@@ -51,7 +58,6 @@ File::File(const std::filesystem::path& file, std::string_view what) : path_(fil
     if (err == ELOOP) throw InputError(fmt::format("{}: is a symbolic link loop, expected {}", file.string(), what));
     throw InputError(fmt::format("{}: cannot be opened ({}), expected {}", file.string(), std::strerror(err), what));
   }
-  struct stat st {};
   if (::fstat(fd_, &st) != 0) {
     const int err = errno;
     ::close(fd_);
@@ -59,7 +65,7 @@ File::File(const std::filesystem::path& file, std::string_view what) : path_(fil
   }
   if (!S_ISREG(st.st_mode)) {
     ::close(fd_);
-    throw InputError(fmt::format("{}: is {}, expected {} as a regular file", file.string(), file_type(st.st_mode), what));
+    throw not_regular(st.st_mode);
   }
   size_ = static_cast<std::uint64_t>(st.st_size);
 }

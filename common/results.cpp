@@ -3,12 +3,13 @@
 #include <algorithm>
 #include <cmath>
 #include <cstring>
-#include <fstream>
 #include <sstream>
 
 #include <fmt/format.h>
 
+#include "gtest_json.hpp"
 #include "incomplete.hpp"
+#include "json_fields.hpp"
 
 namespace maskbench::results {
 namespace {
@@ -51,47 +52,21 @@ std::string null_non_finite(const std::string& text) {
 }
 
 
-template <class T>
-T field(const nlohmann::json& j, const char* key, const path& file, const std::string& where) {
-  if (!j.is_object() || !j.contains(key))
-    throw ResultsError(fmt::format("{}: {} has no field '{}'", file.string(), where, key));
-  try {
-    return j.at(key).get<T>();
-  } catch (const nlohmann::json::exception&) {
-    throw ResultsError(fmt::format("{}: {} field '{}' has the wrong type", file.string(), where, key));
-  }
-}
+using input::Field;
+using input::kOptional;
+using input::kRequired;
+using input::Node;
 
-// A number that must be finite: null stands for the NaN or inf that the file
-// held (see null_non_finite).
-double number(const nlohmann::json& j, const char* key, const path& file, const std::string& where) {
-  if (j.is_object() && j.contains(key) && j.at(key).is_null())
-    throw ResultsError(fmt::format("{}: {} field '{}' is NaN or infinite, expected a finite number", file.string(), where, key));
-  return field<double>(j, key, file, where);
-}
-
-template <class T>
-T optional_field(const nlohmann::json& j, const char* key, T fallback, const path& file, const std::string& where) {
-  return j.is_object() && j.contains(key) ? field<T>(j, key, file, where) : fallback;
-}
-
-double finite(double v, const path& file, const std::string& what) {
-  if (!std::isfinite(v) || v < 0)
-    throw ResultsError(fmt::format("{}: {} is {}, expected a finite, non-negative number", file.string(), what, v));
-  return v;
-}
-
-double to_ns(double t, const std::string& unit, const path& file, const std::string& name) {
-  if (unit == "ns") return t;
+double to_ns(double t, const std::string& unit) {
   if (unit == "us") return t * 1e3;
   if (unit == "ms") return t * 1e6;
   if (unit == "s") return t * 1e9;
-  throw ResultsError(fmt::format("{}: {} has time_unit '{}', expected ns, us, ms or s", file.string(), name, unit));
+  return t;
 }
 
 constexpr const char* kNoImplementation = "(none)";
 
-void split_name(Benchmark& b, const path& file) {
+void split_name(Benchmark& b, const Node& where) {
   std::vector<std::string> parts;
   std::stringstream ss(b.name);
   for (std::string part; std::getline(ss, part, '/');) parts.push_back(part);
@@ -99,8 +74,7 @@ void split_name(Benchmark& b, const path& file) {
   // no implementation part.
   if (parts.size() >= 3 && parts[2].find(':') != std::string::npos) parts.insert(parts.begin() + 2, kNoImplementation);
   if (parts.size() < 3 || parts[0].empty() || parts[1].empty() || parts[2].empty())
-    throw ResultsError(fmt::format("{}: benchmark name '{}' is not <family>/<kernel>/<implementation>[/<param>:<value>...]",
-                                   file.string(), b.name));
+    where.refuse("<family>/<kernel>/<implementation>[/<param>:<value>...]");
   b.family = parts[0];
   b.kernel = parts[1];
   b.implementation = parts[2];
@@ -110,43 +84,84 @@ void split_name(Benchmark& b, const path& file) {
       b.params[parts[i].substr(0, colon)] = parts[i].substr(colon + 1);
 }
 
+// What identifies a row of bench.json, read before anything else: an
+// aggregate row (mean, cv, ...) is skipped, and may hold NaN, and an errored
+// row holds no measurement.
+struct RowId {
+  std::string name, run_type = "iteration";
+  std::optional<Node> run_name;  // where the name to group repetitions by is, if not `name`
+  bool error_occurred = false;
+  std::string error_message = "skipped";
+};
+
+constexpr Field<RowId> kRowIdFields[] = {
+    {"name", kRequired, "a string", [](const Node& v, RowId& r) { r.name = v.text(); }},
+    {"run_type", kOptional, "", [](const Node& v, RowId& r) { r.run_type = v.text(); }},
+    {"run_name", kOptional, "", [](const Node& v, RowId& r) {
+       v.text();
+       r.run_name = v;
+     }},
+    {"error_occurred", kOptional, "", [](const Node& v, RowId& r) { r.error_occurred = v.flag(); }},
+    {"error_message", kOptional, "", [](const Node& v, RowId& r) { r.error_message = v.text(); }},
+};
+
+struct Measurement {
+  std::string label, time_unit = "ns";
+  std::optional<double> items_per_second, bytes_per_second;
+  double real_time = 0, cpu_time = 0;
+};
+
+constexpr Field<Measurement> kMeasurementFields[] = {
+    {"label", kOptional, "", [](const Node& v, Measurement& m) { m.label = v.text(); }},
+    {"time_unit", kOptional, "", [](const Node& v, Measurement& m) { m.time_unit = v.one_of({"ns", "us", "ms", "s"}); }},
+    {"items_per_second", kOptional, "", [](const Node& v, Measurement& m) { m.items_per_second = v.rate(); }},
+    {"bytes_per_second", kOptional, "", [](const Node& v, Measurement& m) { m.bytes_per_second = v.rate(); }},
+    {"real_time", kRequired, "a time", [](const Node& v, Measurement& m) { m.real_time = v.measurement(); }},
+    {"cpu_time", kRequired, "a time", [](const Node& v, Measurement& m) { m.cpu_time = v.measurement(); }},
+};
+
 std::vector<Benchmark> load_bench(const path& file, nlohmann::json& context) {
-  const nlohmann::json j = read_json(file);
-  if (!j.is_object() || !j.contains("benchmarks") || !j["benchmarks"].is_array())
-    throw ResultsError(fmt::format("{}: not a Google Benchmark JSON file (no 'benchmarks' array)", file.string()));
-  context = j.value("context", nlohmann::json::object());
-  if (!context.is_object()) throw ResultsError(fmt::format("{}: field 'context' is not an object", file.string()));
+  const nlohmann::json j = read_json(file, kBenchJson);
+  if (!j.is_object() || !j.contains("benchmarks"))
+    throw ResultsError(fmt::format("{}: not a Google Benchmark JSON file (expected an object with a benchmarks array)",
+                                   file.string()));
+  const std::string where = file.string();
+  const Node doc(j, where);
+  if (const std::optional<Node> c = doc.find("context")) {
+    c->require_object();
+    context = c->json();
+  } else {
+    context = nlohmann::json::object();
+  }
   std::vector<Benchmark> out;
   std::map<std::string, std::size_t> index;
-  for (const nlohmann::json& row : j["benchmarks"]) {
-    const std::string name = field<std::string>(row, "name", file, "a benchmark");
-    if (optional_field<std::string>(row, "run_type", "iteration", file, name) != "iteration") continue;
-    const std::string run_name = optional_field<std::string>(row, "run_name", name, file, name);
+  doc.at("benchmarks", "an array").each([&](const Node& row) {
+    RowId id;
+    input::read_fields(row, kRowIdFields, id);
+    if (id.run_type != "iteration") return;
+    const std::string run_name = id.run_name ? id.run_name->text() : id.name;
     auto [it, fresh] = index.try_emplace(run_name, out.size());
     if (fresh) {
       out.emplace_back();
       out.back().name = run_name;
-      split_name(out.back(), file);
+      split_name(out.back(), id.run_name ? *id.run_name : *row.find("name"));
     }
     Benchmark& b = out[it->second];
-    if (optional_field<bool>(row, "error_occurred", false, file, name)) {
+    if (id.error_occurred) {
       b.skipped = true;
-      b.skip_reason = optional_field<std::string>(row, "error_message", "skipped", file, name);
-      continue;
+      b.skip_reason = id.error_message;
+      return;
     }
-    const std::string label = optional_field<std::string>(row, "label", "", file, name);
-    const auto space = label.find(' ');
-    b.label = label.substr(0, space);
-    b.label_note = space == std::string::npos ? "" : label.substr(space + 1);
-    const std::string unit = optional_field<std::string>(row, "time_unit", "ns", file, name);
-    for (const char* rate : {"items_per_second", "bytes_per_second"})
-      if (row.contains(rate))
-        (rate[0] == 'i' ? b.items_per_second : b.bytes_per_second)
-            .push_back(finite(number(row, rate, file, name), file, name + " " + rate));
-    for (const char* time : {"real_time", "cpu_time"})
-      (time[0] == 'r' ? b.real_time_ns : b.cpu_time_ns)
-          .push_back(to_ns(finite(number(row, time, file, name), file, name + " " + time), unit, file, name));
-  }
+    Measurement m;
+    input::read_fields(row, kMeasurementFields, m);
+    const auto space = m.label.find(' ');
+    b.label = m.label.substr(0, space);
+    b.label_note = space == std::string::npos ? "" : m.label.substr(space + 1);
+    if (m.items_per_second) b.items_per_second.push_back(*m.items_per_second);
+    if (m.bytes_per_second) b.bytes_per_second.push_back(*m.bytes_per_second);
+    b.real_time_ns.push_back(to_ns(m.real_time, m.time_unit));
+    b.cpu_time_ns.push_back(to_ns(m.cpu_time, m.time_unit));
+  });
   return out;
 }
 
@@ -158,62 +173,78 @@ std::string one_line(std::string s) {
 }
 
 std::vector<TestOutcome> load_conformance(const path& file, std::string& level) {
-  const nlohmann::json j = read_json(file);
-  if (!j.is_object() || !j.contains("testsuites") || !j["testsuites"].is_array())
-    throw ResultsError(fmt::format("{}: not a GoogleTest JSON file (no 'testsuites' array)", file.string()));
-  level = optional_field<std::string>(j, "maskbench_level", "unknown", file, "the document");
+  const gtest::Document d = gtest::read(read_json(file, kConformanceJson), file.string());
+  level = d.maskbench_level;
   std::vector<TestOutcome> out;
-  for (const nlohmann::json& suite : j["testsuites"]) {
-    const std::string suite_name = field<std::string>(suite, "name", file, "a test suite");
-    if (!suite.contains("testsuite")) continue;
-    if (!suite["testsuite"].is_array())
-      throw ResultsError(fmt::format("{}: test suite '{}' field 'testsuite' is not an array", file.string(), suite_name));
-    for (const nlohmann::json& t : suite["testsuite"]) {
+  for (const gtest::Suite& suite : d.suites)
+    for (const gtest::Test& t : suite.tests) {
       // Parameterized names are Impl/<Fixture> and <Test>/<impl with _ for ->.
-      const std::string name = field<std::string>(t, "name", file, "a test of " + suite_name);
       TestOutcome o;
-      const auto slash = name.rfind('/');
-      o.kernel_test = suite_name.substr(suite_name.find('/') + 1) + "." + name.substr(0, slash);
-      o.implementation = slash == std::string::npos ? "" : name.substr(slash + 1);
+      const auto slash = t.name.rfind('/');
+      o.kernel_test = suite.name.substr(suite.name.find('/') + 1) + "." + t.name.substr(0, slash);
+      o.implementation = slash == std::string::npos ? "" : t.name.substr(slash + 1);
       std::replace(o.implementation.begin(), o.implementation.end(), '_', '-');
-      const nlohmann::json failures = t.value("failures", nlohmann::json::array());
-      if (failures.is_array() && !failures.empty()) {
+      if (!t.failures.empty()) {
         o.status = "fail";
-        o.message = one_line(optional_field<std::string>(failures[0], "failure", "", file, name));
-      } else if (optional_field<std::string>(t, "result", "", file, name) == "SKIPPED") {
+        o.message = one_line(t.failures.front());
+      } else if (t.skipped()) {
         o.status = "skip";
-        o.message = one_line(gtest_skip_reason(t));
+        o.message = one_line(t.skip_reason);
       } else {
         o.status = "pass";
       }
       out.push_back(std::move(o));
     }
-  }
   return out;
 }
 
-std::vector<ImplementationInfo> load_implementations(const nlohmann::json& info, const path& file) {
-  if (!info.contains("implementations") || !info["implementations"].is_array())
-    throw ResultsError(fmt::format("{}: field 'implementations' is missing or not an array", file.string()));
+constexpr Field<ImplementationInfo> kImplementationFields[] = {
+    {"name", kRequired, "a string", [](const Node& v, ImplementationInfo& i) { i.name = v.text(); }},
+    {"runnable", kRequired, "true or false", [](const Node& v, ImplementationInfo& i) { i.runnable = v.flag(); }},
+    {"requires", kOptional, "", [](const Node& v, ImplementationInfo& i) { i.requires_features = v.text(); }},
+    {"reason", kOptional, "", [](const Node& v, ImplementationInfo& i) { i.reason = v.text(); }},
+};
+
+// The parts of info.json that the readers rely on beyond the
+// implementations; the rest is shown as "unknown" where absent or odd.
+struct InfoChecked {};
+
+constexpr Field<InfoChecked> kCpuFields[] = {
+    {"brand", kRequired, "a string", [](const Node& v, InfoChecked&) { v.text(); }},
+    {"microarchitecture", kRequired, "a string", [](const Node& v, InfoChecked&) { v.text(); }},
+};
+constexpr Field<InfoChecked> kBuildFields[] = {
+    {"compiler", kRequired, "a string", [](const Node& v, InfoChecked&) { v.text(); }},
+    {"base_flags", kOptional, "", [](const Node& v, InfoChecked&) { v.text(); }},
+};
+constexpr Field<InfoChecked> kFeatureFields[] = {
+    {"name", kRequired, "a string", [](const Node& v, InfoChecked&) { v.text(); }},
+    {"detected", kOptional, "", [](const Node& v, InfoChecked&) { v.flag(); }},
+    {"disabled", kOptional, "", [](const Node& v, InfoChecked&) { v.flag(); }},
+};
+constexpr Field<InfoChecked> kInfoFields[] = {
+    {"cpu", kRequired, "an object", [](const Node& v, InfoChecked& c) { input::read_fields(v, kCpuFields, c); }},
+    {"build", kRequired, "an object", [](const Node& v, InfoChecked& c) { input::read_fields(v, kBuildFields, c); }},
+    {"features", kOptional, "",
+     [](const Node& v, InfoChecked& c) { v.each([&](const Node& f) { input::read_fields(f, kFeatureFields, c); }); }},
+};
+
+std::vector<ImplementationInfo> load_info(const nlohmann::json& info, const path& file) {
+  const std::string where = file.string();
+  const Node doc(info, where);
+  const std::optional<Node> schema = info.is_object() ? doc.find("schema") : std::nullopt;
+  if (!schema || !schema->json().is_string() || schema->json().get<std::string>() != "maskbench-info/1")
+    throw ResultsError(fmt::format("{}: not a maskbench info file (schema is {}, expected \"maskbench-info/1\")", where,
+                                   schema ? schema->describe() : "missing"));
+  InfoChecked checked;
+  input::read_fields(doc, kInfoFields, checked);
   std::vector<ImplementationInfo> out;
-  for (const nlohmann::json& e : info["implementations"]) {
+  doc.at("implementations", "an array").each([&](const Node& e) {
     ImplementationInfo i;
-    i.name = field<std::string>(e, "name", file, "an implementation");
-    i.runnable = field<bool>(e, "runnable", file, "implementation " + i.name);
-    i.requires_features = optional_field<std::string>(e, "requires", "none", file, "implementation " + i.name);
-    i.reason = optional_field<std::string>(e, "reason", "", file, "implementation " + i.name);
+    input::read_fields(e, kImplementationFields, i);
     out.push_back(std::move(i));
-  }
+  });
   return out;
-}
-
-void check_info(const nlohmann::json& info, const path& file) {
-  if (!info.is_object() || info.value("schema", "") != "maskbench-info/1")
-    throw ResultsError(fmt::format("{}: not a maskbench info file (expected \"schema\": \"maskbench-info/1\")", file.string()));
-  const nlohmann::json cpu = info.value("cpu", nlohmann::json());
-  field<std::string>(cpu, "brand", file, "field 'cpu'");
-  field<std::string>(cpu, "microarchitecture", file, "field 'cpu'");
-  field<std::string>(info.value("build", nlohmann::json()), "compiler", file, "field 'build'");
 }
 
 std::string usable_features(const ResultsDir& r) {
@@ -230,27 +261,10 @@ std::string usable_features(const ResultsDir& r) {
 
 }  // namespace
 
-std::string gtest_skip_reason(const nlohmann::json& test) {
-  const auto text = [](const nlohmann::json& j, const char* key) {
-    return j.is_object() && j.contains(key) && j[key].is_string() ? j[key].get<std::string>() : std::string();
-  };
-  const std::string message = text(test.value("skipped", nlohmann::json::object()), "message");
-  return message.empty() ? text(test, "skip_reason") : message;
-}
-
-nlohmann::json read_json(const path& file) {
-  if (std::filesystem::is_directory(file))
-    throw ResultsError(fmt::format("{}: is a directory, expected a JSON file", file.string()));
-  std::ifstream in(file, std::ios::binary);
-  if (!in) throw ResultsError(fmt::format("{}: cannot be read (missing or unreadable)", file.string()));
-  std::stringstream ss;
-  ss << in.rdbuf();
-  if (ss.str().empty()) throw ResultsError(fmt::format("{}: is empty (a truncated or interrupted run?)", file.string()));
-  try {
-    return nlohmann::json::parse(null_non_finite(ss.str()));
-  } catch (const nlohmann::json::exception& e) {
-    throw ResultsError(fmt::format("{}: not valid JSON ({})", file.string(), e.what()));
-  }
+nlohmann::json read_json(const path& file, const FileKind& kind) {
+  const std::string text = input::read_file(file, kind.what, input::cap_bytes(kind.cap_mib));
+  if (text.empty()) throw ResultsError(fmt::format("{}: is empty (a truncated or interrupted run?)", file.string()));
+  return input::parse_json(null_non_finite(text), file.string());
 }
 
 std::optional<double> Benchmark::param(const std::string& key) const {
@@ -309,9 +323,8 @@ ResultsDir load(const path& dir) {
   require_complete(dir);
   ResultsDir r;
   r.path = dir;
-  r.info = read_json(dir / "info.json");
-  check_info(r.info, dir / "info.json");
-  r.implementations = load_implementations(r.info, dir / "info.json");
+  r.info = read_json(dir / "info.json", kInfoJson);
+  r.implementations = load_info(r.info, dir / "info.json");
   r.tests = load_conformance(dir / "conformance.json", r.conformance_level);
   r.benchmarks = load_bench(dir / "bench.json", r.context);
   r.index();

@@ -1,25 +1,39 @@
 #pragma once
 // Reading a results directory (info.json, conformance.json, bench.json). A
-// directory may come from another machine: it is untrusted input, and every
-// problem is a ResultsError whose message names the file and what is wrong.
+// directory may come from another machine: it is untrusted input, read
+// through common/input.hpp, and every problem is a ResultsError: one line
+// naming the file, the JSON path of the field and what was expected.
 //
 // A directory that holds a file named INCOMPLETE (written by an interrupted
 // run; its text says what is missing) is refused as a whole: half a run must
 // never be read as a whole one.
+#include <cstdint>
 #include <filesystem>
 #include <map>
 #include <optional>
-#include <stdexcept>
 #include <string>
 #include <vector>
 
 #include <nlohmann/json.hpp>
 
+#include "input.hpp"
+
 namespace maskbench::results {
 
-struct ResultsError : std::runtime_error {
-  using std::runtime_error::runtime_error;
+// The input layer's error: a results file refused for its size, its type or
+// its content is one kind of error, whichever layer found it.
+using ResultsError = input::InputError;
+
+// The kinds of file read from a results directory (or named on the command
+// line), each with the default size cap of input::cap_bytes. The caps leave
+// room for 100,000 repetitions or 10,000 benchmarks in bench.json while
+// bounding what a parsed document can take in memory.
+struct FileKind {
+  const char* what;  // for messages
+  std::uint64_t cap_mib;
 };
+inline constexpr FileKind kInfoJson{"info.json", 1}, kConformanceJson{"GoogleTest JSON (conformance.json)", 16},
+    kBenchJson{"Google Benchmark JSON (bench.json)", 64};
 
 // One benchmark: the per-repetition values of its rates and time.
 struct Benchmark {
@@ -100,15 +114,10 @@ std::vector<std::string> machine_differences(const ResultsDir& a, const ResultsD
 
 double median(std::vector<double> v);
 
-// Why a test of GoogleTest JSON was skipped: its "skipped" message where the
-// GoogleTest version writes one, else the skip_reason property that the
-// conformance binary records (GoogleTest 1.12 drops skip messages); "" if
-// neither is there.
-std::string gtest_skip_reason(const nlohmann::json& test);
-
-// A JSON file, parsed; NaN and Infinity as Google Benchmark writes them are
-// read as null. A missing, unreadable, empty or malformed file is a
-// ResultsError naming the file.
-nlohmann::json read_json(const std::filesystem::path& file);
+// A JSON file of `kind`, read through the input layer (a regular file within
+// the kind's size cap, JSON at most input::kMaxJsonDepth deep); NaN and
+// Infinity as Google Benchmark writes them are read as null. A missing,
+// special, oversized, empty or malformed file is a ResultsError naming it.
+nlohmann::json read_json(const std::filesystem::path& file, const FileKind& kind);
 
 }  // namespace maskbench::results

@@ -14,8 +14,9 @@ namespace maskbench::junit {
 // its suite, name, time and result; a failed test carries each failure
 // message in full, a skipped one its reason. Characters that XML 1.0 cannot
 // hold (control characters other than tab, newline and carriage return) are
-// written as '?'. Throws results::ResultsError, naming `source` and the
-// field, when the document is not GoogleTest JSON.
+// written as '?'. The document is read by gtest::read, the reader that the
+// results loader uses too: it throws input::InputError, naming `source` and
+// the JSON path, for whatever the loader would refuse.
 std::string from_gtest_json(const nlohmann::json& gtest, const std::filesystem::path& source);
 
 }  // namespace maskbench::junit

@@ -149,9 +149,9 @@ TEST(Cli, SummaryRejectsBadDirectories) {
       {"summary --bogus", "unknown option '--bogus'"},
       {"summary " + d + "/no/such/dir", "not a results directory"},
       {"summary " + d + "/a-file", "not a results directory"},
-      {"summary " + d + "/empty", "info.json: cannot be read"},
+      {"summary " + d + "/empty", "info.json: does not exist, expected info.json"},
       {"summary " + d + "/truncated", "info.json: not valid JSON"},
-      {"summary " + d + "/dir-info", "info.json: is a directory, expected a JSON file"},
+      {"summary " + d + "/dir-info", "info.json: is a directory, expected info.json as a regular file"},
       {"summary " + d + "/incomplete", "did not finish (interrupted by SIGTERM during conformance; missing: bench.json)"},
   };
   for (const auto& [args, needle] : cases) expect_one_line_error(run(args), 2, args, needle);
@@ -239,9 +239,9 @@ TEST(Junit, RejectsBadInput) {
   ASSERT_EQ(mkfifo((s.dir / "fifo").c_str(), 0600), 0);
   const std::pair<std::string, std::string> cases[] = {
       {"junit", "expected one GoogleTest JSON file"},
-      {"junit " + d + "/missing.json", "missing.json: cannot be read"},
-      {"junit " + d + "/other.json", "other.json: the document has no field 'testsuites'"},
-      {"junit " + d + "/nosuite.json", "test suite 'A' has no field 'testsuite'"},
+      {"junit " + d + "/missing.json", "missing.json: does not exist"},
+      {"junit " + d + "/other.json", "other.json: not a GoogleTest JSON file"},
+      {"junit " + d + "/nosuite.json", "nosuite.json: testsuites[0].testsuite is missing, expected an array of tests"},
       {"junit " + d + "/notes.txt", "does not end in .json, so name the output with -o"},
       {"junit " + d + "/other.json -o", "option '-o' needs a value"},
       {"junit " + d + "/valid.json -o " + d, "exists and is not a regular file"},
