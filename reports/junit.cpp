@@ -2,22 +2,14 @@
 
 #include <fmt/format.h>
 
-#include "html.hpp"
+#include "escape.hpp"
 #include "results.hpp"
 
 namespace maskbench::junit {
 
+using escape::xml_attribute;
 using results::ResultsError;
 namespace {
-
-// Text for XML element content or a double-quoted attribute value: HTML's
-// escaping is XML's, once the control characters XML 1.0 forbids are gone.
-std::string xml(std::string_view text) {
-  std::string clean(text);
-  for (char& c : clean)
-    if (static_cast<unsigned char>(c) < 0x20 && c != '\t' && c != '\n' && c != '\r') c = '?';
-  return html::escape(clean);
-}
 
 struct Where {
   const std::filesystem::path& source;
@@ -53,9 +45,9 @@ std::string testcase(const nlohmann::json& t, const std::string& suite, const Wh
   const Where w{suite_where.source, suite_where.what + " test"};
   const std::string name = text(t, "name", w);
   if (name.empty()) throw ResultsError(fmt::format("{}: a test of {} has no name", w.source.string(), suite_where.what));
-  std::string out = fmt::format("    <testcase name=\"{}\" classname=\"{}\" time=\"{}\"", xml(name),
-                                xml(text(t, "classname", w, suite)), xml(seconds(t, w)));
-  if (t.contains("value_param")) out += fmt::format(" value_param=\"{}\"", xml(text(t, "value_param", w)));
+  std::string out = fmt::format("    <testcase name=\"{}\" classname=\"{}\" time=\"{}\"", xml_attribute(name),
+                                xml_attribute(text(t, "classname", w, suite)), xml_attribute(seconds(t, w)));
+  if (t.contains("value_param")) out += fmt::format(" value_param=\"{}\"", xml_attribute(text(t, "value_param", w)));
   std::string body;
   const nlohmann::json failures = t.value("failures", nlohmann::json::array());
   if (!failures.is_array())
@@ -63,14 +55,14 @@ std::string testcase(const nlohmann::json& t, const std::string& suite, const Wh
   for (const nlohmann::json& f : failures) {
     const std::string message = text(f, "failure", Where{w.source, "a failure of test '" + name + "'"});
     body += fmt::format("      <failure message=\"{}\" type=\"\">{}</failure>\n",
-                        xml(message.substr(0, message.find('\n'))), xml(message));
+                        xml_attribute(message.substr(0, message.find('\n'))), escape::xml_text(message));
   }
   ++c.tests;
   if (!failures.empty()) {
     ++c.failures;
   } else if (text(t, "result", w) == "SKIPPED") {
     ++c.skipped;
-    body += fmt::format("      <skipped message=\"{}\"/>\n", xml(results::gtest_skip_reason(t)));
+    body += fmt::format("      <skipped message=\"{}\"/>\n", xml_attribute(results::gtest_skip_reason(t)));
   }
   return body.empty() ? out + "/>\n" : out + ">\n" + body + "    </testcase>\n";
 }
@@ -93,7 +85,7 @@ std::string from_gtest_json(const nlohmann::json& gtest, const std::filesystem::
     std::string cases;
     for (const nlohmann::json& t : tests) cases += testcase(t, name, w, c);
     body += fmt::format("  <testsuite name=\"{}\" tests=\"{}\" failures=\"{}\" skipped=\"{}\" errors=\"0\" time=\"{}\">\n{}  </testsuite>\n",
-                        xml(name), c.tests, c.failures, c.skipped, xml(seconds(s, w)), cases);
+                        xml_attribute(name), c.tests, c.failures, c.skipped, xml_attribute(seconds(s, w)), cases);
     total.tests += c.tests;
     total.failures += c.failures;
     total.skipped += c.skipped;
@@ -101,8 +93,8 @@ std::string from_gtest_json(const nlohmann::json& gtest, const std::filesystem::
   return fmt::format(
       "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
       "<testsuites name=\"{}\" tests=\"{}\" failures=\"{}\" skipped=\"{}\" errors=\"0\" time=\"{}\" timestamp=\"{}\">\n{}</testsuites>\n",
-      xml(text(gtest, "name", top, "AllTests")), total.tests, total.failures, total.skipped, xml(seconds(gtest, top)),
-      xml(text(gtest, "timestamp", top)), body);
+      xml_attribute(text(gtest, "name", top, "AllTests")), total.tests, total.failures, total.skipped,
+      xml_attribute(seconds(gtest, top)), xml_attribute(text(gtest, "timestamp", top)), body);
 }
 
 }  // namespace maskbench::junit
