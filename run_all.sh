@@ -30,8 +30,9 @@ packages=(cmake g++ make git pkg-config ccache libbenchmark-dev libgtest-dev lib
   libcpu-features-dev nlohmann-json3-dev libhwy-dev libopenblas-dev libjs-chart.js)
 # Only the test suite needs a browser (the report's headless-Chromium test),
 # clang with its sanitizer and libFuzzer runtimes (the second compiler of the
-# matrix), and qemu-user (dispatch proven on older CPUs).
-test_packages=(chromium clang-14 libclang-rt-14-dev qemu-user)
+# matrix), qemu-user (dispatch proven on older CPUs), and python3 with
+# xmllint (the injection test builds hostile files and parses the XML).
+test_packages=(chromium clang-14 libclang-rt-14-dev qemu-user python3 libxml2-utils)
 # The rest of the compiler matrix: conformance only, Release, no sanitizers.
 # MASKBENCH_COMPILERS replaces the list, e.g. "clang++-16 clang++-19" (each
 # clang++-N or g++-N installs as the Debian package clang-N or g++-N).
@@ -241,9 +242,9 @@ run_tests() {
     || die 4 "cmake configuration with clang++-14 failed (see the messages above)"
   cmake --build "$san_dir" -j "$(nproc)" >&2 || die 4 "the clang++-14 sanitizer build failed (see the compiler messages above)"
   step "running the test suite (ctest), clang++-14 ASan+UBSan build"
-  # run_all_interrupted exercises this script, not the compiler: once is enough.
+  # run_all_interrupted and run_all_planted_links exercise this script, not the compiler: once is enough.
   (cd "$san_dir" && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
-    ctest --output-on-failure -j "$(nproc)" -E '^run_all_interrupted$') \
+    ctest --output-on-failure -j "$(nproc)" -E '^run_all_(interrupted|planted_links)$') \
     || die 1 "tests failed (clang++-14 ASan+UBSan build in $san_dir/)"
   for cxx in "${matrix_compilers[@]}"; do conformance_with "$cxx"; done
   echo "[$(elapsed)] all tests passed with g++ and with clang++-14 under ASan and UBSan; conformance passed with: ${matrix_compilers[*]:-no further compiler}" >&2

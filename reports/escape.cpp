@@ -45,6 +45,17 @@ bool hidden(char32_t cp) {
 
 enum class Line { terminal, message, property };
 
+// How a control character reads in a terminal: C's escapes where it has
+// them, else \xNN.
+std::string control(unsigned char c) {
+  switch (c) {
+    case '\n': return "\\n";
+    case '\r': return "\\r";
+    case '\t': return "\\t";
+    default: return fmt::format("\\x{:02x}", c);
+  }
+}
+
 // The percent-encoding of a workflow command, or nullptr.
 const char* actions_code(char32_t cp, Line sink) {
   if (sink == Line::terminal) return nullptr;
@@ -68,7 +79,7 @@ std::string line(std::string_view text, Line sink) {
     if (const char* code = actions_code(cp, sink))
       out += code;
     else if (cp == kInvalid || cp < 0x20 || cp == 0x7F)
-      out += fmt::format("\\x{:02x}", static_cast<unsigned char>(text[start]));
+      out += control(static_cast<unsigned char>(text[start]));
     else if (hidden(cp))
       out += fmt::format("\\u{{{:04X}}}", static_cast<unsigned>(cp));
     else if (cp == '\\')

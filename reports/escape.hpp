@@ -13,8 +13,9 @@ namespace maskbench::escape {
 
 // A fragment of one line of a terminal or of a CI log (stdout and stderr,
 // GitHub Actions job logs). The result
-//  - holds no C0 control (newline, carriage return, tab, ESC, ...), no DEL
-//    and no byte of invalid UTF-8: each is written \xNN, one per byte;
+//  - holds no C0 control, no DEL and no byte of invalid UTF-8: newline,
+//    carriage return and tab are written \n, \r and \t, the others \xNN
+//    (ESC as \x1b), one per byte;
 //  - holds no C1 control (U+0080..U+009F), no bidirectional formatting
 //    character (U+061C, U+200E, U+200F, U+202A..U+202E, U+2066..U+2069), and
 //    no invisible or line-breaking space other than U+0020 (U+00A0, U+1680,
