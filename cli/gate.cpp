@@ -47,14 +47,15 @@ std::string markdown(const regression::GateResult& g, const regression::Options&
                      const std::string& current) {
   using escape::markdown_code;
   std::string s = fmt::format("## maskbench gate: {}\n\nBaseline {}, current {}; threshold {:.1f}%, alpha {}.\n\n",
-                              g.failed() ? "FAILED" : "passed", markdown_code(baseline), markdown_code(current), o.threshold * 100, o.alpha);
+                              g.failed() ? "FAILED" : "passed", markdown_code(baseline), markdown_code(current),
+                              o.threshold * 100, o.alpha);
   for (const std::string& f : g.failing_implementations) s += fmt::format("- **conformance**: {}\n", markdown_code(f));
   s += "\n| | benchmark | time ratio | interval | p |\n|---|---|---|---|---|\n";
   for (const regression::Comparison& c : g.compared)
     if (c.verdict == regression::Verdict::regression || c.verdict == regression::Verdict::improvement)
       s += fmt::format("| {} | {} | {:.3f} | {} | {:.4f} |\n",
-                       c.verdict == regression::Verdict::regression ? "regression" : "improvement", markdown_code(c.name), c.ratio,
-                       interval(c), c.p_value);
+                       c.verdict == regression::Verdict::regression ? "regression" : "improvement",
+                       markdown_code(c.name), c.ratio, interval(c), c.p_value);
   s += fmt::format("\n{} benchmarks compared; {} only in the baseline; {} only in the current run.\n", g.compared.size(),
                    g.only_in_baseline.size(), g.only_in_current.size());
   return s;
@@ -88,8 +89,8 @@ int run_gate(std::span<const std::string_view> args) {
     if (c.verdict != regression::Verdict::regression && c.verdict != regression::Verdict::improvement) continue;
     const bool worse = c.verdict == regression::Verdict::regression;
     (worse ? regressions : improvements) += 1;
-    fmt::print("{:<12} {:<56} ratio {:.3f} {} p={:.4f}\n", worse ? "REGRESSION" : "improvement", terminal(c.name), c.ratio, interval(c),
-               c.p_value);
+    fmt::print("{:<12} {:<56} ratio {:.3f} {} p={:.4f}\n", worse ? "REGRESSION" : "improvement", terminal(c.name), c.ratio,
+               interval(c), c.p_value);
   }
   for (const std::string& f : g.failing_implementations) fmt::print("CONFORMANCE  {}\n", terminal(f));
   for (const std::string& n : g.only_in_baseline) fmt::print("only in baseline  {}\n", terminal(n));

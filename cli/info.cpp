@@ -48,7 +48,8 @@ int run_info(std::span<const std::string_view> args) {
     fmt::print("feature      {:<12} {:<9} {}\n", text(f["name"]),
                f["disabled"].get<bool>() ? "disabled" : f["detected"].get<bool>() ? "yes" : "no",
                text(f["meaning"]));
-  fmt::print("compiler     {}\ncommit       {}\n\n", text(j["build"]["compiler"]), text(j["build"]["commit"]));
+  fmt::print("compiler     {}\ncommit       {}\n\n", text(j["build"]["compiler"]),
+             text(j["build"]["commit"]));
   fmt::print("{:<16} {:<8} {:<28} {}\n", "implementation", "runs", "requires", "families / why not");
   for (const auto& impl : j["implementations"]) {
     std::string fams;
