@@ -44,8 +44,9 @@ packages=(cmake g++ make git pkg-config ccache libbenchmark-dev libgtest-dev lib
   libcpu-features-dev nlohmann-json3-dev libhwy-dev libopenblas-dev libjs-chart.js)
 # Only the test suite needs a browser (the report's headless-Chromium test),
 # clang with its sanitizer and libFuzzer runtimes (the second compiler of the
-# matrix), and qemu-user (dispatch proven on older CPUs).
-test_packages=(chromium clang-14 libclang-rt-14-dev qemu-user)
+# matrix), qemu-user (dispatch proven on older CPUs), and python3 with
+# xmllint (the injection test builds hostile files and parses the XML).
+test_packages=(chromium clang-14 libclang-rt-14-dev qemu-user python3 libxml2-utils)
 # The rest of the compiler matrix: conformance only, Release, no sanitizers.
 # MASKBENCH_COMPILERS replaces the list, e.g. "clang++-16 clang++-19" (each
 # clang++-N or g++-N installs as the Debian package clang-N or g++-N).
@@ -99,11 +100,51 @@ build() {
   cmake --build "$build_dir" -j "$(nproc)" >&2 || die 4 "the build failed (see the compiler messages above)"
 }
 
-# Writes stdin-producing command output to FILE atomically: FILE never holds
-# a partial result.
+# Every result file is written to a temporary file beside it and renamed into
+# place, so a result file never holds part of a result. The results directory
+# may have been prepared by someone else, so no name in it is trusted: each
+# temporary is created by mktemp (O_EXCL, an unpredictable name), never at a
+# fixed name where a planted link would be written through, and the rename
+# replaces a link at the target instead of following it. Temporaries are
+# removed on exit and on SIGINT and SIGTERM.
+temporaries=()
+
+# mktemp creates files readable by their owner only; results get the mode
+# that the umask gives any new file.
+file_mode=$(printf '%o' $(( 0666 & ~0$(umask) )))
+
+make_temp() {  # make_temp VAR FILE: VAR becomes the name of a new, empty temporary beside FILE
+  # One command, so that a signal's trap sees the name recorded as soon as
+  # the file exists.
+  temporaries+=("$(mktemp -- "$(dirname -- "$2")/.$(basename -- "$2").XXXXXXXXXX")") \
+    && [ -n "${temporaries[-1]}" ] && chmod "$file_mode" -- "${temporaries[-1]}" \
+    || die 1 "cannot create a temporary file beside $2"
+  printf -v "$1" '%s' "${temporaries[-1]}"
+}
+
+commit_temp() {  # commit_temp TEMP FILE: flushes TEMP to disk and renames it over FILE
+  sync -- "$1" || die 1 "cannot flush $2 to disk"
+  # -T: a directory at FILE is an error, never a place to move TEMP into.
+  mv -fT -- "$1" "$2" || die 1 "cannot rename the finished $2 into place"
+  sync -- "$(dirname -- "$2")" 2>/dev/null || true
+  local keep=() t
+  for t in "${temporaries[@]}"; do [ "$t" = "$1" ] || keep+=("$t"); done
+  temporaries=("${keep[@]}")
+}
+
+remove_temps() {
+  local t
+  for t in "${temporaries[@]}"; do [ -z "$t" ] || rm -f -- "$t"; done
+  temporaries=()
+}
+
+# Writes a command's stdout to FILE atomically.
 write_atomic() {  # write_atomic FILE CMD...
-  local file="$1"; shift
-  "$@" > "$file.tmp" && mv -f "$file.tmp" "$file"
+  local file="$1" t
+  shift
+  make_temp t "$file"
+  "$@" > "$t"
+  commit_temp "$t" "$file"
 }
 
 # Interruption. A results directory holds a file INCOMPLETE from its creation
@@ -124,9 +165,11 @@ mark_incomplete() {  # mark_incomplete REASON
   for f in "${result_files[@]}"; do
     [ -e "$results_dir/$f" ] || missing+="${missing:+, }$f"
   done
-  find "$results_dir" -name '*.tmp' -type f -delete
-  printf '%s; missing: %s\n' "$1" "${missing:-nothing}" > "$results_dir/INCOMPLETE.tmp"
-  mv -f "$results_dir/INCOMPLETE.tmp" "$results_dir/INCOMPLETE"
+  remove_temps
+  local t
+  make_temp t "$results_dir/INCOMPLETE"
+  printf '%s; missing: %s\n' "$1" "${missing:-nothing}" > "$t"
+  commit_temp "$t" "$results_dir/INCOMPLETE"
 }
 
 on_signal() {  # on_signal NAME EXIT_CODE
@@ -145,6 +188,7 @@ on_signal() {  # on_signal NAME EXIT_CODE
 }
 
 on_exit() {
+  remove_temps
   if [ -n "$results_dir" ] && [ $completed -eq 0 ] && [ ! -e "$results_dir/INCOMPLETE" ]; then
     mark_incomplete "stopped by an error during ${phase:-the run}"
   fi
@@ -212,9 +256,9 @@ run_tests() {
     || die 4 "cmake configuration with clang++-14 failed (see the messages above)"
   cmake --build "$san_dir" -j "$(nproc)" >&2 || die 4 "the clang++-14 sanitizer build failed (see the compiler messages above)"
   step "running the test suite (ctest), clang++-14 ASan+UBSan build"
-  # run_all_interrupted and run_all_gate exercise this script, not the compiler: once is enough.
+  # run_all_interrupted, run_all_planted_links and run_all_gate exercise this script, not the compiler: once is enough.
   (cd "$san_dir" && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
-    ctest --output-on-failure -j "$(nproc)" -E '^(run_all_interrupted|run_all_gate)$') \
+    ctest --output-on-failure -j "$(nproc)" -E '^run_all_(interrupted|planted_links|gate)$') \
     || die 1 "tests failed (clang++-14 ASan+UBSan build in $san_dir/)"
   for cxx in "${matrix_compilers[@]}"; do conformance_with "$cxx"; done
   echo "[$(elapsed)] all tests passed with g++ and with clang++-14 under ASan and UBSan; conformance passed with: ${matrix_compilers[*]:-no further compiler}" >&2
@@ -268,23 +312,29 @@ run_suite() {
   # randomized rounds); the results record the level.
   local level="${MASKBENCH_CONFORMANCE_LEVEL:-}"
   [ $quick -eq 0 ] || level="${level:-smoke}"
-  run_child "$out/conformance.log.tmp" "" env MASKBENCH_CONFORMANCE_LEVEL="$level" "$build_dir/bin/maskbench-conformance" --gtest_output="json:$out/conformance.json.tmp" || conf_rc=$?
-  mv -f "$out/conformance.log.tmp" "$out/conformance.log"
-  [ -s "$out/conformance.json.tmp" ] || die 1 "the conformance binary stopped before writing its results (exit $conf_rc); see $out/conformance.log"
-  mv -f "$out/conformance.json.tmp" "$out/conformance.json"
+  local conf_log conf_json
+  make_temp conf_log "$out/conformance.log"
+  make_temp conf_json "$out/conformance.json"
+  run_child "$conf_log" "" env MASKBENCH_CONFORMANCE_LEVEL="$level" "$build_dir/bin/maskbench-conformance" --gtest_output="json:$conf_json" || conf_rc=$?
+  commit_temp "$conf_log" "$out/conformance.log"
+  [ -s "$conf_json" ] || die 1 "the conformance binary stopped before writing its results (exit $conf_rc); see $out/conformance.log"
+  commit_temp "$conf_json" "$out/conformance.json"
   "$build_dir/bin/maskbench" junit "$out/conformance.json" -o "$out/conformance.xml" >/dev/null \
     || die 1 "maskbench junit could not convert $out/conformance.json; see the message above"
   tail -n 3 "$out/conformance.log" >&2
 
   phase="benchmarks"
   step "running benchmarks$([ $quick -eq 1 ] && echo ' (quick)')"
-  local bench_args=(--benchmark_out="$out/bench.json.tmp" --benchmark_out_format=json)
+  local bench_json bench_log
+  make_temp bench_json "$out/bench.json"
+  make_temp bench_log "$out/bench.log"
+  local bench_args=(--benchmark_out="$bench_json" --benchmark_out_format=json)
   [ $quick -eq 1 ] && bench_args+=(--quick)
   [ -n "$filter" ] && bench_args+=(--benchmark_filter="$filter")
-  run_child "$out/bench.log.tmp" '\[bench\] running' "$build_dir/bin/maskbench-bench" "${bench_args[@]}" \
-    || { mv -f "$out/bench.log.tmp" "$out/bench.log"; die 1 "the benchmark binary failed; see $out/bench.log"; }
-  mv -f "$out/bench.json.tmp" "$out/bench.json"
-  mv -f "$out/bench.log.tmp" "$out/bench.log"
+  run_child "$bench_log" '\[bench\] running' "$build_dir/bin/maskbench-bench" "${bench_args[@]}" \
+    || { commit_temp "$bench_log" "$out/bench.log"; die 1 "the benchmark binary failed; see $out/bench.log"; }
+  commit_temp "$bench_json" "$out/bench.json"
+  commit_temp "$bench_log" "$out/bench.log"
 
   # The summary and the report read the directory, which they would refuse
   # while it is marked: from here the EXIT and signal traps mark it again if

@@ -3,7 +3,8 @@
 // reports/compare_page.hpp for the ratios it shows.
 #include "args.hpp"
 #include "compare_page.hpp"
-#include "page.hpp"
+#include "escape.hpp"
+#include "output.hpp"
 
 namespace maskbench::cli {
 namespace {
@@ -19,8 +20,8 @@ int run_compare(std::span<const std::string_view> args) {
   fmt::print("{}", compare::compare_text(c));
   for (const char* o : {"-o", "--output"})
     if (a.values.contains(o)) {
-      page::write_atomically(a.values.at(o), compare::compare_html(c));
-      fmt::print("\nwrote {}\n", a.values.at(o));
+      output::write_atomically(a.values.at(o), compare::compare_html(c));
+      fmt::print("\nwrote {}\n", escape::terminal(a.values.at(o)));
     }
   return kExitOk;
 }

@@ -4,7 +4,8 @@
 // an implementation fails conformance in CURRENT; 0 otherwise; 2 on bad input,
 // including results from different machines unless allowed.
 #include "args.hpp"
-#include "page.hpp"
+#include "escape.hpp"
+#include "output.hpp"
 #include "regression.hpp"
 
 namespace maskbench::cli {
@@ -15,25 +16,21 @@ constexpr std::string_view kUsage =
 
 std::string interval(const regression::Comparison& c) { return fmt::format("[{:.3f}, {:.3f}]", c.interval.lo, c.interval.hi); }
 
-// A name from the results as Markdown code in a table cell: a backtick would
-// end the code span and a bar the cell.
-std::string md_code(const std::string& text) {
-  std::string out = "`";
-  for (char c : text) out += c == '`' ? std::string("'") : c == '|' ? std::string("\\|") : std::string(1, c);
-  return out + "`";
-}
-
+// Every string from the results (and the directory names) is Markdown code:
+// it cannot break the table, open a tag or start a line.
 std::string markdown(const regression::GateResult& g, const regression::Options& o, const std::string& baseline,
                      const std::string& current) {
+  using escape::markdown_code;
   std::string s = fmt::format("## maskbench gate: {}\n\nBaseline {}, current {}; threshold {:.1f}%, alpha {}.\n\n",
-                              g.failed() ? "FAILED" : "passed", md_code(baseline), md_code(current), o.threshold * 100, o.alpha);
-  for (const std::string& f : g.failing_implementations) s += fmt::format("- **conformance**: {}\n", f);
+                              g.failed() ? "FAILED" : "passed", markdown_code(baseline), markdown_code(current),
+                              o.threshold * 100, o.alpha);
+  for (const std::string& f : g.failing_implementations) s += fmt::format("- **conformance**: {}\n", markdown_code(f));
   s += "\n| | benchmark | time ratio | interval | p |\n|---|---|---|---|---|\n";
   for (const regression::Comparison& c : g.compared)
     if (c.verdict == regression::Verdict::regression || c.verdict == regression::Verdict::improvement)
       s += fmt::format("| {} | {} | {:.3f} | {} | {:.4f} ({}) |\n",
-                       c.verdict == regression::Verdict::regression ? "regression" : "improvement", md_code(c.name), c.ratio,
-                       interval(c), c.p_value, stats::describe(c.p_method));
+                       c.verdict == regression::Verdict::regression ? "regression" : "improvement",
+                       markdown_code(c.name), c.ratio, interval(c), c.p_value, stats::describe(c.p_method));
   s += fmt::format("\n{} benchmarks compared; {} only in the baseline; {} only in the current run.\n", g.compared.size(),
                    g.only_in_baseline.size(), g.only_in_current.size());
   return s;
@@ -54,28 +51,31 @@ int run_gate(std::span<const std::string_view> args) {
                                  a.positional[0], a.positional[1], joined));
   }
   const regression::GateResult g = regression::gate(base, cur, o);
+  // stdout is the CI log: every string from the results goes through
+  // escape::terminal, so none can end a line or start a workflow command.
+  using escape::terminal;
   fmt::print("maskbench gate: {} -> {} (threshold {:.1f}%, alpha {}; time ratios current/baseline, {:.0f}% bootstrap "
              "intervals, one-sided Mann-Whitney p against the threshold)\n",
-             a.positional[0], a.positional[1], o.threshold * 100, o.alpha, (1 - o.alpha) * 100);
-  for (const std::string& d : diffs) fmt::print("warning: different machines: {}\n", d);
+             terminal(a.positional[0]), terminal(a.positional[1]), o.threshold * 100, o.alpha, (1 - o.alpha) * 100);
+  for (const std::string& d : diffs) fmt::print("warning: different machines: {}\n", terminal(d));
   std::size_t regressions = 0, improvements = 0, untested = 0;
   for (const regression::Comparison& c : g.compared) {
     if (c.verdict == regression::Verdict::untested) ++untested;
     if (c.verdict != regression::Verdict::regression && c.verdict != regression::Verdict::improvement) continue;
     const bool worse = c.verdict == regression::Verdict::regression;
     (worse ? regressions : improvements) += 1;
-    fmt::print("{:<12} {:<56} ratio {:.3f} {} p={:.4f} ({})\n", worse ? "REGRESSION" : "improvement", c.name, c.ratio,
-               interval(c), c.p_value, stats::describe(c.p_method));
+    fmt::print("{:<12} {:<56} ratio {:.3f} {} p={:.4f} ({})\n", worse ? "REGRESSION" : "improvement", terminal(c.name),
+               c.ratio, interval(c), c.p_value, stats::describe(c.p_method));
   }
-  for (const std::string& f : g.failing_implementations) fmt::print("CONFORMANCE  {}\n", f);
-  for (const std::string& n : g.only_in_baseline) fmt::print("only in baseline  {}\n", n);
-  for (const std::string& n : g.only_in_current) fmt::print("only in current   {}\n", n);
+  for (const std::string& f : g.failing_implementations) fmt::print("CONFORMANCE  {}\n", terminal(f));
+  for (const std::string& n : g.only_in_baseline) fmt::print("only in baseline  {}\n", terminal(n));
+  for (const std::string& n : g.only_in_current) fmt::print("only in current   {}\n", terminal(n));
   if (untested > 0)
     fmt::print("untested: {} benchmarks have fewer than {} repetitions on a side\n", untested, regression::kMinRepetitions);
   fmt::print("{}: {} compared, {} regressions, {} improvements, {} implementations failing conformance\n",
              g.failed() ? "FAIL" : "PASS", g.compared.size(), regressions, improvements, g.failing_implementations.size());
   if (a.values.contains("--markdown"))
-    page::write_atomically(a.values.at("--markdown"), markdown(g, o, a.positional[0], a.positional[1]));
+    output::write_atomically(a.values.at("--markdown"), markdown(g, o, a.positional[0], a.positional[1]));
   return g.failed() ? kExitFailed : kExitOk;
 }
 

@@ -4,10 +4,15 @@
 #include <fmt/ranges.h>
 
 #include "command.hpp"
+#include "escape.hpp"
 #include "machine_info.hpp"
 
 namespace maskbench::cli {
 namespace {
+
+// A string of the machine description, for the terminal: the CPU brand and
+// vendor come from CPUID, which a hypervisor sets to anything.
+std::string text(const nlohmann::json& v) { return escape::terminal(v.get<std::string>()); }
 
 std::string human_bytes(std::int64_t b) {
   if (b >= (1 << 20)) return fmt::format("{} MiB", b >> 20);
@@ -25,41 +30,40 @@ int run_info(std::span<const std::string_view> args) {
   }
   const nlohmann::json j = machine_info_json();
   if (json) {
-    fmt::print("{}\n", j.dump(2));
+    fmt::print("{}\n", j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace));
     return kExitOk;
   }
   const auto& c = j["cpu"];
-  fmt::print("CPU          {} ({})\n", c["brand"].get<std::string>(), c["vendor"].get<std::string>());
-  const std::string source = c["microarchitecture_source"].get<std::string>();
+  fmt::print("CPU          {} ({})\n", text(c["brand"]), text(c["vendor"]));
+  const std::string source = text(c["microarchitecture_source"]);
   fmt::print("             family {:#x} model {:#x} stepping {}, microarchitecture {}{}\n", c["family"].get<int>(),
-             c["model"].get<int>(), c["stepping"].get<int>(), c["microarchitecture"].get<std::string>(),
+             c["model"].get<int>(), c["stepping"].get<int>(), text(c["microarchitecture"]),
              source == "cpu_features" ? "" : fmt::format(" (from {})", source));
   if (c.contains("caches"))
     for (const auto& cache : c["caches"])
-      fmt::print("cache        L{} {:<12} {}\n", cache["level"].get<int>(), cache["type"].get<std::string>(),
+      fmt::print("cache        L{} {:<12} {}\n", cache["level"].get<int>(), text(cache["type"]),
                  human_bytes(cache["size_bytes"].get<std::int64_t>()));
   else
     fmt::print("cache        unknown: nothing reports cache sizes here; the benchmarks size for assumed ones (bench/harness.cpp)\n");
   for (const auto& f : j["features"]) {
-    const auto names = [](const nlohmann::json& a) { return fmt::format("{}", fmt::join(a.get<std::vector<std::string>>(), " ")); };
-    fmt::print("feature      {:<12} {:<9} {}: {}{}\n", f["name"].get<std::string>(),
+    const auto names = [&](const nlohmann::json& a) { return escape::terminal(fmt::format("{}", fmt::join(a.get<std::vector<std::string>>(), " "))); };
+    fmt::print("feature      {:<12} {:<9} {}: {}{}\n", text(f["name"]),
                f["disabled"].get<bool>() ? "disabled" : f["detected"].get<bool>() ? "yes" : "no",
-               f["meaning"].get<std::string>(), names(f["checks"]),
+               text(f["meaning"]), names(f["checks"]),
                f["missing"].empty() ? "" : fmt::format(" (lacks {})", names(f["missing"])));
   }
-  fmt::print("compiler     {}\ncommit       {}\n\n", j["build"]["compiler"].get<std::string>(),
-             j["build"]["commit"].get<std::string>());
+  fmt::print("compiler     {}\ncommit       {}\n\n", text(j["build"]["compiler"]),
+             text(j["build"]["commit"]));
   fmt::print("{:<16} {:<8} {:<28} {}\n", "implementation", "runs", "requires", "families / why not");
   for (const auto& impl : j["implementations"]) {
     std::string fams;
     for (const auto& f : impl["families"]) {
       if (!fams.empty()) fams += ',';
-      fams += f.get<std::string>();
+      fams += text(f);
     }
-    if (impl.contains("compress_variant")) fams += fmt::format(" (compress: {})", impl["compress_variant"].get<std::string>());
-    fmt::print("{:<16} {:<8} {:<28} {}\n", impl["name"].get<std::string>(), impl["runnable"].get<bool>() ? "yes" : "skipped",
-               impl["requires"].get<std::string>(),
-               impl["runnable"].get<bool>() ? fams : impl["reason"].get<std::string>());
+    if (impl.contains("compress_variant")) fams += fmt::format(" (compress: {})", text(impl["compress_variant"]));
+    fmt::print("{:<16} {:<8} {:<28} {}\n", text(impl["name"]), impl["runnable"].get<bool>() ? "yes" : "skipped",
+               text(impl["requires"]), impl["runnable"].get<bool>() ? fams : text(impl["reason"]));
   }
   return kExitOk;
 }

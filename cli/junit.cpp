@@ -2,8 +2,9 @@
 // conformance binary's GoogleTest JSON (default: the same path with .xml),
 // written atomically. See reports/junit.hpp for why it is derived.
 #include "args.hpp"
+#include "escape.hpp"
 #include "junit.hpp"
-#include "page.hpp"
+#include "output.hpp"
 #include "results.hpp"
 
 namespace maskbench::cli {
@@ -23,8 +24,8 @@ int run_junit(std::span<const std::string_view> args) {
       throw UsageError(fmt::format("{}: does not end in .json, so name the output with -o; usage: {}", in.string(), kUsage));
     out = std::filesystem::path(in).replace_extension(".xml");
   }
-  page::write_atomically(out, junit::from_gtest_json(results::read_json(in, results::kConformanceJson), in));
-  fmt::print("{}\n", out.string());
+  output::write_atomically(out, junit::from_gtest_json(results::read_json(in, results::kConformanceJson), in));
+  fmt::print("{}\n", escape::terminal(out.string()));
   return kExitOk;
 }
 

@@ -10,6 +10,7 @@
 #include <fmt/format.h>
 
 #include "command.hpp"
+#include "escape.hpp"
 #include "maskbench/cpu.hpp"
 
 namespace maskbench::cli {
@@ -30,10 +31,18 @@ void print_usage(std::FILE* to) {
 }
 
 // Errors go out through fprintf, which cannot throw: stderr may be as
-// unwritable as stdout.
+// unwritable as stdout. A message quotes file names and fields from untrusted
+// files, so it is escaped here, at the sink, as one line of a terminal or CI
+// log; where even that fails (no memory), the message is not shown raw.
 int fail(std::string_view who, std::string_view what) {
-  std::fprintf(stderr, "%.*s: %.*s\n", static_cast<int>(who.size()), who.data(), static_cast<int>(what.size()),
-               what.data());
+  std::string escaped;
+  const char* line = "(the error message could not be escaped for the terminal)";
+  try {
+    escaped = maskbench::escape::terminal(what);
+    line = escaped.c_str();
+  } catch (...) {
+  }
+  std::fprintf(stderr, "%.*s: %s\n", static_cast<int>(who.size()), who.data(), line);
   return kExitBadInput;
 }
 

@@ -2,7 +2,8 @@
 // self-contained HTML page (default RESULTS_DIR/report.html), written
 // atomically. See reports/report_page.hpp for what it holds.
 #include "args.hpp"
-#include "page.hpp"
+#include "escape.hpp"
+#include "output.hpp"
 #include "report_page.hpp"
 
 namespace maskbench::cli {
@@ -17,8 +18,8 @@ int run_report(std::span<const std::string_view> args) {
   std::filesystem::path out = r.path / "report.html";
   for (const char* o : {"-o", "--output"})
     if (a.values.contains(o)) out = a.values.at(o);
-  page::write_atomically(out, report::report_html(r));
-  fmt::print("{}\n", out.string());
+  output::write_atomically(out, report::report_html(r));
+  fmt::print("{}\n", escape::terminal(out.string()));
   return kExitOk;
 }
 

@@ -6,6 +6,7 @@
 #include <map>
 
 #include "command.hpp"
+#include "escape.hpp"
 #include "results.hpp"
 
 namespace maskbench::cli {
@@ -21,12 +22,14 @@ int run_summary(std::span<const std::string_view> args) {
   } catch (const results::ResultsError& e) {
     throw UsageError(e.what());
   }
+  // Names come from the results: escaped for the terminal where printed.
+  using escape::terminal;
   std::map<std::string, int> counts;
   for (const auto& t : r.tests) ++counts[t.known_defect() ? "known defect" : t.status];
-  fmt::print("conformance ({} level): {} passed, {} failed, {} known defect, {} skipped\n", r.conformance_level,
+  fmt::print("conformance ({} level): {} passed, {} failed, {} known defect, {} skipped\n", terminal(r.conformance_level),
              counts["pass"], counts["fail"], counts["known defect"], counts["skip"]);
   for (const auto& t : r.tests)
-    if (t.status == "fail") fmt::print("  FAIL {} [{}]\n", t.kernel_test, t.implementation);
+    if (t.status == "fail") fmt::print("  FAIL {} [{}]\n", terminal(t.kernel_test), terminal(t.implementation));
 
   // family/kernel -> implementation -> median items/s of the L1 rows.
   std::map<std::string, std::map<std::string, double>> l1;
@@ -39,9 +42,9 @@ int run_summary(std::span<const std::string_view> args) {
   fmt::print("benchmarks: {} run, {} skipped\n", r.benchmarks.size() - skipped, skipped);
   for (const auto& [kernel, impls] : l1) {
     const auto scalar = impls.find("scalar");
-    fmt::print("\n{} (L1-resident, median items/s, speedup over scalar)\n", kernel);
+    fmt::print("\n{} (L1-resident, median items/s, speedup over scalar)\n", terminal(kernel));
     for (const auto& [name, rate] : impls)
-      fmt::print("  {:<16} {:>10.3f} G/s  {}\n", name, rate / 1e9,
+      fmt::print("  {:<16} {:>10.3f} G/s  {}\n", terminal(name), rate / 1e9,
                  scalar != impls.end() && scalar->second > 0 ? fmt::format("{:6.2f}x", rate / scalar->second) : "");
   }
   return kExitOk;

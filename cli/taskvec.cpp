@@ -10,6 +10,7 @@
 #include <fmt/format.h>
 
 #include "command.hpp"
+#include "escape.hpp"
 #include "maskbench/registry.hpp"
 #include "maskbench/taskvec.hpp"
 #include "safetensors.hpp"
@@ -182,9 +183,10 @@ const Implementation& choose(const Options& o, std::size_t k) {
   return *best;
 }
 
+// A checkpoint's file name, for the terminal.
 std::string short_name(const std::string& path) {
   const std::size_t slash = path.find_last_of('/');
-  return slash == std::string::npos ? path : path.substr(slash + 1);
+  return escape::terminal(slash == std::string::npos ? path : path.substr(slash + 1));
 }
 
 void report_cosines(const Options& o, const TaskvecKernels& kt, const std::vector<TensorSet>& sets) {
@@ -257,7 +259,7 @@ void write_ties(const Options& o, const TaskvecKernels& kt, const std::vector<Te
   fmt::print("\nTIES merge (top {}% per task, lambda {}): majority sign {:+}\n", o.percent, o.lambda,
              static_cast<int>(majority));
   for (std::size_t t = 0; t < k; ++t) fmt::print("  threshold {} {:.6e}  {}\n", t, thr[t], short_name(o.tasks[t]));
-  fmt::print("wrote {} ({} tensors, {} parameters, F32)\n", o.out, sets.size(), total);
+  fmt::print("wrote {} ({} tensors, {} parameters, F32)\n", escape::terminal(o.out), sets.size(), total);
 }
 
 int run_taskvec(std::span<const std::string_view> args) {
@@ -270,8 +272,8 @@ int run_taskvec(std::span<const std::string_view> args) {
   for (const TensorSet& s : sets) total += s[0]->elements;
   const Implementation& impl = choose(o, o.tasks.size());
   const TaskvecKernels& kt = *impl.kernels<TaskvecKernels>();
-  fmt::print("base {} ({} tensors, {} parameters)\n", o.base, sets.size(), total);
-  for (std::size_t t = 0; t < o.tasks.size(); ++t) fmt::print("task {} {}\n", t, o.tasks[t]);
+  fmt::print("base {} ({} tensors, {} parameters)\n", escape::terminal(o.base), sets.size(), total);
+  for (std::size_t t = 0; t < o.tasks.size(); ++t) fmt::print("task {} {}\n", t, escape::terminal(o.tasks[t]));
   fmt::print("implementation {}{}\n", impl.name, o.impl.empty() ? " (fastest runnable on a sample)" : "");
   report_cosines(o, kt, sets);
   if (o.percent >= 0.0) write_ties(o, kt, sets);

@@ -7,6 +7,7 @@
 
 #include "analysis.hpp"
 #include "chart_set.hpp"
+#include "escape.hpp"
 #include "format.hpp"
 #include "html.hpp"
 #include "machine_facts.hpp"
@@ -90,16 +91,18 @@ Comparison compare(const std::vector<results::ResultsDir>& dirs) {
   return c;
 }
 
+// Plain text for the terminal: every name from the results is escaped.
 std::string compare_text(const Comparison& c) {
+  using escape::terminal;
   std::string s;
-  for (std::size_t d = 0; d < c.dirs.size(); ++d) s += fmt::format("{}: {}\n", letter(d), c.dirs[d]->path.string());
-  for (const std::string& w : c.warnings) s += "warning: " + w + "\n";
+  for (std::size_t d = 0; d < c.dirs.size(); ++d) s += fmt::format("{}: {}\n", letter(d), terminal(c.dirs[d]->path.string()));
+  for (const std::string& w : c.warnings) s += "warning: " + terminal(w) + "\n";
   const auto table = [&](const std::string& title, const std::map<std::string, std::vector<std::optional<double>>>& g) {
     s += fmt::format("\n{:<40}", title);
     for (std::size_t d = 1; d < c.dirs.size(); ++d) s += fmt::format(" {:>10}", letter(d) + "/A");
     s += "\n";
     for (const auto& [key, values] : g) {
-      s += fmt::format("{:<40}", key);
+      s += fmt::format("{:<40}", terminal(key));
       for (std::size_t d = 1; d < values.size(); ++d) s += fmt::format(" {:>10}", ratio_text(values[d]));
       s += "\n";
     }
@@ -110,15 +113,15 @@ std::string compare_text(const Comparison& c) {
   for (std::size_t d = 0; d < c.dirs.size(); ++d) s += fmt::format(" {:<24}", letter(d));
   s += "\n";
   for (const auto& [impl, per_dir] : c.availability) {
-    s += fmt::format("{:<16}", impl);
-    for (const std::string& a : per_dir) s += fmt::format(" {:<24}", a.size() > 24 ? a.substr(0, 21) + "..." : a);
+    s += fmt::format("{:<16}", terminal(impl));
+    for (const std::string& a : per_dir) s += fmt::format(" {:<24}", a.size() > 24 ? terminal(a.substr(0, 21)) + "..." : terminal(a));
     s += "\n";
   }
   s += fmt::format("\n{:<48}", "benchmark (rate; ratio to A)");
   for (std::size_t d = 0; d < c.dirs.size(); ++d) s += fmt::format(" {:>20}", letter(d));
   s += "\n";
   for (const Row& row : c.rows) {
-    s += fmt::format("{:<48}", row.name);
+    s += fmt::format("{:<48}", terminal(row.name));
     for (std::size_t d = 0; d < c.dirs.size(); ++d) s += fmt::format(" {:>20}", cell_text(row, d));
     s += "\n";
   }

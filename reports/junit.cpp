@@ -2,30 +2,23 @@
 
 #include <fmt/format.h>
 
+#include "escape.hpp"
 #include "gtest_json.hpp"
-#include "html.hpp"
 
 namespace maskbench::junit {
+
+using escape::xml_attribute;
 namespace {
 
-// Text for XML element content or a double-quoted attribute value: HTML's
-// escaping is XML's, once the control characters XML 1.0 forbids are gone.
-std::string xml(std::string_view text) {
-  std::string clean(text);
-  for (char& c : clean)
-    if (static_cast<unsigned char>(c) < 0x20 && c != '\t' && c != '\n' && c != '\r') c = '?';
-  return html::escape(clean);
-}
-
 std::string testcase(const gtest::Test& t) {
-  std::string out = fmt::format("    <testcase name=\"{}\" classname=\"{}\" time=\"{}\"", xml(t.name), xml(t.classname),
-                                xml(t.time));
-  if (t.value_param) out += fmt::format(" value_param=\"{}\"", xml(*t.value_param));
+  std::string out = fmt::format("    <testcase name=\"{}\" classname=\"{}\" time=\"{}\"", xml_attribute(t.name),
+                                xml_attribute(t.classname), xml_attribute(t.time));
+  if (t.value_param) out += fmt::format(" value_param=\"{}\"", xml_attribute(*t.value_param));
   std::string body;
   for (const std::string& message : t.failures)
     body += fmt::format("      <failure message=\"{}\" type=\"\">{}</failure>\n",
-                        xml(message.substr(0, message.find('\n'))), xml(message));
-  if (t.skipped()) body += fmt::format("      <skipped message=\"{}\"/>\n", xml(t.skip_reason));
+                        xml_attribute(message.substr(0, message.find('\n'))), escape::xml_text(message));
+  if (t.skipped()) body += fmt::format("      <skipped message=\"{}\"/>\n", xml_attribute(t.skip_reason));
   return body.empty() ? out + "/>\n" : out + ">\n" + body + "    </testcase>\n";
 }
 
@@ -44,7 +37,8 @@ std::string from_gtest_json(const nlohmann::json& json, const std::filesystem::p
       suite_skipped += t.skipped();
     }
     body += fmt::format("  <testsuite name=\"{}\" tests=\"{}\" failures=\"{}\" skipped=\"{}\" errors=\"0\" time=\"{}\">\n{}  </testsuite>\n",
-                        xml(s.name), s.tests.size(), suite_failures, suite_skipped, xml(s.time), cases);
+                        xml_attribute(s.name), s.tests.size(), suite_failures, suite_skipped, xml_attribute(s.time),
+                        cases);
     tests += s.tests.size();
     failures += suite_failures;
     skipped += suite_skipped;
@@ -52,7 +46,7 @@ std::string from_gtest_json(const nlohmann::json& json, const std::filesystem::p
   return fmt::format(
       "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
       "<testsuites name=\"{}\" tests=\"{}\" failures=\"{}\" skipped=\"{}\" errors=\"0\" time=\"{}\" timestamp=\"{}\">\n{}</testsuites>\n",
-      xml(d.name), tests, failures, skipped, xml(d.time), xml(d.timestamp), body);
+      xml_attribute(d.name), tests, failures, skipped, xml_attribute(d.time), xml_attribute(d.timestamp), body);
 }
 
 }  // namespace maskbench::junit

@@ -13,8 +13,9 @@ namespace maskbench::junit {
 // The JUnit XML document for a GoogleTest JSON document. Every test keeps
 // its suite, name, time and result; a failed test carries each failure
 // message in full, a skipped one its reason. Characters that XML 1.0 cannot
-// hold (control characters other than tab, newline and carriage return) are
-// written as '?'. The document is read by gtest::read, the reader that the
+// hold (control characters other than tab, newline and carriage return,
+// U+FFFE, U+FFFF, invalid UTF-8) are written as U+FFFD (escape::xml_text and
+// xml_attribute). The document is read by gtest::read, the reader that the
 // results loader uses too: it throws input::InputError, naming `source` and
 // the JSON path, for whatever the loader would refuse.
 std::string from_gtest_json(const nlohmann::json& gtest, const std::filesystem::path& source);

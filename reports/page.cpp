@@ -1,7 +1,5 @@
 #include "page.hpp"
 
-#include <unistd.h>
-
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
@@ -54,33 +52,6 @@ std::string assemble(const std::string& title, const std::string& body, const nl
       "<script type=\"application/json\" id=\"mb-data\">{}</script>\n"
       "<script>\n{}</script>\n<script>\n{}\n</script>\n</body>\n</html>\n",
       html::escape(title), assets::kReportCss, body, html::script_json(data), assets::kReportJs, load_chartjs());
-}
-
-void write_atomically(const std::filesystem::path& file, const std::string& content) {
-  // Renaming over a device or a directory would replace it (as root, -o
-  // /dev/full once replaced the device with a regular file).
-  std::error_code status_ec;
-  const auto st = std::filesystem::status(file, status_ec);
-  if (std::filesystem::exists(st) && !std::filesystem::is_regular_file(st))
-    throw std::runtime_error(fmt::format("{}: exists and is not a regular file; name a file to write", file.string()));
-  const std::filesystem::path dir = file.has_parent_path() ? file.parent_path() : ".";
-  const std::filesystem::path tmp = dir / fmt::format(".{}.tmp.{}", file.filename().string(), getpid());
-  {
-    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    if (!out) throw std::runtime_error(fmt::format("{}: cannot be written (directory missing or not writable)", file.string()));
-    out << content;
-    out.close();
-    if (!out) {
-      std::filesystem::remove(tmp);
-      throw std::runtime_error(fmt::format("{}: writing failed (disk full?)", file.string()));
-    }
-  }
-  std::error_code ec;
-  std::filesystem::rename(tmp, file, ec);
-  if (ec) {
-    std::filesystem::remove(tmp);
-    throw std::runtime_error(fmt::format("{}: cannot be renamed into place ({})", file.string(), ec.message()));
-  }
 }
 
 }  // namespace maskbench::page

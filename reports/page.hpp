@@ -23,8 +23,4 @@ std::string load_chartjs();
 // embedded with html::script_json for report.js to draw `data.charts`.
 std::string assemble(const std::string& title, const std::string& body, const nlohmann::json& data);
 
-// Writes `content` to a temporary file beside `file` and renames it into
-// place, so that `file` never holds half a page. Throws std::runtime_error.
-void write_atomically(const std::filesystem::path& file, const std::string& content);
-
 }  // namespace maskbench::page

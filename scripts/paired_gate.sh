@@ -59,8 +59,10 @@ gate_list() {  # gate_list BIN OUTFILE
   local args=(--benchmark_list_tests=true)
   [ $gate_quick -eq 1 ] && args+=(--quick)
   [ -n "$gate_filter" ] && args+=(--benchmark_filter="$gate_filter")
-  "$1" "${args[@]}" 2>/dev/null | LC_ALL=C grep -v '[[:cntrl:]]' > "$2.tmp" || true
-  mv -f "$2.tmp" "$2"
+  local t
+  make_temp t "$2"
+  "$1" "${args[@]}" 2>/dev/null | LC_ALL=C grep -v '[[:cntrl:]]' > "$t" || true
+  commit_temp "$t" "$2"
 }
 
 # One --benchmark_filter that matches exactly the names on stdin: each name's
@@ -80,12 +82,14 @@ gate_first() {  # gate_first ROUND CHUNK
 gate_write_run_record() {
   local order
   order=$(IFS=,; echo "${gate_order[*]}")
+  local t
+  make_temp t "$results_dir/gate-run.json"
   printf '{"schema":"maskbench-gate-run/1","base_ref":%s,"base_commit":%s,"current_commit":%s,"seed":%s,"threshold":%s,"alpha":%s,"order":[%s],"quick":%s,"budget_s":%s,"filter":%s,"rounds":%s,"max_rounds":%s,"repetitions":%s,"chunk_size":%s}\n' \
     "$(json_string "$gate_base_ref")" "$(json_string "$gate_base_commit")" "$(json_string "$gate_current_commit")" \
     "$gate_seed" "$gate_threshold" "$gate_alpha" "$order" "$([ $gate_quick -eq 1 ] && echo true || echo false)" \
     "$gate_budget" "$(json_string "$gate_filter")" "$gate_rounds" "$gate_max_rounds" "$gate_repetitions" "$gate_chunk_size" \
-    > "$results_dir/gate-run.json.tmp"
-  mv -f "$results_dir/gate-run.json.tmp" "$results_dir/gate-run.json"
+    > "$t"
+  commit_temp "$t" "$results_dir/gate-run.json"
 }
 
 # gate_run_side SIDE BIN ROUND CHUNK FILTER: one sample file, written through
@@ -93,18 +97,19 @@ gate_write_run_record() {
 # then unpaired, which the analysis counts), a current one that fails stops
 # the gate.
 gate_run_side() {
-  local side="$1" bin="$2" round="$3" chunk="$4" filter="$5" name rc=0
+  local side="$1" bin="$2" round="$3" chunk="$4" filter="$5" name rc=0 t
   name=$(printf '%s-r%03d-c%03d' "$side" "$round" "$chunk")
-  local args=(--benchmark_filter="$filter" --benchmark_out="$results_dir/samples/$name.json.tmp"
+  make_temp t "$results_dir/samples/$name.json"
+  local args=(--benchmark_filter="$filter" --benchmark_out="$t"
     --benchmark_out_format=json --benchmark_repetitions="$gate_repetitions"
     --benchmark_min_time="$gate_min_time" --benchmark_enable_random_interleaving=true)
   [ $gate_quick -eq 1 ] && args+=(--quick)
   run_child "$results_dir/logs/$name.log" "" "$bin" "${args[@]}" || rc=$?
-  if [ $rc -eq 0 ] && [ -s "$results_dir/samples/$name.json.tmp" ]; then
-    mv -f "$results_dir/samples/$name.json.tmp" "$results_dir/samples/$name.json"
+  if [ $rc -eq 0 ] && [ -s "$t" ]; then
+    commit_temp "$t" "$results_dir/samples/$name.json"
     return 0
   fi
-  rm -f "$results_dir/samples/$name.json.tmp"
+  remove_temps
   [ "$side" = base ] || die 1 "gate: the current benchmark binary failed (exit $rc) in round $round, chunk $chunk; see $results_dir/logs/$name.log"
   echo "run_all.sh: gate: the base benchmark binary failed (exit $rc) in round $round, chunk $chunk; its samples are unpaired (see $results_dir/logs/$name.log)" >&2
 }
@@ -255,12 +260,15 @@ run_gate() {
   step "running conformance of the current build"
   local conf_rc=0 level="${MASKBENCH_CONFORMANCE_LEVEL:-}"
   [ $gate_quick -eq 0 ] || level="${level:-smoke}"
-  run_child "$gate_out/conformance.log.tmp" "" env MASKBENCH_CONFORMANCE_LEVEL="$level" \
-    "$gate_current_bin/maskbench-conformance" --gtest_output="json:$gate_out/conformance.json.tmp" || conf_rc=$?
-  mv -f "$gate_out/conformance.log.tmp" "$gate_out/conformance.log"
-  [ -s "$gate_out/conformance.json.tmp" ] ||
+  local conf_log conf_json
+  make_temp conf_log "$gate_out/conformance.log"
+  make_temp conf_json "$gate_out/conformance.json"
+  run_child "$conf_log" "" env MASKBENCH_CONFORMANCE_LEVEL="$level" \
+    "$gate_current_bin/maskbench-conformance" --gtest_output="json:$conf_json" || conf_rc=$?
+  commit_temp "$conf_log" "$gate_out/conformance.log"
+  [ -s "$conf_json" ] ||
     die 1 "the conformance binary stopped before writing its results (exit $conf_rc); see $gate_out/conformance.log"
-  mv -f "$gate_out/conformance.json.tmp" "$gate_out/conformance.json"
+  commit_temp "$conf_json" "$gate_out/conformance.json"
   tail -n 3 "$gate_out/conformance.log" >&2
 
   phase="the benchmark list"

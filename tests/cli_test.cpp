@@ -222,7 +222,7 @@ TEST(Junit, EscapesFailureTextAndKeepsSkipReasons) {
   const std::string xml((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
   for (const char* expected :
        {"tests=\"3\" failures=\"1\" skipped=\"1\"", "<failure message=\"x &lt; y &amp;&amp; &quot;z&quot;\"",
-        ">x &lt; y &amp;&amp; &quot;z&quot;\nlane 3: ? ]]&gt; differs</failure>",
+        ">x &lt; y &amp;&amp; &quot;z&quot;\nlane 3: \uFFFD ]]&gt; differs</failure>",
         "<skipped message=\"skipped: the CPU lacks avx512\"/>", "name=\"Select/scalar\" classname=\"Impl/CondTest\" time=\"0.01\"/>"})
     EXPECT_NE(xml.find(expected), std::string::npos) << "missing " << expected << " in\n" << xml;
   EXPECT_EQ(xml.find('\x01'), std::string::npos) << "a control character reached the XML";

@@ -35,11 +35,11 @@ GTEST_FILTER='Shrink.*' MASKBENCH_BUILD_DIR="$build" "$repo/run_all.sh" --quick 
   >"$tmp/run.out" 2>"$tmp/run.log" &
 pid=$!
 for _ in $(seq 1 4800); do
-  grep -q "running benchmarks" "$tmp/run.log" && [ -e "$out/bench.log.tmp" ] && break
+  grep -q "running benchmarks" "$tmp/run.log" && compgen -G "$out/.bench.log.*" >/dev/null && break
   kill -0 "$pid" 2>/dev/null || fail "run_all.sh ended before its benchmarks started"
   sleep 0.1
 done
-[ -e "$out/bench.log.tmp" ] || { kill -TERM "$pid"; fail "the benchmarks did not start within 8 minutes"; }
+compgen -G "$out/.bench.log.*" >/dev/null || { kill -TERM "$pid"; fail "the benchmarks did not start within 8 minutes"; }
 kill -INT "$pid"
 rc=0
 wait "$pid" || rc=$?
@@ -53,7 +53,9 @@ why=$(cat "$out/INCOMPLETE")
 for f in info.json conformance.json conformance.xml conformance.log; do
   [ -s "$out/$f" ] || fail "$f, written before the interruption, is missing"
 done
-! compgen -G "$out/*.tmp" >/dev/null || fail "temporary files left: $(ls "$out"/*.tmp)"
+# Temporaries are hidden files beside their targets (run_all.sh's make_temp).
+[ -z "$(find "$out" -mindepth 1 -name '.*' -printf '%f ')" ] ||
+  fail "temporary files left: $(find "$out" -mindepth 1 -name '.*' -printf '%f ')"
 ! pgrep -f -- "--benchmark_out=$out/" >/dev/null || fail "the benchmark binary still runs after run_all.sh exited"
 [ "$before" = "$(fingerprint "$earlier")" ] || fail "the earlier results directory changed"
 
