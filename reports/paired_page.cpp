@@ -5,9 +5,10 @@
 #include <fmt/format.h>
 
 #include "embedded_assets.hpp"
+#include "escape.hpp"
 #include "html.hpp"
+#include "output.hpp"
 #include "page.hpp"
-#include "paired_escape.hpp"
 #include "paired_stats.hpp"
 #include "stats.hpp"
 
@@ -47,7 +48,7 @@ std::vector<std::string> names_with(const nlohmann::json& list, std::string_view
 }
 
 std::string markdown(const nlohmann::json& v) {
-  namespace esc = paired_escape;
+  namespace esc = escape;
   const nlohmann::json& run = v["run"];
   std::string s = fmt::format("## maskbench paired gate: {} (look {} of {})\n\n", v["overall"] == "regression" ? "FAILED" : "passed",
                               v["look"].get<int>(), v["max_looks"].get<int>());
@@ -181,15 +182,15 @@ void write_outputs(const std::filesystem::path& dir, const nlohmann::json& v) {
   const std::vector<std::string> undecided = names_with(v["benchmarks"], "undecided");
   std::string lines;
   for (const std::string& n : undecided) lines += n + "\n";
-  page::write_atomically(dir / "verdict.json", v.dump(1, ' ', true, nlohmann::json::error_handler_t::replace) + "\n");
-  page::write_atomically(dir / "gate.md", markdown(v));
-  page::write_atomically(dir / "gate.html", html_page(v));
-  page::write_atomically(dir / "undecided.txt", lines);
-  page::write_atomically(dir / "undecided.filter", undecided.empty() ? "" : filter_for(undecided) + "\n");
+  output::write_atomically(dir / "verdict.json", v.dump(1, ' ', true, nlohmann::json::error_handler_t::replace) + "\n");
+  output::write_atomically(dir / "gate.md", markdown(v));
+  output::write_atomically(dir / "gate.html", html_page(v));
+  output::write_atomically(dir / "undecided.txt", lines);
+  output::write_atomically(dir / "undecided.filter", undecided.empty() ? "" : filter_for(undecided) + "\n");
 }
 
 std::string summary(const nlohmann::json& v) {
-  namespace esc = paired_escape;
+  namespace esc = escape;
   std::string s;
   for (const nlohmann::json& f : v["conformance_failures"]) s += "CONFORMANCE " + esc::terminal(f.get<std::string>()) + "\n";
   for (const nlohmann::json& d : v["machine_differences"]) s += "warning: different machines: " + esc::terminal(d.get<std::string>()) + "\n";
