@@ -15,29 +15,6 @@ namespace {
 constexpr std::string_view kUsage =
     "maskbench gate BASELINE CURRENT [--threshold 5%] [--alpha 0.05] [--markdown FILE] [--allow-different-machines]";
 
-// "5%", "5 %" or "0.05"; the result is a fraction in (0, 10].
-double parse_fraction(const std::string& option, const std::string& text, bool percent_allowed, double max) {
-  std::string t = text;
-  bool percent = false;
-  if (percent_allowed && !t.empty() && t.back() == '%') {
-    percent = true;
-    t.pop_back();
-  }
-  double v = 0;
-  std::size_t used = 0;
-  try {
-    v = std::stod(t, &used);
-  } catch (const std::exception&) {
-    used = 0;
-  }
-  if (used == 0 || used != t.size() || !std::isfinite(v))
-    throw UsageError(fmt::format("{} '{}' is not a number; usage: {}", option, text, kUsage));
-  if (percent) v /= 100.0;
-  if (v <= 0 || v > max)
-    throw UsageError(fmt::format("{} '{}' is out of range: expected more than 0 and at most {}", option, text, max));
-  return v;
-}
-
 std::string interval(const regression::Comparison& c) { return fmt::format("[{:.3f}, {:.3f}]", c.interval.lo, c.interval.hi); }
 
 // A name from the results as Markdown code in a table cell: a backtick would
@@ -68,8 +45,10 @@ int run_gate(std::span<const std::string_view> args) {
   const Args a = Args::parse(args, {"--threshold", "--alpha", "--markdown"}, {"--allow-different-machines"}, kUsage);
   if (a.positional.size() != 2) throw UsageError(fmt::format("expected BASELINE and CURRENT; usage: {}", kUsage));
   regression::Options o;
-  if (a.values.contains("--threshold")) o.threshold = parse_fraction("--threshold", a.values.at("--threshold"), true, 10.0);
-  if (a.values.contains("--alpha")) o.alpha = parse_fraction("--alpha", a.values.at("--alpha"), false, 0.5);
+  // The threshold is a fraction ("5%" or 0.05) up to 10 (1000%).
+  if (a.values.contains("--threshold"))
+    o.threshold = parse_number("--threshold", a.values.at("--threshold"), {0.0, 10.0, true}, true);
+  if (a.values.contains("--alpha")) o.alpha = parse_number("--alpha", a.values.at("--alpha"), {0.0, 0.5, true});
   const results::ResultsDir base = results::load(a.positional[0]), cur = results::load(a.positional[1]);
   const std::vector<std::string> diffs = results::machine_differences(base, cur);
   if (!diffs.empty() && !a.flags.contains("--allow-different-machines")) {
