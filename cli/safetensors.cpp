@@ -249,6 +249,18 @@ SafetensorsFile::SafetensorsFile(std::string path) : path_(std::move(path)) {
     map_ = nullptr;
     throw UsageError(fmt::format("{}: cannot map: {}", path_, std::strerror(errno)));
   }
+  // A constructor that throws runs no destructor: a refused file must not
+  // leave its mapping behind (the fuzzer ran out of mappings before this).
+  try {
+    check_and_index();
+  } catch (...) {
+    ::munmap(map_, size_);
+    map_ = nullptr;
+    throw;
+  }
+}
+
+void SafetensorsFile::check_and_index() {
   const auto* bytes = static_cast<const unsigned char*>(map_);
   std::uint64_t header_len = 0;
   for (int i = 7; i >= 0; --i) header_len = (header_len << 8) | bytes[i];

@@ -48,6 +48,9 @@ class SafetensorsFile {
   std::uint64_t data_size() const { return data_size_; }
 
  private:
+  // Reads the header from the mapping, checks it and sets tensors_.
+  void check_and_index();
+
   std::string path_;
   void* map_ = nullptr;
   std::size_t size_ = 0;
