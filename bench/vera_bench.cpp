@@ -22,6 +22,7 @@
 #include <fmt/format.h>
 
 #include "harness.hpp"
+#include "maskbench/known_defects.hpp"
 #include "maskbench/vera.hpp"
 #include "peers/highway_read.hpp"
 #include "peers/openblas_vera.hpp"
@@ -46,15 +47,10 @@ struct Point {
   double flops() const { return 2.0 * static_cast<double>(m) * static_cast<double>(out * in + r * in + out * r); }
 };
 
-// The fastest runnable generate (implementations are in ascending ISA order):
+// The fastest usable generate (candidates are in ascending ISA order):
 // filling a 180 MB layer with the scalar one would dominate the run.
 const VeraKernels& filler() {
-  static const VeraKernels* best = [] {
-    const VeraKernels* k = nullptr;
-    for (const Implementation* impl : implementations_with<VeraKernels>())
-      if (runnable(*impl).ok) k = impl->kernels<VeraKernels>();
-    return k;
-  }();
+  static const VeraKernels* best = usable_implementations(VeraKernels::kFamily).back()->kernels<VeraKernels>();
   return *best;
 }
 

@@ -1,7 +1,9 @@
 #pragma once
-// Option parsing shared by report, compare and gate: positional arguments,
-// `--name VALUE` / `--name=VALUE` options and flags, each checked against
-// the command's list so that an unknown or incomplete option is a UsageError.
+// Option parsing shared by the commands: positional arguments, `--name
+// VALUE` / `--name=VALUE` options and flags, each checked against the
+// command's list so that an unknown or incomplete option is a UsageError;
+// and parse_number, the one way a command reads a number from its options.
+#include <charconv>
 #include <cmath>
 #include <map>
 #include <set>
@@ -48,28 +50,38 @@ struct Args {
   }
 };
 
-// "5%" or "0.05" (a percent sign only where `percent_allowed`); the result is
-// a fraction in (0, max]. Shared by gate and paired.
-inline double parse_fraction(const std::string& option, const std::string& text, bool percent_allowed, double max,
-                             std::string_view usage) {
-  std::string t = text;
-  bool percent = false;
-  if (percent_allowed && !t.empty() && t.back() == '%') {
-    percent = true;
-    t.pop_back();
-  }
-  double v = 0;
-  std::size_t used = 0;
-  try {
-    v = std::stod(t, &used);
-  } catch (const std::exception&) {
-    used = 0;
-  }
-  if (used == 0 || used != t.size() || !std::isfinite(v))
-    throw UsageError(fmt::format("{} '{}' is not a number; usage: {}", option, text, usage));
-  if (percent) v /= 100.0;
-  if (v <= 0 || v > max)
-    throw UsageError(fmt::format("{} '{}' is out of range: expected more than 0 and at most {}", option, text, max));
+// The values a numeric option accepts: from lo to hi, each end included
+// unless marked open.
+struct NumberRange {
+  double lo, hi;
+  bool lo_open = false, hi_open = false;
+};
+
+// The whole of `text` as a finite number within `range`, or a UsageError
+// naming the option, the text and what was expected. Read with
+// std::from_chars (no locale, no leading space or '+', no hexadecimal), so
+// "nan", "inf", "1e400", "5x", "" and " 5" are all refused; the range is
+// checked on the value as read, so a bound such as float's largest value
+// keeps a later conversion defined. `percent`: a trailing '%' divides the
+// value by 100 before the range check.
+inline double parse_number(std::string_view option, std::string_view text, const NumberRange& range,
+                           bool percent = false) {
+  std::string_view digits = text;
+  const bool has_percent = percent && digits.ends_with('%');
+  if (has_percent) digits.remove_suffix(1);
+  double v = 0.0;
+  const auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), v);
+  const auto expected = [&] {
+    return fmt::format("a number {} {} and {} {}{}", range.lo_open ? "above" : "at least", range.lo,
+                       range.hi_open ? "below" : "at most", range.hi, percent ? " (or a percentage such as 5%)" : "");
+  };
+  if (ec == std::errc::result_out_of_range)
+    throw UsageError(fmt::format("{} '{}' is out of range: expected {}", option, text, expected()));
+  if (ec != std::errc() || end != digits.data() + digits.size() || !std::isfinite(v))
+    throw UsageError(fmt::format("{} '{}' is not a finite number: expected {}", option, text, expected()));
+  if (has_percent) v /= 100.0;
+  if (v < range.lo || v > range.hi || (range.lo_open && v == range.lo) || (range.hi_open && v == range.hi))
+    throw UsageError(fmt::format("{} '{}' is out of range: expected {}", option, text, expected()));
   return v;
 }
 

@@ -40,8 +40,10 @@ int run_gate(std::span<const std::string_view> args) {
   const Args a = Args::parse(args, {"--threshold", "--alpha", "--markdown"}, {"--allow-different-machines"}, kUsage);
   if (a.positional.size() != 2) throw UsageError(fmt::format("expected BASELINE and CURRENT; usage: {}", kUsage));
   regression::Options o;
-  if (a.values.contains("--threshold")) o.threshold = parse_fraction("--threshold", a.values.at("--threshold"), true, 10.0, kUsage);
-  if (a.values.contains("--alpha")) o.alpha = parse_fraction("--alpha", a.values.at("--alpha"), false, 0.5, kUsage);
+  // The threshold is a fraction ("5%" or 0.05) up to 10 (1000%).
+  if (a.values.contains("--threshold"))
+    o.threshold = parse_number("--threshold", a.values.at("--threshold"), {0.0, 10.0, true}, true);
+  if (a.values.contains("--alpha")) o.alpha = parse_number("--alpha", a.values.at("--alpha"), {0.0, 0.5, true});
   const results::ResultsDir base = results::load(a.positional[0]), cur = results::load(a.positional[1]);
   const std::vector<std::string> diffs = results::machine_differences(base, cur);
   if (!diffs.empty() && !a.flags.contains("--allow-different-machines")) {

@@ -52,9 +52,9 @@ int run_paired(std::span<const std::string_view> args) {
     throw UsageError(fmt::format("--look {} is beyond --max-looks {}", rule.look, rule.max_looks));
   const paired::GateInput in = paired::load_gate(dir);
   const std::string run_file = (dir / "gate-run.json").string();
-  rule.threshold = a.values.contains("--threshold") ? parse_fraction("--threshold", a.values.at("--threshold"), true, 10.0, kUsage)
+  rule.threshold = a.values.contains("--threshold") ? parse_number("--threshold", a.values.at("--threshold"), {0.0, 10.0, true}, true)
                                                      : recorded(in.run, "threshold", rule.threshold, 10.0, run_file);
-  rule.alpha = a.values.contains("--alpha") ? parse_fraction("--alpha", a.values.at("--alpha"), false, 0.5, kUsage)
+  rule.alpha = a.values.contains("--alpha") ? parse_number("--alpha", a.values.at("--alpha"), {0.0, 0.5, true})
                                              : recorded(in.run, "alpha", rule.alpha, 0.5, run_file);
   if (!in.machine_differences.empty() && !a.flags.contains("--allow-different-machines")) {
     std::string joined;

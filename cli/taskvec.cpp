@@ -3,14 +3,16 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
-#include <charconv>
+#include <limits>
 #include <memory>
 #include <string>
 
 #include <fmt/format.h>
 
+#include "args.hpp"
 #include "command.hpp"
 #include "escape.hpp"
+#include "maskbench/known_defects.hpp"
 #include "maskbench/registry.hpp"
 #include "maskbench/taskvec.hpp"
 #include "safetensors.hpp"
@@ -20,7 +22,7 @@ namespace {
 
 constexpr std::string_view kUsage =
     "--base PRE.safetensors FT1.safetensors [FT2.safetensors ...] [--warn X] "
-    "[--ties K% --lambda L --out MERGED.safetensors] [--impl NAME]";
+    "[--ties K% --lambda L --out MERGED.safetensors] [--impl NAME [--allow-known-defect]]";
 
 struct Options {
   std::string base;
@@ -30,54 +32,37 @@ struct Options {
   float lambda = 1.0f;
   std::string out;
   std::string impl;
+  bool allow_known_defect = false;
 };
 
-double parse_number(std::string_view option, std::string_view text) {
-  double v = 0.0;
-  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
-  if (ec != std::errc() || end != text.data() + text.size() || !std::isfinite(v))
-    throw UsageError(fmt::format("{} expects a number, got '{}'", option, text));
-  return v;
-}
-
 Options parse(std::span<const std::string_view> args) {
+  const std::string usage = fmt::format("maskbench taskvec {}", kUsage);
+  const Args a = Args::parse(args, {"--base", "--warn", "--ties", "--lambda", "--out", "--impl"}, {"--allow-known-defect"},
+                             usage);
+  const auto value = [&](const char* name) { return a.values.contains(name) ? a.values.at(name) : std::string(); };
   Options o;
-  bool have_lambda = false;
-  for (std::size_t i = 0; i < args.size(); ++i) {
-    const std::string_view a = args[i];
-    const auto value = [&]() -> std::string_view {
-      if (i + 1 >= args.size()) throw UsageError(fmt::format("{} needs a value; usage: maskbench taskvec {}", a, kUsage));
-      return args[++i];
-    };
-    if (a == "--base") {
-      o.base = value();
-    } else if (a == "--warn") {
-      o.warn = parse_number(a, value());
-    } else if (a == "--ties") {
-      std::string_view v = value();
-      if (v.ends_with('%')) v.remove_suffix(1);
-      const double pct = parse_number("--ties", v);
-      if (pct <= 0.0 || pct > 100.0) throw UsageError(fmt::format("--ties expects a percentage in (0, 100], got {}", pct));
-      o.percent = pct;
-    } else if (a == "--lambda") {
-      o.lambda = static_cast<float>(parse_number(a, value()));
-      have_lambda = true;
-    } else if (a == "--out") {
-      o.out = value();
-    } else if (a == "--impl") {
-      o.impl = value();
-    } else if (a.starts_with("--")) {
-      throw UsageError(fmt::format("unknown option '{}'; usage: maskbench taskvec {}", a, kUsage));
-    } else {
-      o.tasks.emplace_back(a);
-    }
+  o.base = value("--base");
+  o.tasks = a.positional;
+  o.out = value("--out");
+  o.impl = value("--impl");
+  o.allow_known_defect = a.flags.contains("--allow-known-defect");
+  if (a.values.contains("--warn")) o.warn = parse_number("--warn", value("--warn"), {0.0, 1.0});
+  if (a.values.contains("--ties")) {
+    // "30%" and "30" both mean 30 percent.
+    std::string_view pct = a.values.at("--ties");
+    if (pct.ends_with('%')) pct.remove_suffix(1);
+    o.percent = parse_number("--ties", pct, {0.0, 100.0, true});
   }
-  if (o.base.empty()) throw UsageError(fmt::format("--base is required; usage: maskbench taskvec {}", kUsage));
+  // Bounded by float's range: the kernels take lambda as a float.
+  const double fmax = std::numeric_limits<float>::max();
+  if (a.values.contains("--lambda")) o.lambda = static_cast<float>(parse_number("--lambda", value("--lambda"), {-fmax, fmax}));
+  if (o.base.empty()) throw UsageError(fmt::format("--base is required; usage: {}", usage));
   if (o.tasks.empty() || o.tasks.size() > kMaxTasks)
     throw UsageError(fmt::format("expected 1 to {} fine-tuned checkpoints, got {}", kMaxTasks, o.tasks.size()));
   if ((o.percent >= 0.0) != !o.out.empty())
     throw UsageError("--ties and --out go together: --ties K% --lambda L --out MERGED.safetensors");
-  if (have_lambda && o.percent < 0.0) throw UsageError("--lambda only applies to a --ties merge");
+  if (a.values.contains("--lambda") && o.percent < 0.0) throw UsageError("--lambda only applies to a --ties merge");
+  if (o.allow_known_defect && o.impl.empty()) throw UsageError("--allow-known-defect only applies to --impl NAME");
   return o;
 }
 
@@ -85,24 +70,11 @@ Options parse(std::span<const std::string_view> args) {
 using TensorSet = std::vector<const Tensor*>;
 
 std::vector<TensorSet> match(const std::vector<std::unique_ptr<SafetensorsFile>>& files) {
-  const SafetensorsFile& base = *files[0];
-  for (std::size_t f = 1; f < files.size(); ++f) {
-    for (const Tensor& t : files[f]->tensors())
-      if (base.find(t.name) == nullptr)
-        throw UsageError(fmt::format("{}: tensor '{}' is not in the base {}", files[f]->path(), t.name, base.path()));
-  }
+  for (std::size_t f = 1; f < files.size(); ++f) require_same_layout(*files[0], *files[f]);
   std::vector<TensorSet> sets;
-  for (const Tensor& t : base.tensors()) {
-    TensorSet s{&t};
-    for (std::size_t f = 1; f < files.size(); ++f) {
-      const Tensor* other = files[f]->find(t.name);
-      if (other == nullptr)
-        throw UsageError(fmt::format("{}: tensor '{}' of the base {} is missing", files[f]->path(), t.name, base.path()));
-      if (other->shape != t.shape)
-        throw UsageError(fmt::format("{}: tensor '{}' has shape [{}] but the base has [{}]", files[f]->path(), t.name,
-                                     fmt::join(other->shape, ", "), fmt::join(t.shape, ", ")));
-      s.push_back(other);
-    }
+  for (std::size_t i = 0; i < files[0]->tensors().size(); ++i) {
+    TensorSet s;
+    for (const auto& f : files) s.push_back(&f->tensors()[i]);
     sets.push_back(std::move(s));
   }
   return sets;
@@ -145,16 +117,17 @@ const TaskvecTyped<T>& typed(const TaskvecKernels& k) {
     return k.bf16;
 }
 
-// The runnable implementation with the fastest gram on a sample of this
-// shape; ties go to the later row of the registry table (higher ISA level).
+// The explicitly named implementation, or the usable one (runnable here and
+// no known defect of this build's compiler) with the fastest gram on a
+// sample of this shape; ties go to the later candidate (higher ISA level).
 const Implementation& choose(const Options& o, std::size_t k) {
   if (!o.impl.empty()) {
-    const Implementation* impl = find_implementation(o.impl);
-    if (impl == nullptr || impl->kernels<TaskvecKernels>() == nullptr)
-      throw UsageError(fmt::format("--impl: no implementation '{}' provides taskvec; see maskbench info", o.impl));
-    if (const Runnability r = runnable(*impl); !r.ok)
-      throw UsageError(fmt::format("--impl: {} cannot run here: {}", o.impl, r.reason));
-    return *impl;
+    const NamedChoice c = choose_named(o.impl, TaskvecKernels::kFamily, o.allow_known_defect);
+    if (c.impl == nullptr) throw UsageError(fmt::format("--impl: {}", c.refusal));
+    if (c.defect != nullptr)
+      fmt::print(stderr, "maskbench taskvec: warning: {} is known defect {} of {}; its results may be wrong\n", o.impl,
+                 c.defect->id, compiler());
+    return *c.impl;
   }
   constexpr std::size_t n = 1 << 15;
   std::vector<std::vector<float>> data(k + 1, std::vector<float>(n));
@@ -165,9 +138,8 @@ const Implementation& choose(const Options& o, std::size_t k) {
   std::vector<double> g(k * k);
   const Implementation* best = nullptr;
   double best_s = 0.0;
-  for (const Implementation& impl : implementations()) {
-    const TaskvecKernels* kt = impl.kernels<TaskvecKernels>();
-    if (kt == nullptr || !runnable(impl).ok) continue;
+  for (const Implementation* impl : usable_implementations(TaskvecKernels::kFamily)) {
+    const TaskvecKernels* kt = impl->kernels<TaskvecKernels>();
     double fastest = 1e30;
     for (int rep = 0; rep < 3; ++rep) {
       const auto t0 = std::chrono::steady_clock::now();
@@ -175,11 +147,11 @@ const Implementation& choose(const Options& o, std::size_t k) {
       fastest = std::min(fastest, std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
     }
     if (best == nullptr || fastest <= best_s) {
-      best = &impl;
+      best = impl;
       best_s = fastest;
     }
   }
-  if (best == nullptr) throw std::runtime_error("no runnable implementation provides taskvec");
+  if (best == nullptr) throw std::runtime_error("no usable implementation provides taskvec");
   return *best;
 }
 
@@ -274,7 +246,7 @@ int run_taskvec(std::span<const std::string_view> args) {
   const TaskvecKernels& kt = *impl.kernels<TaskvecKernels>();
   fmt::print("base {} ({} tensors, {} parameters)\n", escape::terminal(o.base), sets.size(), total);
   for (std::size_t t = 0; t < o.tasks.size(); ++t) fmt::print("task {} {}\n", t, escape::terminal(o.tasks[t]));
-  fmt::print("implementation {}{}\n", impl.name, o.impl.empty() ? " (fastest runnable on a sample)" : "");
+  fmt::print("implementation {}{}\n", impl.name, o.impl.empty() ? " (fastest usable here on a sample)" : "");
   report_cosines(o, kt, sets);
   if (o.percent >= 0.0) write_ties(o, kt, sets);
   return kExitOk;

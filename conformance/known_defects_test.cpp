@@ -6,7 +6,7 @@
 #include <vector>
 
 #include "harness/family.hpp"
-#include "harness/known_defects.hpp"
+#include "maskbench/known_defects.hpp"
 #include "maskbench/cond.hpp"
 
 namespace maskbench::conformance {
@@ -26,7 +26,7 @@ bool kd1_reproduces(const Implementation& impl) {
 
 TEST(KnownDefects, ReproducersStillFail) {
   int applicable = 0;
-  for (const KnownDefect& d : kKnownDefects) {
+  for (const KnownDefect& d : known_defects()) {
     if (!d.applies_to(compiler())) continue;
     const Implementation* impl = find_implementation(d.implementation);
     ASSERT_NE(impl, nullptr) << d.id << " names unknown implementation " << d.implementation;
@@ -34,7 +34,7 @@ TEST(KnownDefects, ReproducersStillFail) {
     ++applicable;
     if (d.id == "KD-1") {
       EXPECT_TRUE(kd1_reproduces(*impl)) << d.id << " no longer reproduces with " << compiler()
-                                         << ": remove it from harness/known_defects.hpp";
+                                         << ": remove it from kernels/src/known_defects.cpp";
     }
   }
   if (applicable == 0) MB_SKIP("no known defect applies to " + std::string(compiler()) + " on this CPU");

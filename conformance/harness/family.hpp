@@ -8,7 +8,7 @@
 #include <string_view>
 #include <vector>
 
-#include "harness/known_defects.hpp"
+#include "maskbench/known_defects.hpp"
 #include "maskbench/registry.hpp"
 
 namespace maskbench::conformance {

@@ -134,7 +134,9 @@ inline void cosines_from_gram(const double* gram, std::size_t k, double* norm, d
 //   the threshold is the m-th largest |tau| counted with multiplicity, so
 //   every element with |tau| >= threshold is kept: ties in magnitude at the
 //   threshold are all kept, and more than m elements may be kept;
-//   m = 0 gives NaN: nothing is kept.
+//   m = 0 gives NaN: nothing is kept. A percent that is NaN or not above 0
+//   keeps nothing, one above 100 counts as 100 (the conversion to a count
+//   stays defined for every double).
 // Linear time and exact: `pass(prefix, hist)` must run the task's
 // ties_histogram over every array of the model with that prefix; it runs
 // twice, once per 16-bit half of the key.
@@ -144,8 +146,11 @@ float ties_threshold(double percent, std::uint64_t total, Pass&& pass) {
   pass(std::int32_t{-1}, hist.data());
   std::uint64_t valid = 0;
   for (std::uint64_t c : hist) valid += c;
-  const double want = std::floor(std::clamp(percent, 0.0, 100.0) * static_cast<double>(total) / 100.0);
-  const std::uint64_t m = std::min(static_cast<std::uint64_t>(want), valid);
+  const double want =
+      percent > 0.0 ? std::floor(std::min(percent, 100.0) * static_cast<double>(total) / 100.0) : 0.0;
+  // Compared as doubles first: a want past 2^64 (total near 2^64) has no
+  // integer conversion.
+  const std::uint64_t m = want >= static_cast<double>(valid) ? valid : static_cast<std::uint64_t>(want);
   if (m == 0) return std::numeric_limits<float>::quiet_NaN();
   // The m-th largest: walk bins from the top until the count reaches m.
   const auto find = [](const std::vector<std::uint64_t>& h, std::uint64_t rank, std::uint64_t& rank_in_bin) {
