@@ -82,7 +82,7 @@ d=$(variant disjoint); sed -i 's/"name":"/"name":"other_/g; s/"run_name":"/"run_
 expect_bad "no benchmark in common" "no measured benchmark in common" gate "$fixtures/hostile" "$d"
 d=$(variant compiler); sed -i 's/"compiler": "[^"]*"/"compiler": "Clang 14.0.6"/' "$d/info.json"
 expect_bad "different machines" "come from different machines or builds (compiler: " gate "$fixtures/hostile" "$d"
-expect_bad "threshold not a number" "--threshold 'abc' is not a number" gate "$fixtures/hostile" "$fixtures/hostile" --threshold abc
+expect_bad "threshold not a number" "--threshold 'abc' is not a finite number" gate "$fixtures/hostile" "$fixtures/hostile" --threshold abc
 expect_bad "negative threshold" "--threshold '-5%' is out of range" gate "$fixtures/hostile" "$fixtures/hostile" --threshold=-5%
 expect_bad "alpha out of range" "--alpha '2' is out of range" gate "$fixtures/hostile" "$fixtures/hostile" --alpha 2
 expect_bad "one directory to compare" "expected two or more results directories" compare "$fixtures/hostile"
