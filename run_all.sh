@@ -19,8 +19,9 @@
 #       conformance of the current build, then both benchmark binaries in
 #       alternating rounds (the order drawn from the printed seed), and
 #       `maskbench paired` on the pairs; more rounds of the undecided
-#       benchmarks while --budget (seconds for the whole gate; 560 with
-#       --quick, 3600 otherwise) allows, up to --max-rounds (4 x --rounds).
+#       benchmarks while --budget (seconds for the whole gate; 600 with
+#       --quick, 3600 otherwise) allows, up to --max-rounds (--rounds 16 and
+#       --max-rounds 32 with --quick; 20 and 80 otherwise).
 #       Writes results/gate-<hostname>-<UTC timestamp>/ (samples/, gate-run.json,
 #       conformance.json, verdict.json, gate.md, gate.html, undecided.txt).
 #       Exit 0 no regression, 1 regression or conformance failure, 2 bad

@@ -202,14 +202,20 @@ run_gate() {
     echo | grep -Eq -- "$gate_filter" 2>/dev/null || grc=$?
     [ $grc -le 1 ] || gate_refuse "--filter '$gate_filter' is not a valid regular expression"
   fi
-  # --quick: the whole gate, builds with a warm ccache included, within 10
-  # minutes on a 2-core machine.
+  # The paired test can flag nothing below 2^-n < alpha / (M x hypotheses):
+  # with about 250 benchmarks and families, a look needs at least 13 rounds
+  # alone (M = 1) and 15 when four looks share alpha. --quick: 16 rounds and
+  # one more batch (M = 2), so that the whole gate, builds with a warm ccache
+  # included, fits in about 10 minutes on a 2-core machine; otherwise the
+  # schedule that caught 94% of 2T slowdowns in the simulation (20 + 20 + 20
+  # + 20, M = 4; reports/tests/paired_simulation_test.cpp).
   if [ $gate_quick -eq 1 ]; then
-    gate_rounds=${rounds:-6} gate_budget=${budget:-560} gate_min_time=0.01
+    gate_rounds=${rounds:-16} gate_budget=${budget:-600} gate_min_time=0.01
+    gate_max_rounds=${max_rounds:-$((2 * gate_rounds))}
   else
-    gate_rounds=${rounds:-10} gate_budget=${budget:-3600} gate_min_time=0.02
+    gate_rounds=${rounds:-20} gate_budget=${budget:-3600} gate_min_time=0.02
+    gate_max_rounds=${max_rounds:-$((4 * gate_rounds))}
   fi
-  gate_max_rounds=${max_rounds:-$((4 * gate_rounds))}
   [ "$gate_max_rounds" -ge "$gate_rounds" ] || gate_refuse "--max-rounds $gate_max_rounds is below --rounds $gate_rounds"
   [ -n "$gate_seed" ] || gate_seed=$(( $(od -An -N4 -tu4 /dev/urandom) % 1000000000 ))
 
