@@ -317,12 +317,7 @@ void read_as_f32(const Tensor& t, std::uint64_t from, std::size_t count, float* 
   }
 }
 
-SafetensorsWriter::SafetensorsWriter(std::string path, const std::vector<Entry>& entries) : path_(std::move(path)) {
-  // The finished file is renamed into place, which would replace a device or
-  // FIFO (e.g. --out /dev/full, as root) instead of writing to it.
-  struct stat st {};
-  if (::stat(path_.c_str(), &st) == 0 && !S_ISREG(st.st_mode))
-    throw UsageError(fmt::format("{}: exists and is not a regular file; name a file to write", path_));
+SafetensorsWriter::SafetensorsWriter(std::string path, const std::vector<Entry>& entries) : file_(std::move(path)) {
   nlohmann::json header = nlohmann::json::object();
   std::uint64_t offset = 0;
   for (const Entry& e : entries) {
@@ -335,58 +330,22 @@ SafetensorsWriter::SafetensorsWriter(std::string path, const std::vector<Entry>&
   std::string text = header.dump();
   // The data section starts 8-byte aligned, as the format recommends.
   text.append((8 - text.size() % 8) % 8, ' ');
-  const std::size_t slash = path_.find_last_of('/');
-  temp_ = (slash == std::string::npos ? std::string() : path_.substr(0, slash + 1)) + ".maskbench-tmp-XXXXXX";
-  fd_ = ::mkstemp(temp_.data());
-  if (fd_ < 0) throw UsageError(fmt::format("{}: cannot create a temporary file beside it: {}", path_, std::strerror(errno)));
-  // mkstemp creates the file 0600; the result should get the usual mode.
-  const mode_t mask = ::umask(0);
-  ::umask(mask);
-  ::fchmod(fd_, 0666 & ~mask);
   unsigned char len[8];
   for (int i = 0; i < 8; ++i) len[i] = static_cast<unsigned char>(static_cast<std::uint64_t>(text.size()) >> (8 * i));
-  put(len, 8);
-  put(text.data(), text.size());
-}
-
-SafetensorsWriter::~SafetensorsWriter() {
-  if (fd_ >= 0) {
-    ::close(fd_);
-    ::unlink(temp_.c_str());
-  }
-}
-
-void SafetensorsWriter::put(const void* p, std::size_t n) {
-  const auto* c = static_cast<const char*>(p);
-  while (n > 0) {
-    const ssize_t w = ::write(fd_, c, n);
-    if (w < 0 && errno == EINTR) continue;
-    if (w <= 0) throw UsageError(fmt::format("{}: write failed: {}", path_, std::strerror(errno)));
-    c += w;
-    n -= static_cast<std::size_t>(w);
-  }
+  file_.write(len, 8);
+  file_.write(text);
 }
 
 void SafetensorsWriter::write(const float* data, std::size_t count) {
   const std::uint64_t bytes = count * sizeof(float);
   if (bytes > remaining_) throw std::logic_error("SafetensorsWriter: more data than the header declares");
-  put(data, bytes);
+  file_.write(data, bytes);
   remaining_ -= bytes;
 }
 
 void SafetensorsWriter::commit() {
   if (remaining_ != 0) throw std::logic_error("SafetensorsWriter: less data than the header declares");
-  if (::fsync(fd_) != 0 || ::close(fd_) != 0) {
-    fd_ = -1;
-    ::unlink(temp_.c_str());
-    throw UsageError(fmt::format("{}: cannot flush the output: {}", path_, std::strerror(errno)));
-  }
-  fd_ = -1;
-  if (::rename(temp_.c_str(), path_.c_str()) != 0) {
-    const int err = errno;
-    ::unlink(temp_.c_str());
-    throw UsageError(fmt::format("{}: cannot rename the finished output into place: {}", path_, std::strerror(err)));
-  }
+  file_.commit();
 }
 
 }  // namespace maskbench::cli

@@ -16,6 +16,8 @@
 #include <string_view>
 #include <vector>
 
+#include "output.hpp"
+
 namespace maskbench::cli {
 
 enum class Dtype { f32, bf16, f16 };
@@ -80,20 +82,17 @@ class SafetensorsWriter {
     std::string name;
     std::vector<std::uint64_t> shape;
   };
+  // The file is written through output::AtomicFile: the target holds the
+  // whole merge or its old content, and a temporary left by an error or a
+  // signal is removed.
   SafetensorsWriter(std::string path, const std::vector<Entry>& entries);
-  ~SafetensorsWriter();
-  SafetensorsWriter(const SafetensorsWriter&) = delete;
-  SafetensorsWriter& operator=(const SafetensorsWriter&) = delete;
 
   // Appends data in entry order.
   void write(const float* data, std::size_t count);
   void commit();
 
  private:
-  void put(const void* p, std::size_t n);
-
-  std::string path_, temp_;
-  int fd_ = -1;
+  output::AtomicFile file_;
   std::uint64_t remaining_ = 0;
 };
 

@@ -1,8 +1,8 @@
 # The safetensors reader's fuzzer (safetensors_fuzz.cpp), included by
 # CMakeLists.txt where libFuzzer is available. It compiles the reader and the
-# input layer into itself, so that it needs no kernel library.
+# input and output layers into itself, so that it needs no kernel library.
 add_executable(maskbench-fuzz-safetensors safetensors_fuzz.cpp ${PROJECT_SOURCE_DIR}/cli/safetensors.cpp
-               ${PROJECT_SOURCE_DIR}/common/input.cpp)
+               ${PROJECT_SOURCE_DIR}/common/input.cpp ${PROJECT_SOURCE_DIR}/common/output.cpp)
 target_compile_options(maskbench-fuzz-safetensors PRIVATE -fsanitize=fuzzer)
 target_link_options(maskbench-fuzz-safetensors PRIVATE -fsanitize=fuzzer)
 target_include_directories(maskbench-fuzz-safetensors PRIVATE ${PROJECT_SOURCE_DIR}/cli ${PROJECT_SOURCE_DIR}/common
