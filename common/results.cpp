@@ -283,8 +283,11 @@ std::optional<double> Benchmark::param(const std::string& key) const {
 void ResultsDir::index() {
   first_failure_.clear();
   implementation_.clear();
-  for (std::size_t i = 0; i < tests.size(); ++i)
+  known_defect_.clear();
+  for (std::size_t i = 0; i < tests.size(); ++i) {
     if (tests[i].status == "fail") first_failure_.try_emplace(tests[i].implementation, i);
+    if (tests[i].known_defect()) known_defect_.insert(tests[i].implementation);
+  }
   for (std::size_t i = 0; i < implementations.size(); ++i) implementation_.try_emplace(implementations[i].name, i);
 }
 

@@ -11,6 +11,7 @@
 #include <filesystem>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -91,6 +92,11 @@ struct ResultsDir {
   // The first conformance failure of an implementation; nullptr when it
   // passed. Such an implementation's figures are invalid everywhere.
   const TestOutcome* first_failure(const std::string& implementation) const;
+  // A test of the implementation was skipped as a known defect of the
+  // compiler that built it: it was never checked, so its figures are no
+  // more valid than a failure's (the gate does not fail on it: the defect
+  // is listed, not new).
+  bool known_defect(const std::string& implementation) const { return known_defect_.contains(implementation); }
   const ImplementationInfo* implementation(const std::string& name) const;
   // Fills the indexes behind first_failure() and implementation(), which are
   // asked per benchmark and per table cell (load() calls it; call it again
@@ -102,6 +108,7 @@ struct ResultsDir {
 
  private:
   std::map<std::string, std::size_t> first_failure_, implementation_;  // name -> position in tests / implementations
+  std::set<std::string> known_defect_;
 };
 
 // Loads and validates a results directory; throws ResultsError.

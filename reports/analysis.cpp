@@ -13,7 +13,7 @@ double rate(const results::Benchmark& b) {
 }
 
 bool valid(const results::ResultsDir& r, const std::string& implementation) {
-  return r.first_failure(implementation) == nullptr;
+  return r.first_failure(implementation) == nullptr && !r.known_defect(implementation);
 }
 
 std::string isa_level(const results::ResultsDir& r, const std::string& implementation) {

@@ -16,7 +16,8 @@ namespace maskbench::analysis {
 // reports no items.
 double rate(const results::Benchmark& b);
 
-// False when the implementation failed conformance: its figures are invalid.
+// False when the implementation failed conformance, or was skipped there as
+// a known defect of its compiler: its figures are invalid.
 bool valid(const results::ResultsDir& r, const std::string& implementation);
 
 // The ISA level whose peak applies to an implementation: the highest feature

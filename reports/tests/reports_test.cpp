@@ -8,6 +8,7 @@
 #include <cstdlib>
 #include <fstream>
 
+#include "analysis.hpp"
 #include "compare_page.hpp"
 #include "html.hpp"
 #include "page.hpp"
@@ -184,6 +185,21 @@ results::ResultsDir hostile_with_row(const std::string& scratch, const std::stri
   results::ResultsDir r = results::load(dir);
   std::filesystem::remove_all(dir);
   return r;
+}
+
+// A known-defect skip means the implementation was never checked: its
+// figures must not become a best peer or a roofline point.
+TEST(Analysis, KnownDefectsAndFailuresAreNotValid) {
+  results::ResultsDir r;
+  r.tests = {{"Cond.Select", "stdsimd-avx512", "skip", "known defect KD-1: Clang 19 ..."},
+             {"Cond.Select", "avx2", "fail", "mismatch"},
+             {"Cond.Select", "avx512", "pass", ""},
+             {"Cond.Select", "sse42", "skip", "CPU lacks sse42"}};
+  r.index();
+  EXPECT_FALSE(analysis::valid(r, "stdsimd-avx512"));
+  EXPECT_FALSE(analysis::valid(r, "avx2"));
+  EXPECT_TRUE(analysis::valid(r, "avx512"));
+  EXPECT_TRUE(analysis::valid(r, "sse42"));
 }
 
 TEST(Results, NonFiniteNumbersInAggregateRowsAreTolerated) {
