@@ -14,6 +14,8 @@
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 
+#include "maskbench/cpu.hpp"
+
 namespace maskbench::conformance {
 
 struct CliResult {
@@ -37,10 +39,18 @@ class CliScratch : public testing::Test {
   std::string path(const std::string& name) const { return (dir_ / name).string(); }
 
   // `maskbench ARGS` (ARGS as a shell would split them), stopped after 20
-  // seconds so that a hang fails instead of blocking the suite.
+  // seconds so that a hang fails instead of blocking the suite. The child
+  // sees the CPU levels this process sees: under qemu-user (the dispatch
+  // proof) only this process is emulated, and the child would otherwise
+  // run on the host's CPU and disagree with the test's expectations.
   CliResult run(const std::string& args) const {
     const std::string out = path(".stdout"), err = path(".stderr");
-    const std::string cmd = fmt::format("timeout -s KILL 20 '{}' {} >'{}' 2>'{}' </dev/null", binary().string(), args, out, err);
+    FeatureSet all;
+    for (const FeatureInfo& f : all_features()) all = all | f.feature;
+    const FeatureSet unusable = all.without(host_cpu().usable());
+    const std::string env = unusable.empty() ? "" : fmt::format("MASKBENCH_DISABLE={} ", feature_names(unusable));
+    const std::string cmd = fmt::format("{}timeout -s KILL 20 '{}' {} >'{}' 2>'{}' </dev/null", env, binary().string(), args,
+                                        out, err);
     const int status = std::system(cmd.c_str());
     return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, slurp(out), slurp(err)};
   }
