@@ -14,6 +14,10 @@
 namespace maskbench::input {
 namespace {
 
+struct DepthExceeded {};
+
+}  // namespace
+
 const char* file_type(mode_t mode) {
   if (S_ISDIR(mode)) return "a directory";
   if (S_ISFIFO(mode)) return "a FIFO (named pipe)";
@@ -22,10 +26,6 @@ const char* file_type(mode_t mode) {
   if (S_ISSOCK(mode)) return "a socket";
   return "not a regular file";
 }
-
-struct DepthExceeded {};
-
-}  // namespace
 
 std::uint64_t cap_bytes(std::uint64_t default_mib) {
   std::uint64_t mib = default_mib;

@@ -16,6 +16,8 @@
 #include <string>
 #include <string_view>
 
+#include <sys/types.h>
+
 #include <nlohmann/json.hpp>
 
 namespace maskbench::input {
@@ -25,6 +27,10 @@ struct InputError : std::runtime_error {
 };
 
 inline constexpr int kMaxJsonDepth = 64;
+
+// What a file that is not a regular file is, for messages: "a directory",
+// "a FIFO (named pipe)", "a character device", ...
+const char* file_type(mode_t mode);
 
 // The cap of one kind of file, in bytes: `default_mib` MiB unless
 // MASKBENCH_MAX_INPUT_MIB (a positive integer) is set. A malformed

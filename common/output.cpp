@@ -14,6 +14,8 @@
 
 #include <fmt/format.h>
 
+#include "input.hpp"
+
 namespace maskbench::output {
 namespace {
 
@@ -94,15 +96,6 @@ void forget(int slot) {
   if (slot >= 0) g_slots[static_cast<std::size_t>(slot)].state.store(Slot::kFree);
 }
 
-const char* file_type(mode_t mode) {
-  if (S_ISDIR(mode)) return "a directory";
-  if (S_ISFIFO(mode)) return "a FIFO (named pipe)";
-  if (S_ISCHR(mode)) return "a character device";
-  if (S_ISBLK(mode)) return "a block device";
-  if (S_ISSOCK(mode)) return "a socket";
-  return "not a regular file";
-}
-
 // ".<target name>.<12 random letters and digits>": hidden, recognisably
 // ours, and not guessable by whoever prepared the directory.
 std::string temporary_name(const std::string& target_name) {
@@ -133,9 +126,9 @@ AtomicFile::AtomicFile(std::filesystem::path target) : target_(std::move(target)
     std::string problem;
     if (S_ISLNK(st.st_mode)) {
       if (::fstatat(dir_fd_, name_.c_str(), &st, 0) == 0 && !S_ISREG(st.st_mode))
-        problem = fmt::format("is a symbolic link to {}", file_type(st.st_mode));
+        problem = fmt::format("is a symbolic link to {}", input::file_type(st.st_mode));
     } else if (!S_ISREG(st.st_mode)) {
-      problem = fmt::format("exists and is not a regular file ({})", file_type(st.st_mode));
+      problem = fmt::format("exists and is not a regular file ({})", input::file_type(st.st_mode));
     }
     if (!problem.empty()) {
       ::close(dir_fd_);

@@ -3,40 +3,9 @@
 # end in exit 2 with one line naming the file (or option) and the problem,
 # never a crash. Variants are made from the hostile fixture in a temp dir.
 #   bad_input.sh MASKBENCH FIXTURES_DIR
-set -u
 mb="$1"
 fixtures="$2"
-work="$(mktemp -d)"
-trap 'rm -rf "$work"' EXIT
-failures=0
-
-# variant NAME: a fresh copy of the hostile fixture at $work/NAME
-variant() {
-  rm -rf "${work:?}/$1"
-  cp -r "$fixtures/hostile" "$work/$1"
-  echo "$work/$1"
-}
-
-# expect_bad "what" "expected text" maskbench-args...
-expect_bad() {
-  local what="$1" want="$2"
-  shift 2
-  local out rc
-  out="$("$mb" "$@" 2>&1 >/dev/null)"
-  rc=$?
-  if [ $rc -ne 2 ]; then
-    echo "FAIL $what: exit $rc, expected 2; stderr: $out"
-    failures=$((failures + 1))
-  elif ! grep -qF -- "$want" <<<"$out"; then
-    echo "FAIL $what: message lacks '$want': $out"
-    failures=$((failures + 1))
-  elif [ "$(wc -l <<<"$out")" -ne 1 ]; then
-    echo "FAIL $what: expected one line, got: $out"
-    failures=$((failures + 1))
-  else
-    echo "ok   $what: $out"
-  fi
-}
+. "$(dirname "$0")/refusal_lib.sh"
 
 d=$(variant good)
 expect_bad "missing directory" "$work/nowhere: not a results directory" report "$work/nowhere"
@@ -87,8 +56,4 @@ expect_bad "negative threshold" "--threshold '-5%' is out of range" gate "$fixtu
 expect_bad "alpha out of range" "--alpha '2' is out of range" gate "$fixtures/hostile" "$fixtures/hostile" --alpha 2
 expect_bad "one directory to compare" "expected two or more results directories" compare "$fixtures/hostile"
 
-if [ $failures -ne 0 ]; then
-  echo "$failures bad-input case(s) failed"
-  exit 1
-fi
-echo "all bad-input cases exit 2 with a one-line message"
+finish

@@ -1,5 +1,5 @@
-# Shared by the untrusted-input tests (deep_nesting.sh, special_files.sh,
-# refused_values.sh): sourced, with $mb the maskbench binary and $fixtures
+# Shared by the untrusted-input tests (bad_input.sh, deep_nesting.sh,
+# special_files.sh, refused_values.sh): sourced, with $mb the maskbench binary and $fixtures
 # the fixtures directory set. Every refusal must be exit 2 with one line on
 # stderr that contains the expected text, within a time limit (a hang fails).
 set -u
