@@ -12,8 +12,8 @@
 #       further compiler of the matrix: clang++-19, or the list in
 #       MASKBENCH_COMPILERS (e.g. "clang++-16 clang++-19"; "" for none).
 #   ./run_all.sh gate BASE_REF [--threshold 5%] [--alpha 0.05] [--rounds N]
-#                [--max-rounds M] [--budget SECONDS] [--filter REGEX]
-#                [--quick] [--seed S] [--out DIR]
+#                [--max-rounds M] [--repetitions K] [--budget SECONDS]
+#                [--filter REGEX] [--quick] [--seed S] [--out DIR]
 #       the paired regression gate: builds the current tree and BASE_REF (a
 #       git worktree in .gate-base/<commit>/, kept for the next gate), runs
 #       conformance of the current build, then both benchmark binaries in
@@ -21,7 +21,9 @@
 #       `maskbench paired` on the pairs; more rounds of the undecided
 #       benchmarks while --budget (seconds for the whole gate; 600 with
 #       --quick, 3600 otherwise) allows, up to --max-rounds (--rounds 16 and
-#       --max-rounds 32 with --quick; 20 and 80 otherwise).
+#       --max-rounds 32 with --quick; 20 and 80 otherwise). Each side
+#       measures each benchmark --repetitions times a round (8, splitting
+#       10 ms with --quick or 20 ms), and the fastest counts.
 #       Writes results/gate-<hostname>-<UTC timestamp>/ (samples/, gate-run.json,
 #       conformance.json, verdict.json, gate.md, gate.html, undecided.txt).
 #       Exit 0 no regression, 1 regression or conformance failure, 2 bad

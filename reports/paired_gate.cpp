@@ -173,7 +173,7 @@ Spread spread(const std::map<long long, std::vector<double>>& rounds, const std:
     const std::vector<double>& reps = rounds.at(r);
     std::vector<double> logs(reps.size());
     std::transform(reps.begin(), reps.end(), logs.begin(), [](double v) { return std::log(v); });
-    values.push_back(stats::median(logs));
+    values.push_back(*std::min_element(logs.begin(), logs.end()));
     if (logs.size() >= 3) within.push_back(paired_stats::robust_sd(logs));
   }
   s.between = paired_stats::robust_sd(values);
@@ -274,7 +274,8 @@ GateInput load_gate(const path& dir) {
       const auto other = b.side[1].find(round);
       if (other == b.side[1].end()) continue;
       p.rounds.push_back(round);
-      p.log_ratios.push_back(std::log(stats::median(other->second) / stats::median(reps)));
+      p.log_ratios.push_back(std::log(*std::min_element(other->second.begin(), other->second.end()) /
+                                      *std::min_element(reps.begin(), reps.end())));
     }
     in.unpaired_samples += b.side[0].size() + b.side[1].size() - 2 * p.rounds.size();
     if (p.rounds.empty()) { in.unpaired.push_back(name); continue; }

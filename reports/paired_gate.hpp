@@ -5,8 +5,18 @@
 // for paired_rule.hpp. Everything in it is untrusted: each problem is one
 // input::InputError line naming the file and the JSON path.
 //
-// A round's value for a side is the median of that side's repetitions in
-// that round (CPU time per iteration). A benchmark's round is paired when
+// A round's value for a side is the fastest of that side's repetitions in
+// that round (CPU time per iteration). Why the minimum: on a shared machine
+// interference only ever slows a repetition down, so the fastest of a few
+// short ones estimates the undisturbed time, and a burst that hits part of
+// a round leaves it alone; measured under a load average of 12 on the
+// 2-core development VM, 8 repetitions of 1.25 ms halved the median paired
+// spread of a round against one of 10 ms (4.6% against 9.3%, 81
+// benchmarks, 12 rounds, the same total time), where their median did not
+// help (9.2%). Both sides use the same estimator and the side order is
+// randomized, so the paired log ratio stays symmetric about the true
+// shift under no change, which is all the signed-rank test needs.
+// A benchmark's round is paired when
 // both sides measured it in that round; a round measured on one side only
 // (its other file missing) is dropped and counted, never an error.
 #include <cstddef>
@@ -25,7 +35,7 @@ namespace maskbench::paired {
 // Spread of one side of one benchmark, as robust standard deviations of the
 // log of the time: within a round (between its repetitions, the median over
 // rounds; absent with fewer than 3 repetitions) and between rounds (of the
-// rounds' values: drift included).
+// rounds' values, each the fastest repetition: drift included).
 struct Spread {
   std::optional<double> within;
   double between = 0;

@@ -67,5 +67,21 @@ grep -q '"unpaired_samples": 1' "$d/verdict.json" && grep -q 'cond/new/avx2/n:64
 [ -f "$d/undecided.txt" ] && [ -f "$d/undecided.filter" ] && [ -f "$d/gate.md" ] && [ -f "$d/gate.html" ] ||
   { echo "FAIL outputs missing"; failures=$((failures + 1)); }
 
+# A round's value is the fastest repetition of each side: the base's rows
+# 100 and 300, the current's 150 and 102 make every round's ratio 1.02
+# (the medians would make it 0.63).
+d=$(good "$work/fastest")
+for r in 1 2 3 4 5 6 7 8; do
+  printf '{"context":{"host_name":"vm"},"benchmarks":[%s,%s]}' \
+    '{"name":"cond/select/avx2/n:64","run_type":"iteration","cpu_time":100}' \
+    '{"name":"cond/select/avx2/n:64","run_type":"iteration","cpu_time":300}' >"$d/samples/base-r00$r-c001.json"
+  printf '{"context":{"host_name":"vm"},"benchmarks":[%s,%s]}' \
+    '{"name":"cond/select/avx2/n:64","run_type":"iteration","cpu_time":150}' \
+    '{"name":"cond/select/avx2/n:64","run_type":"iteration","cpu_time":102}' >"$d/samples/current-r00$r-c001.json"
+done
+expect "repetitions in a round" 0 "" "$d" --look 1 --max-looks 1
+python3 -c 'import json, sys; b = json.load(open(sys.argv[1]))["benchmarks"][0]; sys.exit(abs(b["median_ratio"] - 1.02) > 1e-9)' \
+  "$d/verdict.json" || { echo "FAIL a round's value is not the fastest repetition of each side"; failures=$((failures + 1)); }
+
 echo "$failures failures"
 [ $failures -eq 0 ]
