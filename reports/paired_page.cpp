@@ -32,7 +32,7 @@ nlohmann::json test_json(const Test& t, std::span<const double> values, double l
                         {"hi", ratio(paired_stats::upper_bound(values, level))},
                         {"confidence", 1 - 2 * level}}},
           {"p_value", t.p_greater},
-          {"p_holm", t.p_holm},
+          {"p_adjusted", t.p_adjusted},
           {"p_within_tolerance", t.p_less}};
 }
 
@@ -56,17 +56,17 @@ std::string markdown(const nlohmann::json& v) {
                    esc::markdown_code(run.value("base_commit", "?")), esc::markdown_code(run.value("current_commit", "?")),
                    v["threshold"].get<double>() * 100, v["alpha"].get<double>(), v["rule"]["summary"].get<std::string>());
   for (const nlohmann::json& f : v["conformance_failures"]) s += fmt::format("- **conformance**: {}\n", esc::markdown_code(f.get<std::string>()));
-  s += "\n| verdict | benchmark | ratio | interval | p (Holm) | rounds |\n|---|---|---|---|---|---|\n";
+  s += "\n| verdict | benchmark | ratio | interval | p (BH) | rounds |\n|---|---|---|---|---|---|\n";
   for (const nlohmann::json& b : v["benchmarks"])
     if (b["verdict"] == "regression")
       s += fmt::format("| regression | {} | {} | [{}, {}] | {:.2g} | {} |\n", esc::markdown_code(b["name"].get<std::string>()),
-                       fixed(b["ratio"]), fixed(b["interval"]["lo"]), fixed(b["interval"]["hi"]), b["p_holm"].get<double>(),
+                       fixed(b["ratio"]), fixed(b["interval"]["lo"]), fixed(b["interval"]["hi"]), b["p_adjusted"].get<double>(),
                        b["rounds"].get<std::size_t>());
   for (const nlohmann::json& f : v["families"])
     if (f["tested"].get<bool>())
       s += fmt::format("| family {} | {} ({} benchmarks) | {} | [{}, {}] | {:.2g} | {} |\n", f["verdict"].get<std::string>(),
                        esc::markdown_code(f["family"].get<std::string>()), f["members"].get<std::size_t>(), fixed(f["ratio"]),
-                       fixed(f["interval"]["lo"]), fixed(f["interval"]["hi"]), f["p_holm"].get<double>(), f["rounds"].get<std::size_t>());
+                       fixed(f["interval"]["lo"]), fixed(f["interval"]["hi"]), f["p_adjusted"].get<double>(), f["rounds"].get<std::size_t>());
   const auto list = [&](const std::string& title, const std::vector<std::string>& names) {
     if (names.empty()) return;
     s += fmt::format("\n**{}** ({}):", title, names.size());
@@ -97,11 +97,11 @@ std::string html_page(const nlohmann::json& v) {
     rows += fmt::format("<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>[{}, {}]</td><td>{:.2g}</td><td>{}</td><td>{}</td></tr>\n",
                         html::escape(b["verdict"].get<std::string>()), html::escape(b["name"].get<std::string>()),
                         b["rounds"].get<std::size_t>(), fixed(b["ratio"]), fixed(b["interval"]["lo"]), fixed(b["interval"]["hi"]),
-                        b["p_holm"].get<double>(), fixed(b["minimum_detectable_slowdown"], "{:.3f}"),
+                        b["p_adjusted"].get<double>(), fixed(b["minimum_detectable_slowdown"], "{:.3f}"),
                         fixed(b["spread"]["base"]["between_rounds"], "{:.3f}"));
   const std::string body = fmt::format(
       "<h1>maskbench paired gate: {}</h1>\n<p>{}</p>\n<table>\n<tr><th>verdict</th><th>benchmark</th><th>rounds</th>"
-      "<th>ratio</th><th>interval</th><th>p (Holm)</th><th>minimum detectable slowdown</th><th>between-round spread (base)</th></tr>\n"
+      "<th>ratio</th><th>interval</th><th>p (BH)</th><th>minimum detectable slowdown</th><th>between-round spread (base)</th></tr>\n"
       "{}</table>\n",
       v["overall"] == "regression" ? "FAILED" : "passed", html::escape(v["rule"]["summary"].get<std::string>()), rows);
   return fmt::format(
@@ -115,7 +115,7 @@ std::string html_page(const nlohmann::json& v) {
 
 nlohmann::json verdict_json(const GateInput& in, const Decision& d, const Rule& rule) {
   nlohmann::json v;
-  v["schema"] = "maskbench-paired-verdict/1";
+  v["schema"] = "maskbench-paired-verdict/2";
   v["look"] = rule.look;
   v["max_looks"] = rule.max_looks;
   v["threshold"] = rule.threshold;
@@ -124,12 +124,12 @@ nlohmann::json verdict_json(const GateInput& in, const Decision& d, const Rule& 
   v["rule"] = {
       {"test", "one-sided signed-rank test of the per-round log ratios against log(1 + threshold), ranks capped at half the rounds; "
                "exact up to 100 rounds"},
-      {"multiplicity", "Holm over the benchmarks and tested families (family-wise error rate)"},
+      {"multiplicity", "Benjamini-Hochberg over the benchmarks and tested families: an A/A gate fails in at most alpha of runs; among the benchmarks named, the expected share of unchanged ones is at most alpha"},
       {"sequential", "alpha split evenly over the looks: each look spends alpha / max_looks"},
       {"no_regression", "upper confidence bound of the shift at 1 - alpha / max_looks below log(1 + threshold)"},
       {"family", fmt::format("interquartile mean per round over at least half of the members, against log(1 + {} threshold), "
                              "families of at least {} benchmarks", kFamilyToleranceFraction, kMinFamilySize)},
-      {"summary", fmt::format("Paired rounds, signed-rank test against the threshold, Holm over {} hypotheses at alpha / {} looks; "
+      {"summary", fmt::format("Paired rounds, signed-rank test against the threshold, Benjamini-Hochberg over {} hypotheses at alpha / {} looks; "
                               "intervals at {:.4g}% confidence.", d.hypotheses, rule.max_looks, 100 * (1 - 2 * d.level))}};
   const double a1 = d.first_step_level();
   v["benchmarks"] = nlohmann::json::array();
@@ -196,8 +196,8 @@ std::string summary(const nlohmann::json& v) {
   for (const nlohmann::json& d : v["machine_differences"]) s += "warning: different machines: " + esc::terminal(d.get<std::string>()) + "\n";
   for (const nlohmann::json& b : v["benchmarks"])
     if (b["verdict"] == "regression")
-      s += fmt::format("REGRESSION {} ratio {} [{}, {}] p(Holm)={:.2g}\n", esc::terminal(b["name"].get<std::string>()), fixed(b["ratio"]),
-                       fixed(b["interval"]["lo"]), fixed(b["interval"]["hi"]), b["p_holm"].get<double>());
+      s += fmt::format("REGRESSION {} ratio {} [{}, {}] p(BH)={:.2g}\n", esc::terminal(b["name"].get<std::string>()), fixed(b["ratio"]),
+                       fixed(b["interval"]["lo"]), fixed(b["interval"]["hi"]), b["p_adjusted"].get<double>());
   for (const nlohmann::json& f : v["families"])
     if (f["verdict"] == "regression")
       s += fmt::format("REGRESSION family {} geometric-mean ratio {}\n", esc::terminal(f["family"].get<std::string>()), fixed(f["ratio"]));

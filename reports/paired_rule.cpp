@@ -91,7 +91,8 @@ Decision decide(std::span<const Pairs> benchmarks, const Rule& rule) {
   for (FamilyTest& f : d.families)
     if (f.tested) f.test = test_against(f.means, rule.family_tolerance());
 
-  // Holm over every hypothesis with data: the benchmarks, then the families.
+  // Benjamini-Hochberg over every hypothesis with data: the benchmarks, then
+  // the families.
   std::vector<Test*> tested;
   for (Test& t : d.benchmarks)
     if (t.n > 0) tested.push_back(&t);
@@ -99,12 +100,12 @@ Decision decide(std::span<const Pairs> benchmarks, const Rule& rule) {
     if (f.tested) tested.push_back(&f.test);
   std::vector<double> p(tested.size());
   std::transform(tested.begin(), tested.end(), p.begin(), [](const Test* t) { return t->p_greater; });
-  const std::vector<double> adjusted = paired_stats::holm(p);
+  const std::vector<double> adjusted = paired_stats::benjamini_hochberg(p);
   d.hypotheses = tested.size();
   for (std::size_t i = 0; i < tested.size(); ++i) {
     Test& t = *tested[i];
-    t.p_holm = adjusted[i];
-    t.verdict = t.p_holm <= d.level  ? Verdict::regression
+    t.p_adjusted = adjusted[i];
+    t.verdict = t.p_adjusted <= d.level ? Verdict::regression
                 : t.p_less <= d.level ? Verdict::no_regression
                                       : Verdict::undecided;
   }

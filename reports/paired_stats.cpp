@@ -109,15 +109,15 @@ SignedRank signed_rank(std::span<const double> x, double theta) {
   return out;
 }
 
-std::vector<double> holm(std::span<const double> p) {
+std::vector<double> benjamini_hochberg(std::span<const double> p) {
   const std::size_t m = p.size();
   std::vector<std::size_t> order(m);
   std::iota(order.begin(), order.end(), 0);
   std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return p[a] < p[b]; });
   std::vector<double> adjusted(m);
-  double running = 0.0;
-  for (std::size_t i = 0; i < m; ++i) {
-    running = std::max(running, std::min(1.0, static_cast<double>(m - i) * p[order[i]]));
+  double running = 1.0;
+  for (std::size_t i = m; i-- > 0;) {
+    running = std::min(running, static_cast<double>(m) / static_cast<double>(i + 1) * p[order[i]]);
     adjusted[order[i]] = running;
   }
   return adjusted;

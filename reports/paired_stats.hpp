@@ -55,9 +55,10 @@ struct SignedRank {
 // correction of half a rank. Both p-values are 1 for an empty sample.
 SignedRank signed_rank(std::span<const double> x, double theta);
 
-// Holm's step-down adjusted p-values, in the order of p: hypothesis i is
-// rejected at family-wise level a exactly when adjusted[i] <= a.
-std::vector<double> holm(std::span<const double> p);
+// Benjamini-Hochberg step-up adjusted p-values, in the order of p:
+// hypothesis i is rejected by the procedure at level q exactly when
+// adjusted[i] <= q (adjusted = min over j at or above i's rank of m p_(j) / j).
+std::vector<double> benjamini_hochberg(std::span<const double> p);
 
 // The Hodges-Lehmann estimate of the shift: the median of the n(n+1)/2
 // Walsh averages (x_i + x_j) / 2, i <= j, found by bisection on a count that

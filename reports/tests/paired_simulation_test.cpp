@@ -11,7 +11,11 @@
 // The A/A gates are the issue's check; the boundary gates (every benchmark
 // slowed by exactly T, the least favourable null, where the rule must still
 // not call a regression "beyond T") are the ones that see a loosened rule:
-// without Holm, or without the split of alpha over the looks, they fail.
+// without the multiplicity correction, or without the split of alpha over
+// the looks, they fail. Where a tenth of the benchmarks did slow down, the
+// gate rightly fails and Benjamini-Hochberg's promise is about the list:
+// the mean share of unchanged benchmarks among those named is at most
+// alpha.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -42,6 +46,7 @@ int binomial_quantile(int n, double p, double q) {
 
 struct SimRun {
   int gates_with_false_alarm = 0;
+  double false_share_sum = 0;              // per gate: false discoveries / benchmarks and families named
   std::size_t detected = 0, injected = 0;  // benchmarks beyond T, all but the noisiest tenth
   int families_flagged = 0;                // the slowed family flagged
   double median_robust_sd = 0;             // of the first gate's log ratios
@@ -63,8 +68,11 @@ SimRun simulate(int gates, Slowdown slowdown, Family slowed_family) {
     const std::uint64_t seed = kGateSeed + static_cast<std::uint64_t>(g);
     const paired_sim::Outcome o = paired_sim::run_gate(benches, machine, kSchedule, kThreshold, kAlpha, slow, seed);
     bool false_alarm = false;
+    std::size_t named = 0, named_unchanged = 0;
     for (std::size_t i = 0; i < benches.size(); ++i) {
       const bool flagged = o.verdicts[i] == paired::Verdict::regression;
+      named += flagged;
+      named_unchanged += flagged && slow[i] <= kThreshold;
       if (flagged && slow[i] <= kThreshold) {
         if (!false_alarm) std::printf("false alarm: gate seed %llu, %s\n", static_cast<unsigned long long>(seed), benches[i].name.c_str());
         false_alarm = true;
@@ -76,6 +84,16 @@ SimRun simulate(int gates, Slowdown slowdown, Family slowed_family) {
     }
     const std::string family = slowed_family(g);
     for (std::size_t f = 0; f < o.families.size(); ++f) {
+      // A family named is a false discovery unless its members slowed by
+      // more than the family's tolerance on average.
+      if (o.family_regressed[f]) {
+        double sum = 0;
+        std::size_t k = 0;
+        for (std::size_t i = 0; i < benches.size(); ++i)
+          if (benches[i].family == o.families[f]) sum += slow[i], ++k;
+        ++named;
+        named_unchanged += k == 0 || sum / static_cast<double>(k) <= paired::kFamilyToleranceFraction * kThreshold;
+      }
       if (o.families[f] == family) {
         run.families_flagged += o.family_regressed[f];
       } else if (o.family_regressed[f] && family.empty() &&
@@ -85,6 +103,7 @@ SimRun simulate(int gates, Slowdown slowdown, Family slowed_family) {
       }
     }
     run.gates_with_false_alarm += false_alarm;
+    if (named > 0) run.false_share_sum += static_cast<double>(named_unchanged) / static_cast<double>(named);
     if (g == 0) {
       std::vector<double> r = o.robust_sds;
       std::sort(r.begin(), r.end());
@@ -106,12 +125,16 @@ TEST(PairedSimulation, AAGatesRaiseAFalseAlarmInAtMostAlphaOfGates) {
   EXPECT_GT(r.median_robust_sd, 0.04);  // the noise the issue describes, or worse
 }
 
-TEST(PairedSimulation, SlowdownsOfExactlyTheThresholdRaiseAFalseAlarmInAtMostAlphaOfGates) {
+TEST(PairedSimulation, SlowdownsOfExactlyTheThresholdAreFalseDiscoveriesInAtMostAlphaOfThoseNamed) {
+  // Every family is slowed by T, beyond its tolerance T/4, so the gate
+  // rightly fails on the families; the benchmarks it names beside them,
+  // each exactly at T, are the false discoveries.
   const SimRun r = simulate(kNullGates, [](int, std::size_t, const paired_sim::Bench&) { return kThreshold; }, kNoFamily);
-  const int allowed = binomial_quantile(kNullGates, kAlpha, 0.999);
-  std::printf("boundary (every benchmark %.0f%% slower): %d of %d gates with a false alarm (allowed %d)\n", kThreshold * 100,
-              r.gates_with_false_alarm, kNullGates, allowed);
-  EXPECT_LE(r.gates_with_false_alarm, allowed);
+  const double false_share = r.false_share_sum / kNullGates;
+  std::printf("boundary (every benchmark %.0f%% slower): false discoveries among the benchmarks and families named: %.2f%% on "
+              "average (gates naming a benchmark: %d of %d)\n",
+              kThreshold * 100, 100 * false_share, r.gates_with_false_alarm, kNullGates);
+  EXPECT_LE(false_share, kAlpha);
 }
 
 TEST(PairedSimulation, TwiceTheThresholdIsCaughtInNineBenchmarksOfTen) {
@@ -121,9 +144,12 @@ TEST(PairedSimulation, TwiceTheThresholdIsCaughtInNineBenchmarksOfTen) {
     return (i + static_cast<std::size_t>(g)) % 10 == 0 ? 2 * kThreshold : 0.0;
   }, kNoFamily);
   const double rate = static_cast<double>(r.detected) / static_cast<double>(r.injected);
-  std::printf("2T slowdowns caught: %zu of %zu (%.1f%%), noisiest tenth excluded\n", r.detected, r.injected, 100 * rate);
+  const double false_share = r.false_share_sum / 100;
+  std::printf("2T slowdowns caught: %zu of %zu (%.1f%%), noisiest tenth excluded; unchanged benchmarks among those named: "
+              "%.2f%% on average (gates naming one: %d of 100)\n",
+              r.detected, r.injected, 100 * rate, 100 * false_share, r.gates_with_false_alarm);
   EXPECT_GE(rate, 0.90);
-  EXPECT_LE(r.gates_with_false_alarm, binomial_quantile(100, kAlpha, 0.999));
+  EXPECT_LE(false_share, kAlpha);
 }
 
 TEST(PairedSimulation, AFamilySlowedByThreePercentIsFlagged) {
@@ -161,13 +187,21 @@ TEST(PairedStats, BoundsInvertTheTest) {
   EXPECT_LE(paired_stats::signed_rank(x, hi + 1e-9).less, 0.01);
 }
 
-TEST(PairedStats, HolmStepsDown) {
-  const std::vector<double> p = {0.01, 0.04, 0.03, 0.5};
-  const std::vector<double> adj = paired_stats::holm(p);
+TEST(PairedStats, BenjaminiHochbergStepsUp) {
+  // m = 4, sorted p 0.01, 0.02, 0.03, 0.5: 4p/rank = 0.04, 0.04, 0.04, 0.5,
+  // each the minimum of itself and those ranked above.
+  const std::vector<double> p = {0.03, 0.01, 0.5, 0.02};
+  const std::vector<double> adj = paired_stats::benjamini_hochberg(p);
   EXPECT_NEAR(adj[0], 0.04, 1e-12);
-  EXPECT_NEAR(adj[2], 0.09, 1e-12);
-  EXPECT_NEAR(adj[1], 0.09, 1e-12);
-  EXPECT_NEAR(adj[3], 0.5, 1e-12);
+  EXPECT_NEAR(adj[1], 0.04, 1e-12);
+  EXPECT_NEAR(adj[2], 0.5, 1e-12);
+  EXPECT_NEAR(adj[3], 0.04, 1e-12);
+  // Step-up: the smaller p alone adjusts to 2 x 0.04 = 0.08, but the larger
+  // one is under its own line (2 x 0.045 / 2 = 0.045) and carries it along.
+  const std::vector<double> q = {0.045, 0.04};
+  const std::vector<double> adj2 = paired_stats::benjamini_hochberg(q);
+  EXPECT_NEAR(adj2[0], 0.045, 1e-12);
+  EXPECT_NEAR(adj2[1], 0.045, 1e-12);
 }
 
 }  // namespace
