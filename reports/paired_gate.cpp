@@ -10,6 +10,7 @@
 #include <fmt/format.h>
 
 #include "input.hpp"
+#include "schema.hpp"
 #include "paired_stats.hpp"
 #include "stats.hpp"
 
@@ -126,8 +127,9 @@ std::optional<SampleName> parse_sample_name(const std::string& name) {
 
 // What makes the two sides' measurements comparable: the same machine and
 // compiler. Fields a base binary predating them does not write are skipped.
-constexpr const char* kIdentity[] = {"host_name", "num_cpus", "maskbench_cpu_brand", "maskbench_microarchitecture",
-                                     "maskbench_features", "maskbench_compiler"};
+constexpr const char* kIdentity[] = {schema::context::kHostName,          schema::context::kNumCpus,
+                                     schema::context::kCpuBrand,          schema::context::kMicroarchitecture,
+                                     schema::context::kFeatures,          schema::context::kCompiler};
 
 struct Bench {
   std::map<long long, std::vector<double>> side[2];  // round -> repetitions
@@ -154,9 +156,7 @@ std::vector<std::string> read_conformance(const path& file) {
       if (failures == nullptr) continue;
       if (!failures->is_array()) throw InputError(fmt::format("{}: {}.failures is not an array", file.string(), at));
       if (failures->empty()) continue;
-      // Parameterized tests are named <Test>/<implementation with _ for ->.
-      std::string impl = name.substr(name.rfind('/') + 1);
-      std::replace(impl.begin(), impl.end(), '_', '-');
+      const std::string impl = schema::implementation_of_test(name);
       std::string message = text_field((*failures)[0], "failure", file, at + ".failures[0]", false);
       std::replace(message.begin(), message.end(), '\n', ' ');
       if (message.size() > 300) message = message.substr(0, 300) + "...";
@@ -225,7 +225,14 @@ GateInput load_gate(const path& dir) {
     if (rows == nullptr || !rows->is_array())
       throw InputError(fmt::format("{}: benchmarks is missing or not an array, expected Google Benchmark JSON", file.string()));
     const int side = s.current ? 1 : 0;
-    if (const nlohmann::json* context = member(j, "context"))
+    const nlohmann::json* context = member(j, "context");
+    // A base binary older than the tag writes none: version 1.
+    if (const nlohmann::json* tag = context ? member(*context, schema::kSchemaContextKey) : nullptr;
+        tag != nullptr && !(tag->is_string() && schema::accepted_version(schema::Document::bench, tag->get<std::string>())))
+      throw InputError(fmt::format("{}: context.{} is {}, expected {}", file.string(), schema::kSchemaContextKey,
+                                   tag->dump(-1, ' ', true, nlohmann::json::error_handler_t::replace),
+                                   schema::expected_tag(schema::Document::bench)));
+    if (context != nullptr)
       for (const char* key : kIdentity)
         if (const nlohmann::json* v = member(*context, key)) {
           const std::string value = v->is_string() ? v->get<std::string>() : v->dump();
@@ -242,7 +249,16 @@ GateInput load_gate(const path& dir) {
       std::string name = name_field(row, "name", file, where, true);
       const std::string run_type = text_field(row, "run_type", file, where, false);
       if (!run_type.empty() && run_type != "iteration") continue;
-      if (const std::string run_name = name_field(row, "run_name", file, where, false); !run_name.empty()) name = run_name;
+      std::string name_key = "name";
+      if (const std::string run_name = name_field(row, "run_name", file, where, false); !run_name.empty()) {
+        name = run_name;
+        name_key = "run_name";
+      }
+      std::string problem;
+      if (!schema::parse_name(name, &problem))
+        throw InputError(fmt::format("{}: {}.{} is {}, expected {} ({})", file.string(), where, name_key,
+                                     nlohmann::json(name).dump(-1, ' ', true, nlohmann::json::error_handler_t::replace),
+                                     schema::kNameGrammar, problem));
       if (const nlohmann::json* e = member(row, "error_occurred")) {
         if (!e->is_boolean()) throw InputError(fmt::format("{}: {}.error_occurred is not a boolean", file.string(), where));
         if (e->get<bool>()) continue;  // skipped on this side: measured nothing
@@ -269,7 +285,7 @@ GateInput load_gate(const path& dir) {
     if (b.side[0].empty()) { in.only_in_current.push_back(name); continue; }
     Pairs p;
     p.name = name;
-    p.family = name.substr(0, name.find('/'));
+    p.family = schema::parse_name(name)->family;
     for (const auto& [round, reps] : b.side[0]) {
       const auto other = b.side[1].find(round);
       if (other == b.side[1].end()) continue;
