@@ -83,6 +83,17 @@ std::string name_field(const nlohmann::json& row, const char* key, const path& f
   return name;
 }
 
+// A schema tag (schema.hpp) where `object` has one; absent, the file was
+// written before the tag existed, in version 1's format.
+void require_accepted_tag(const nlohmann::json& object, const char* key, schema::Document document, const path& file,
+                          std::string_view where) {
+  const nlohmann::json* tag = member(object, key);
+  if (tag != nullptr && !(tag->is_string() && schema::accepted_version(document, tag->get<std::string>())))
+    throw InputError(fmt::format("{}: {}{} is {}, expected {}", file.string(), where, key,
+                                 tag->dump(-1, ' ', true, nlohmann::json::error_handler_t::replace),
+                                 schema::expected_tag(document)));
+}
+
 double time_ns(const nlohmann::json& row, const path& file, const std::string& where) {
   const nlohmann::json* v = member(row, "cpu_time");
   if (v == nullptr) throw InputError(fmt::format("{}: {}.cpu_time is missing, expected a positive number", file.string(), where));
@@ -138,6 +149,7 @@ struct Bench {
 
 std::vector<std::string> read_conformance(const path& file) {
   const nlohmann::json j = read_json(file, "GoogleTest JSON (conformance.json)");
+  require_accepted_tag(j, schema::kSchemaProperty, schema::Document::conformance, file, "");
   const nlohmann::json* suites = member(j, "testsuites");
   if (suites == nullptr || !suites->is_array())
     throw InputError(fmt::format("{}: testsuites is missing or not an array, expected GoogleTest JSON", file.string()));
@@ -225,14 +237,9 @@ GateInput load_gate(const path& dir) {
     if (rows == nullptr || !rows->is_array())
       throw InputError(fmt::format("{}: benchmarks is missing or not an array, expected Google Benchmark JSON", file.string()));
     const int side = s.current ? 1 : 0;
-    const nlohmann::json* context = member(j, "context");
-    // A base binary older than the tag writes none: version 1.
-    if (const nlohmann::json* tag = context ? member(*context, schema::kSchemaContextKey) : nullptr;
-        tag != nullptr && !(tag->is_string() && schema::accepted_version(schema::Document::bench, tag->get<std::string>())))
-      throw InputError(fmt::format("{}: context.{} is {}, expected {}", file.string(), schema::kSchemaContextKey,
-                                   tag->dump(-1, ' ', true, nlohmann::json::error_handler_t::replace),
-                                   schema::expected_tag(schema::Document::bench)));
-    if (context != nullptr)
+    if (const nlohmann::json* context = member(j, "context")) {
+      // A base binary older than the tag writes none.
+      require_accepted_tag(*context, schema::kSchemaContextKey, schema::Document::bench, file, "context.");
       for (const char* key : kIdentity)
         if (const nlohmann::json* v = member(*context, key)) {
           const std::string value = v->is_string() ? v->get<std::string>() : v->dump();
@@ -242,6 +249,7 @@ GateInput load_gate(const path& dir) {
             throw InputError(fmt::format("{}: context.{} is '{}' where {} has '{}': one side ran on two machines or builds",
                                          file.string(), key, value, identity_file[side][key].string(), it->second));
         }
+    }
     for (std::size_t k = 0; k < rows->size(); ++k) {
       const nlohmann::json& row = (*rows)[k];
       const std::string where = fmt::format("benchmarks[{}]", k);

@@ -61,6 +61,8 @@ d=$(good "$work/tagged"); sed -i 's|"context":{|"context":{"maskbench_schema":"m
 expect "current side tagged, base side written before the tag" 0 "" "$d" --look 1 --max-looks 1
 d=$(good "$work/badname"); sample "$d/samples/base-r001-c001.json" 100 'cond/select/avx2/n'
 expect "malformed benchmark name" 2 "base-r001-c001.json: benchmarks[0].name is \"cond/select/avx2/n\", expected <family>/<kernel>" "$d"
+d=$(good "$work/conformance-version"); echo '{"maskbench_schema":"maskbench-conformance/9","testsuites":[]}' >"$d/conformance.json"
+expect "conformance.json of a newer schema version" 2 'conformance.json: maskbench_schema is "maskbench-conformance/9", expected' "$d"
 d=$(good "$work/machine"); sed -i 's/"vm"/"other"/' "$d/samples/current-r001-c001.json"
 expect "one side on two machines" 2 "context.host_name" "$d"
 d=$(good "$work/fifo"); rm "$d/samples/base-r004-c001.json"; mkfifo "$d/samples/base-r004-c001.json"
