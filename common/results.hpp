@@ -1,8 +1,9 @@
 #pragma once
-// Reading a results directory (info.json, conformance.json, bench.json). A
-// directory may come from another machine: it is untrusted input, read
-// through common/input.hpp, and every problem is a ResultsError: one line
-// naming the file, the JSON path of the field and what was expected.
+// Reading a results directory (info.json, conformance.json, bench.json), in
+// the format schema.hpp defines (a file of a newer schema version is
+// refused). A directory may come from another machine: it is untrusted
+// input, read through common/input.hpp, and every problem is a ResultsError:
+// one line naming the file, the JSON path of the field and what was expected.
 //
 // A directory that holds a file named INCOMPLETE (written by an interrupted
 // run; its text says what is missing) is refused as a whole: half a run must
