@@ -56,11 +56,11 @@ struct Sweep {
   std::vector<std::string_view> both, random;
 };
 const Sweep kSweeps[] = {
-    {"L1",
+    {schema::kLevelL1,
      {"scalar", "scalar-branchy", "avx2", "avx512", "highway-blended"},
      {"sse42", "highway", "std-copy_if", "avx2/pdep-pext", "avx512/register", "avx512/register-lookahead"}},
-    {"L2", {"scalar", "scalar-branchy", "avx2", "avx512", "highway-blended"}, {}},
-    {"mem", {"scalar", "avx2", "avx512", "highway-blended"}, {}},
+    {schema::kLevelL2, {"scalar", "scalar-branchy", "avx2", "avx512", "highway-blended"}, {}},
+    {schema::kLevelMemory, {"scalar", "avx2", "avx512", "highway-blended"}, {}},
 };
 // The implementations of the other kernels in --quick mode.
 constexpr std::string_view kQuickOthers[] = {"scalar", "sse42", "avx2", "avx512", "avx512-vbmi2"};
@@ -200,10 +200,12 @@ void run_expand(benchmark::State& state, std::size_t n, const CompressKernels* k
 
 std::string name(std::string_view kernel, std::string_view impl, std::size_t n, Selection sel,
                  std::string_view variant = {}) {
-  std::string s = fmt::format("compress/{}/{}/n:{}/sel:{}/pattern:{}", kernel, impl, n, sel.percent,
-                              sel.clustered ? "clustered" : "random");
-  if (!variant.empty()) s += fmt::format("/variant:{}", variant);
-  return s;
+  schema::Name s{"compress", std::string(kernel), std::string(impl),
+                 {{schema::kArgSize, std::to_string(n)},
+                  {schema::kArgSelectivity, std::to_string(sel.percent)},
+                  {"pattern", sel.clustered ? "clustered" : "random"}}};
+  if (!variant.empty()) s.args.emplace_back("variant", variant);
+  return schema::format_name(s);
 }
 
 // The f32 rows: each implementation's table, the variants it did not choose
@@ -212,7 +214,7 @@ struct Row {
   std::string impl_name;
   const Implementation* impl;  // nullptr for peers
   std::string variant;
-  std::string label;
+  std::map<std::string, std::string> label_fields;
   Call<float, float> call;
 };
 
@@ -224,14 +226,16 @@ std::vector<Row> f32_rows() {
     // chosen_variant() may run code of the implementation's level: ask only
     // where that level runs.
     const std::string chosen = several && runnable(*impl).ok ? k->chosen_variant() : "";
-    rows.push_back({std::string(impl->name), impl, "", chosen.empty() ? "" : " chosen:" + chosen, k->compress_f32});
+    std::map<std::string, std::string> fields;
+    if (!chosen.empty()) fields.emplace(schema::kLabelChosen, chosen);
+    rows.push_back({std::string(impl->name), impl, "", fields, k->compress_f32});
     if (!several || impl->name == "avx512-emu" || impl->name == "avx512-vbmi2") continue;
     for (const CompressVariant& v : k->variants)
-      if (v.name != chosen) rows.push_back({std::string(impl->name), impl, v.name, "", v.compress_f32});
+      if (v.name != chosen) rows.push_back({std::string(impl->name), impl, v.name, {}, v.compress_f32});
   }
-  rows.push_back({"highway", nullptr, "", "", peers::highway_compress_store});
-  rows.push_back({"highway-blended", nullptr, "", "", peers::highway_compress_blended_store});
-  rows.push_back({"std-copy_if", nullptr, "", "", peers::std_copy_if_f32});
+  rows.push_back({"highway", nullptr, "", {}, peers::highway_compress_store});
+  rows.push_back({"highway-blended", nullptr, "", {}, peers::highway_compress_blended_store});
+  rows.push_back({"std-copy_if", nullptr, "", {}, peers::std_copy_if_f32});
   return rows;
 }
 
@@ -246,13 +250,14 @@ bool in_sweep(std::string_view level, const std::string& row, Selection sel) {
 void register_f32() {
   const std::vector<Row> rows = f32_rows();
   for (const Size& size : sizes(8)) {
-    if (size.level == "L3" || (quick() && size.level != "L1")) continue;
+    if (size.level == schema::kLevelL3 || (quick() && size.level != schema::kLevelL1)) continue;
     for (const Selection& sel : selections())
       for (const Row& row : rows) {
         const std::string id = row.variant.empty() ? row.impl_name : row.impl_name + "/" + row.variant;
-        if (!in_sweep(size.level, id, sel) && !(size.level == "L1" && sel == kHalf)) continue;
+        if (!in_sweep(size.level, id, sel) && !(size.level == schema::kLevelL1 && sel == kHalf)) continue;
         add(name("compress_f32", row.impl_name, size.n, sel, row.variant), row.impl,
-            [n = size.n, sel, label = size.level + row.label, call = row.call](benchmark::State& state) {
+            [n = size.n, sel, label = schema::format_label({size.level, row.label_fields}), call = row.call](
+                benchmark::State& state) {
               state.SetLabel(label);
               run_compress<float, float>(state, n, sel, call);
             });
@@ -265,13 +270,13 @@ void register_f32() {
 void register_others() {
   const auto impls = implementations_with<CompressKernels>();
   for (const Size& size : sizes(8)) {
-    if (size.level != "L1") continue;
+    if (size.level != schema::kLevelL1) continue;
     const std::size_t n = size.n;
     const std::size_t n8 = n * 4;  // the same bytes of input for u8
+    const std::string label = schema::format_label({size.level, {}});
     for (const Implementation* impl : impls) {
       if (quick() && !listed(kQuickOthers, impl->name)) continue;
       const CompressKernels* k = impl->kernels<CompressKernels>();
-      const std::string label = size.level;
       add(name("compress_i32", impl->name, n, kHalf), impl, [=](benchmark::State& state) {
         state.SetLabel(label);
         run_compress<std::int32_t, std::int32_t>(state, n, kHalf, k->compress_i32);
@@ -290,7 +295,7 @@ void register_others() {
       });
     }
     add(name("compress_u8", "std-copy_if", n8, kHalf), nullptr, [=](benchmark::State& state) {
-      state.SetLabel(size.level);
+      state.SetLabel(label);
       run_compress<std::uint8_t, std::uint8_t>(state, n8, kHalf, peers::std_copy_if_u8);
     });
   }

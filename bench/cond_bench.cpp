@@ -2,7 +2,6 @@
 // implementation at L1/L2/L3/memory sizes, inputs with a 50% random mask.
 #include <random>
 
-#include <fmt/format.h>
 
 #include "harness.hpp"
 #include "maskbench/cond.hpp"
@@ -43,9 +42,9 @@ void register_cond() {
     for (const Size& size : sizes(kernel.bytes_per_element)) {
       const std::size_t n = size.n;
       auto add_one = [&](std::string_view impl_name, const Implementation* impl, auto call) {
-        add(fmt::format("cond/{}/{}/n:{}", kernel.name, impl_name, n), impl,
-            [=](benchmark::State& state) {
-              state.SetLabel(size.level);
+        add(schema::format_name({"cond", kernel.name, std::string(impl_name), {{schema::kArgSize, std::to_string(n)}}}),
+            impl, [=](benchmark::State& state) {
+              state.SetLabel(schema::format_label({size.level, {}}));
               run_elementwise(state, n, kernel.bytes_per_element, call);
             });
       };

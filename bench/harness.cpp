@@ -45,10 +45,11 @@ std::vector<Size> sizes(std::size_t bytes_per_element) {
   const std::int64_t l2 = or_default(cpu.cache_bytes(2), 1 << 20);
   const std::int64_t l3 = std::min<std::int64_t>(or_default(cpu.cache_bytes(3), 16 << 20), 64 << 20);
   const std::int64_t mem = std::min<std::int64_t>(std::max<std::int64_t>(4 * l3, 64 << 20), 512 << 20);
-  std::vector<Size> out = {{"L1", static_cast<std::size_t>(l1 / 2)}, {"L2", static_cast<std::size_t>(l2 / 2)}};
+  std::vector<Size> out = {{schema::kLevelL1, static_cast<std::size_t>(l1 / 2)},
+                           {schema::kLevelL2, static_cast<std::size_t>(l2 / 2)}};
   if (!quick()) {
-    out.push_back({"L3", static_cast<std::size_t>(l3 / 4)});
-    out.push_back({"mem", static_cast<std::size_t>(mem)});
+    out.push_back({schema::kLevelL3, static_cast<std::size_t>(l3 / 4)});
+    out.push_back({schema::kLevelMemory, static_cast<std::size_t>(mem)});
   }
   for (Size& s : out) s.n = std::max<std::size_t>(16, s.n / bytes_per_element / 16 * 16);
   return out;
@@ -76,7 +77,7 @@ void add(const std::string& name, const Implementation* impl, std::function<void
   std::string reason;
   if (impl != nullptr) {
     const Runnability r = runnable(*impl);
-    if (!r.ok) reason = "skipped: " + r.reason;
+    if (!r.ok) reason = schema::skipped_reason(r.reason);
   }
   benchmark::RegisterBenchmark(name.c_str(), [body = std::move(body), reason, name](benchmark::State& state) {
     if (!reason.empty()) {
@@ -101,8 +102,12 @@ void announce(const std::string& name) {
   if (last != clock::time_point{} && now - last < std::chrono::seconds(10)) return;
   last = now;
   const auto s = std::chrono::duration_cast<std::chrono::seconds>(now - start).count();
-  const std::string family = name.substr(0, name.find('/', name.find('/') + 1));
-  fmt::print(stderr, "[bench] running {:<28} elapsed {:02}:{:02}\n", family, s / 60, s % 60);
+  fmt::print(stderr, "[bench] running {:<28} elapsed {:02}:{:02}\n", family_and_kernel(name), s / 60, s % 60);
+}
+
+std::string family_and_kernel(const std::string& name) {
+  const std::optional<schema::Name> n = schema::parse_name(name);
+  return n ? n->family + "/" + n->kernel : name;
 }
 
 void set_throughput(benchmark::State& state, double bytes, double items) {

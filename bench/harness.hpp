@@ -1,7 +1,8 @@
 #pragma once
 // Benchmarks are registered from data: each family file walks the registry
-// and registers kernel x implementation x size (x parameters), named
-//   <family>/<kernel>/<implementation>/n:<N>[/<param>:<value>...]
+// and registers kernel x implementation x size (x parameters), named by
+// schema::format_name: <family>/<kernel>/<implementation>/n:<N>[/<key>:<value>...],
+// and labelled by schema::format_label with the working-set level.
 // An implementation this CPU cannot run still gets its rows, which skip with
 // the reason, so bench.json says what was skipped and why.
 #include <benchmark/benchmark.h>
@@ -15,6 +16,7 @@
 #include <vector>
 
 #include "maskbench/registry.hpp"
+#include "schema.hpp"
 
 namespace maskbench::bench {
 
@@ -23,7 +25,7 @@ bool quick();
 
 // A working-set size class and the element count that fills it.
 struct Size {
-  std::string level;  // "L1", "L2", "L3" or "mem"
+  std::string level;  // one of schema::kCacheLevels
   std::size_t n;
 };
 // Sizes for a kernel that touches `bytes_per_element` bytes per element:
@@ -58,6 +60,9 @@ void add(const std::string& name, const Implementation* impl, std::function<void
 // Prints "[bench] running <family>/<kernel> elapsed mm:ss" to stderr when a
 // benchmark starts, at most every 10 seconds.
 void announce(const std::string& name);
+
+// "cond/select" of "cond/select/avx2/n:3072", for progress lines.
+std::string family_and_kernel(const std::string& name);
 
 // How many registered benchmarks match a --benchmark_filter regex.
 std::size_t count_matching(const std::string& filter);

@@ -24,6 +24,7 @@
 
 #include "harness.hpp"
 #include "machine_info.hpp"
+#include "schema.hpp"
 
 namespace maskbench::bench {
 namespace detail {
@@ -60,8 +61,7 @@ class ProgressReporter : public benchmark::ConsoleReporter {
     benchmark::ConsoleReporter::ReportRuns(runs);
     for (const Run& r : runs) {
       if (r.run_type != Run::RT_Iteration || r.repetition_index != 0) continue;
-      const std::string name = r.benchmark_name();
-      const std::string family = name.substr(0, name.find('/', name.find('/') + 1));
+      const std::string family = family_and_kernel(r.benchmark_name());
       ++done_;
       if (family != family_ || done_ % 25 == 0) {
         family_ = family;
@@ -111,16 +111,22 @@ int main(int argc, char** argv) {
 
   const std::string pinning = pin_to_one_core();
   const nlohmann::json info = maskbench::machine_info_json();
-  benchmark::AddCustomContext("maskbench_cpu_brand", info["cpu"]["brand"].get<std::string>());
-  benchmark::AddCustomContext("maskbench_microarchitecture", info["cpu"]["microarchitecture"].get<std::string>());
-  benchmark::AddCustomContext("maskbench_features", maskbench::feature_names(maskbench::host_cpu().usable()));
-  benchmark::AddCustomContext("maskbench_compiler", info["build"]["compiler"].get<std::string>());
-  benchmark::AddCustomContext("maskbench_build_flags", info["build"]["base_flags"].get<std::string>());
-  benchmark::AddCustomContext("maskbench_commit", info["build"]["commit"].get<std::string>());
-  benchmark::AddCustomContext("maskbench_frequency_scaling", info["conditions"]["scaling_governor"].get<std::string>());
-  benchmark::AddCustomContext("maskbench_pinning", pinning);
-  benchmark::AddCustomContext("maskbench_cache_source", maskbench::host_cpu().cache_source);
-  benchmark::AddCustomContext("maskbench_mode", quick() ? "quick" : "full");
+  namespace schema = maskbench::schema;
+  namespace key = schema::info;
+  const auto add = [](const char* context_key, const nlohmann::json& value) {
+    benchmark::AddCustomContext(context_key, value.get<std::string>());
+  };
+  add(schema::kSchemaContextKey, schema::tag(schema::Document::bench));
+  add(schema::context::kCpuBrand, info[key::kCpu][key::kBrand]);
+  add(schema::context::kMicroarchitecture, info[key::kCpu][key::kMicroarchitecture]);
+  add(schema::context::kFeatures, maskbench::feature_names(maskbench::host_cpu().usable()));
+  add(schema::context::kCompiler, info[key::kBuild][key::kCompiler]);
+  add(schema::context::kBuildFlags, info[key::kBuild][key::kBaseFlags]);
+  add(schema::context::kCommit, info[key::kBuild][key::kCommit]);
+  add(schema::context::kFrequencyScaling, info[key::kConditions][key::kScalingGovernor]);
+  add(schema::context::kPinning, pinning);
+  add(schema::context::kCacheSource, maskbench::host_cpu().cache_source);
+  add(schema::context::kMode, quick() ? schema::context::kModeQuick : schema::context::kModeFull);
 
   for (FamilyRegistration r : registrations()) r();
   std::string filter = ".";

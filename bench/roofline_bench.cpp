@@ -5,7 +5,6 @@
 //   roofline/fma_peak/<impl>/steps:<k>    multiply-add throughput, items/s = FLOP/s
 #include <algorithm>
 
-#include <fmt/format.h>
 
 #include "harness.hpp"
 #include "maskbench/roofline.hpp"
@@ -33,9 +32,10 @@ void register_roofline() {
     for (const Implementation* impl : implementations_with<RooflineKernels>()) {
       const RooflineKernels* k = impl->kernels<RooflineKernels>();
       const std::size_t n = size.n;
-      add(fmt::format("roofline/read_bw/{}/n:{}", impl->name, n * sizeof(float)), impl,
-          [k, n, level = size.level](benchmark::State& state) {
-            state.SetLabel(level);
+      add(schema::format_name({schema::kRooflineFamily, schema::kReadBandwidthKernel, std::string(impl->name),
+                               {{schema::kArgSize, std::to_string(n * sizeof(float))}}}),
+          impl, [k, n, label = schema::format_label({size.level, {}})](benchmark::State& state) {
+            state.SetLabel(label);
             const float* x = shared_input(n);
             for (auto _ : state) benchmark::DoNotOptimize(k->read_sum(x, n));
             set_throughput(state, static_cast<double>(n * sizeof(float)), static_cast<double>(n));
@@ -43,8 +43,10 @@ void register_roofline() {
     }
   for (const Implementation* impl : implementations_with<RooflineKernels>()) {
     const RooflineKernels* k = impl->kernels<RooflineKernels>();
-    add(fmt::format("roofline/fma_peak/{}/steps:{}", impl->name, kMaddSteps), impl, [k](benchmark::State& state) {
-      state.SetLabel("compute");
+    const std::string name = schema::format_name(
+        {schema::kRooflineFamily, schema::kPeakFlopsKernel, std::string(impl->name), {{"steps", std::to_string(kMaddSteps)}}});
+    add(name, impl, [k](benchmark::State& state) {
+      state.SetLabel(schema::format_label({schema::kLevelCompute, {}}));
       float x = 1.0f;
       for (auto _ : state) {
         benchmark::DoNotOptimize(x);

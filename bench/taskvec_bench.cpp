@@ -11,7 +11,6 @@
 #include <map>
 #include <memory>
 
-#include <fmt/format.h>
 
 #include "harness.hpp"
 #include "maskbench/taskvec.hpp"
@@ -26,11 +25,12 @@ struct Case {
   std::size_t k;
   std::size_t n;
   bool bf16;
-  std::string level;  // "L2", "L3" or "mem"
+  std::string level;  // schema::kLevelL2, kLevelL3 or kLevelMemory
   std::size_t element_bytes() const { return bf16 ? sizeof(Bf16) : sizeof(float); }
   double input_bytes() const { return static_cast<double>((k + 1) * n * element_bytes()); }
   std::string name(std::string_view who) const {
-    return fmt::format("taskvec/tv_gram/{}/n:{}/k:{}/dtype:{}", who, n, k, bf16 ? "bf16" : "f32");
+    return schema::format_name({"taskvec", "tv_gram", std::string(who),
+                                {{schema::kArgSize, std::to_string(n)}, {"k", std::to_string(k)}, {"dtype", bf16 ? "bf16" : "f32"}}});
   }
 };
 
@@ -100,7 +100,7 @@ float* tau_scratch(std::size_t floats) {
 
 template <class Call>
 void run_gram(benchmark::State& state, const Case& c, Call&& call) {
-  state.SetLabel(c.level);
+  state.SetLabel(schema::format_label({c.level, {}}));
   const Pool& in = pool_for(c);
   std::vector<double> out(c.k * c.k);
   for (auto _ : state) {
@@ -125,9 +125,9 @@ std::uint64_t read_all(const std::uint64_t* p, std::size_t words) {
 }
 
 void add_read_probe(const Case& c) {
-  add(fmt::format("taskvec/read_bandwidth/n:{}", static_cast<std::size_t>(c.input_bytes())), nullptr,
-      [c](benchmark::State& state) {
-        state.SetLabel(c.level);
+  add(schema::format_name({"taskvec", "read_bandwidth", "", {{schema::kArgSize, std::to_string(static_cast<std::size_t>(c.input_bytes()))}}}),
+      nullptr, [c](benchmark::State& state) {
+        state.SetLabel(schema::format_label({c.level, {}}));
         const Pool& in = pool_for(c);
         const std::size_t words = c.n * c.element_bytes() / sizeof(std::uint64_t);
         for (auto _ : state)
@@ -181,18 +181,19 @@ void register_taskvec() {
     for (std::size_t k : {std::size_t{2}, std::size_t{8}, std::size_t{16}}) {
       std::vector<Case> cases;
       for (const Size& s : sizes((k + 1) * (bf16 ? sizeof(Bf16) : sizeof(float))))
-        if (s.level == "L2" || s.level == "L3") cases.push_back({k, s.n, bf16, s.level});
-      if (!quick()) cases.push_back({k, kMemD, bf16, "mem"});
+        if (s.level == schema::kLevelL2 || s.level == schema::kLevelL3) cases.push_back({k, s.n, bf16, s.level});
+      if (!quick()) cases.push_back({k, kMemD, bf16, schema::kLevelMemory});
       for (const Case& c : cases) {
         // Grouped by case: consecutive benchmarks share the inputs.
         add_read_probe(c);
         for (const Implementation* impl : implementations_with<TaskvecKernels>()) {
-          const bool representative = k == 8 && (c.level == "L2" || (c.level == "mem" && !bf16));
+          const bool representative = k == 8 && (c.level == schema::kLevelL2 || (c.level == schema::kLevelMemory && !bf16));
           if (impl == sweep || representative) add_impl(c, impl);
         }
         // Peers at K = 2 and 8: K = 16 would add about 45 s of naive and
         // OpenBLAS time to the full run.
-        if (c.level != "L3" && k != 16 && (k == 8 || c.level == "mem") && (!bf16 || k == 8)) add_peers(c, sweep);
+        if (c.level != schema::kLevelL3 && k != 16 && (k == 8 || c.level == schema::kLevelMemory) && (!bf16 || k == 8))
+          add_peers(c, sweep);
       }
     }
 }

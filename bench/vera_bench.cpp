@@ -19,7 +19,6 @@
 #include <memory>
 #include <tuple>
 
-#include <fmt/format.h>
 
 #include "harness.hpp"
 #include "maskbench/known_defects.hpp"
@@ -38,8 +37,12 @@ struct Point {
   std::size_t in, out, r, m;
   VeraWeight w;
   std::string name(std::string_view kernel, std::string_view impl) const {
-    return fmt::format("vera/{}/{}/n:{}/out:{}/r:{}/m:{}/w:{}", kernel, impl, in, out, r, m,
-                       w == VeraWeight::f32 ? "f32" : "bf16");
+    return schema::format_name({"vera", std::string(kernel), std::string(impl),
+                                {{schema::kArgSize, std::to_string(in)},
+                                 {"out", std::to_string(out)},
+                                 {"r", std::to_string(r)},
+                                 {"m", std::to_string(m)},
+                                 {"w", w == VeraWeight::f32 ? "f32" : "bf16"}}});
   }
   std::size_t w0_bytes() const { return out * in * (w == VeraWeight::f32 ? 4 : 2); }
   std::size_t adapter_bytes() const { return 4 * (r * in + out * r); }
@@ -203,9 +206,9 @@ const float* probe_buffer(std::size_t n) {
 void add_read_probe(const Point& p) {
   const std::size_t bytes = p.w0_bytes() + p.adapter_bytes() + p.vector_bytes();
   for (std::size_t streams : {std::size_t{1}, kProbeStreams}) {
-    const std::string name = streams == 1 ? fmt::format("vera/read_bandwidth/n:{}", bytes)
-                                          : fmt::format("vera/read_bandwidth/n:{}/streams:{}", bytes, streams);
-    add(name, nullptr, [bytes, streams](benchmark::State& state) {
+    schema::Name name{"vera", "read_bandwidth", "", {{schema::kArgSize, std::to_string(bytes)}}};
+    if (streams != 1) name.args.emplace_back("streams", std::to_string(streams));
+    add(schema::format_name(name), nullptr, [bytes, streams](benchmark::State& state) {
       const std::size_t n = bytes / sizeof(float);
       const float* x = probe_buffer(n);
       for (auto _ : state)
@@ -231,7 +234,9 @@ void add_merge(const Point& p, const Implementation* impl, const VeraKernels* k)
 }
 
 void add_generate(std::size_t rows, std::size_t cols, const Implementation* impl, const VeraKernels* k) {
-  add(fmt::format("vera/generate/{}/n:{}/rows:{}", impl->name, cols, rows), impl, [rows, cols, k](benchmark::State& state) {
+  const std::string name = schema::format_name(
+      {"vera", "generate", std::string(impl->name), {{schema::kArgSize, std::to_string(cols)}, {"rows", std::to_string(rows)}}});
+  add(name, impl, [rows, cols, k](benchmark::State& state) {
     Buffer<float> out(rows * cols);
     for (auto _ : state) {
       k->generate(kSeed, VeraMatrix::a, cols, 0, rows, 0, cols, out.data(), cols);

@@ -8,6 +8,7 @@
 #include "command.hpp"
 #include "escape.hpp"
 #include "results.hpp"
+#include "stats.hpp"
 
 namespace maskbench::cli {
 namespace {
@@ -34,9 +35,9 @@ int run_summary(std::span<const std::string_view> args) {
   // family/kernel -> implementation -> median items/s of the L1 rows.
   std::map<std::string, std::map<std::string, double>> l1;
   for (const auto& b : r.benchmarks)
-    if (!b.skipped && b.label == "L1" && !b.items_per_second.empty())
+    if (!b.skipped && b.level == schema::kLevelL1 && !b.items_per_second.empty())
       l1[b.family + "/" + b.kernel][b.implementation] = std::max(l1[b.family + "/" + b.kernel][b.implementation],
-                                                                 results::median(b.items_per_second));
+                                                                 stats::median(b.items_per_second));
   std::size_t skipped = 0;
   for (const auto& b : r.benchmarks) skipped += b.skipped;
   fmt::print("benchmarks: {} run, {} skipped\n", r.benchmarks.size() - skipped, skipped);

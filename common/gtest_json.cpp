@@ -27,7 +27,7 @@ constexpr Field<Test> kTestFields[] = {
        });
      }},
     // The message wins over skip_reason: the table is read in order.
-    {"skip_reason", kOptional, "", [](const Node& v, Test& t) { t.skip_reason = v.text(); }},
+    {schema::kSkipReasonProperty, kOptional, "", [](const Node& v, Test& t) { t.skip_reason = v.text(); }},
     {"skipped", kOptional, "",
      [](const Node& v, Test& t) {
        if (const std::optional<Node> m = v.find("message"); m && !m->text().empty()) t.skip_reason = m->text();
@@ -52,7 +52,9 @@ constexpr Field<Document> kDocumentFields[] = {
     {"name", kOptional, "", [](const Node& v, Document& d) { d.name = v.text(); }},
     {"time", kOptional, "", [](const Node& v, Document& d) { d.time = v.seconds(); }},
     {"timestamp", kOptional, "", [](const Node& v, Document& d) { d.timestamp = v.text(); }},
-    {"maskbench_level", kOptional, "", [](const Node& v, Document& d) { d.maskbench_level = v.text(); }},
+    {schema::kSchemaProperty, kOptional, "",
+     [](const Node& v, Document& d) { d.schema_version = input::schema_version(v, schema::Document::conformance); }},
+    {schema::kLevelProperty, kOptional, "", [](const Node& v, Document& d) { d.maskbench_level = v.text(); }},
     {"testsuites", kRequired, "an array of test suites",
      [](const Node& v, Document& d) {
        v.each([&](const Node& s) {

@@ -36,7 +36,9 @@ struct Document {
   std::string name = "AllTests";
   std::string time = "0";
   std::string timestamp;
-  // maskbench's own property: "full", "smoke", or "unknown" where absent.
+  // maskbench's own properties (schema.hpp): the schema version, 1 where
+  // absent (written before the tag existed); the level, "unknown" where absent.
+  int schema_version = 1;
   std::string maskbench_level = "unknown";
   std::vector<Suite> suites;
 };

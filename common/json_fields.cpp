@@ -118,4 +118,10 @@ std::string Node::seconds() const {
   return t;
 }
 
+int schema_version(const Node& tag, schema::Document document) {
+  const std::optional<int> v = tag.json().is_string() ? schema::accepted_version(document, tag.text()) : std::nullopt;
+  if (!v) tag.refuse(schema::expected_tag(document));
+  return *v;
+}
+
 }  // namespace maskbench::input

@@ -15,6 +15,7 @@
 #include <nlohmann/json.hpp>
 
 #include "input.hpp"
+#include "schema.hpp"
 
 namespace maskbench::input {
 
@@ -73,6 +74,10 @@ class Node {
   const std::string* file_;
   std::string path_;
 };
+
+// The version a schema tag states (schema.hpp); refused unless it is a tag
+// of `document` in a version this reader accepts.
+int schema_version(const Node& tag, schema::Document document);
 
 // One field of a record T: its key, whether it must be present, and how its
 // value is read into T (a captureless lambda calling one of Node's readers).

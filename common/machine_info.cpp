@@ -14,9 +14,12 @@
 #include "build_info.hpp"
 #include "maskbench/compress.hpp"
 #include "maskbench/registry.hpp"
+#include "schema.hpp"
 
 namespace maskbench {
 namespace {
+
+namespace key = schema::info;
 
 std::string read_first_line(const char* path) {
   std::ifstream in(path);
@@ -28,7 +31,7 @@ std::string read_first_line(const char* path) {
 nlohmann::json conditions() {
   nlohmann::json c;
   const std::string governor = read_first_line("/sys/devices/system/cpu/cpu0/cpufreq/scaling_governor");
-  c["scaling_governor"] = governor.empty() ? "unavailable (no cpufreq: VM or fixed clock)" : governor;
+  c[key::kScalingGovernor] = governor.empty() ? "unavailable (no cpufreq: VM or fixed clock)" : governor;
   c["frequency_scaling"] = !governor.empty() && governor != "performance";
   double load[3] = {0, 0, 0};
   if (getloadavg(load, 3) == 3) c["load_average"] = {load[0], load[1], load[2]};
@@ -41,11 +44,11 @@ nlohmann::json conditions() {
 nlohmann::json machine_info_json() {
   const CpuInfo& cpu = host_cpu();
   nlohmann::json j;
-  j["schema"] = "maskbench-info/1";
+  j[schema::kSchemaMember] = schema::tag(schema::Document::info);
   j["date"] = fmt::format("{:%Y-%m-%dT%H:%M:%SZ}", fmt::gmtime(std::chrono::system_clock::to_time_t(std::chrono::system_clock::now())));
   char host[256] = {};
   gethostname(host, sizeof host - 1);
-  j["hostname"] = host;
+  j[key::kHostname] = host;
   utsname u{};
   if (uname(&u) == 0) j["os"] = {{"sysname", u.sysname}, {"release", u.release}, {"version", u.version}, {"machine", u.machine}};
   j["os"]["pretty_name"] = [] {
@@ -58,14 +61,15 @@ nlohmann::json machine_info_json() {
       }
     return std::string("unknown");
   }();
-  j["cpu"] = {{"vendor", cpu.vendor},   {"brand", cpu.brand},
-              {"family", cpu.family},   {"model", cpu.model},
-              {"stepping", cpu.stepping}, {"microarchitecture", cpu.microarchitecture},
-              {"microarchitecture_source", cpu.microarchitecture_source}};
-  j["cpu"]["cache_source"] = cpu.cache_source;
-  for (const CacheLevel& c : cpu.caches)
-    j["cpu"]["caches"].push_back({{"level", c.level}, {"type", c.type}, {"size_bytes", c.size_bytes}, {"line_bytes", c.line_bytes}});
-  for (const auto& [name, on] : cpu.cpuid_flags) j["cpu"]["cpuid_flags"][name] = on;
+  nlohmann::json& c = j[key::kCpu];
+  c = {{"vendor", cpu.vendor},     {key::kBrand, cpu.brand},
+       {"family", cpu.family},     {"model", cpu.model},
+       {"stepping", cpu.stepping}, {key::kMicroarchitecture, cpu.microarchitecture},
+       {"microarchitecture_source", cpu.microarchitecture_source}};
+  c["cache_source"] = cpu.cache_source;
+  for (const CacheLevel& l : cpu.caches)
+    c["caches"].push_back({{"level", l.level}, {"type", l.type}, {"size_bytes", l.size_bytes}, {"line_bytes", l.line_bytes}});
+  for (const auto& [name, on] : cpu.cpuid_flags) c["cpuid_flags"][name] = on;
   for (const FeatureInfo& f : all_features()) {
     nlohmann::json checks = nlohmann::json::array(), missing = nlohmann::json::array();
     for (std::size_t i = 0; i < extensions().size(); ++i)
@@ -73,35 +77,35 @@ nlohmann::json machine_info_json() {
         checks.push_back(extensions()[i].name);
         if (i >= cpu.has_extension.size() || !cpu.has_extension[i]) missing.push_back(extensions()[i].name);
       }
-    j["features"].push_back({{"name", f.name},
+    j[key::kFeatures].push_back({{key::kName, f.name},
                              {"meaning", f.meaning},
                              {"checks", checks},
                              {"missing", missing},
-                             {"detected", cpu.detected.has(f.feature)},
-                             {"disabled", cpu.disabled.has(f.feature)}});
+                             {key::kDetected, cpu.detected.has(f.feature)},
+                             {key::kDisabled, cpu.disabled.has(f.feature)}});
   }
   if (const char* d = std::getenv("MASKBENCH_DISABLE")) j["maskbench_disable"] = d;
-  j["build"] = {{"compiler", compiler()},
-                {"commit", build::kCommit},
-                {"build_type", build::kBuildType},
-                {"base_flags", build::kBaseFlags},
-                {"sanitize", build::kSanitize}};
+  j[key::kBuild] = {{key::kCompiler, compiler()},
+                    {key::kCommit, build::kCommit},
+                    {"build_type", build::kBuildType},
+                    {key::kBaseFlags, build::kBaseFlags},
+                    {"sanitize", build::kSanitize}};
   for (const Implementation& impl : implementations()) {
     const Runnability r = runnable(impl, cpu);
-    nlohmann::json e = {{"name", impl.name},
+    nlohmann::json e = {{key::kName, impl.name},
                         {"description", impl.description},
-                        {"requires", feature_names(impl.required)},
+                        {key::kRequires, feature_names(impl.required)},
                         {"flags", impl.compile_flags},
-                        {"runnable", r.ok}};
-    if (!r.ok) e["reason"] = r.reason;
+                        {key::kRunnable, r.ok}};
+    if (!r.ok) e[key::kReason] = r.reason;
     for (const FamilyEntry& f : impl.families) e["families"].push_back(f.family);
     // Where an implementation picks its compress form per CPU, which one this
     // CPU gets; asked only of a runnable one, since the choice runs its code.
     if (const CompressKernels* k = impl.kernels<CompressKernels>(); k != nullptr && r.ok && k->variants.size() > 1)
       e["compress_variant"] = k->chosen_variant();
-    j["implementations"].push_back(e);
+    j[key::kImplementations].push_back(e);
   }
-  j["conditions"] = conditions();
+  j[key::kConditions] = conditions();
   return j;
 }
 

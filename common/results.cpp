@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <cmath>
 #include <cstring>
-#include <sstream>
 
 #include <fmt/format.h>
 
@@ -64,24 +63,14 @@ double to_ns(double t, const std::string& unit) {
   return t;
 }
 
-constexpr const char* kNoImplementation = "(none)";
-
 void split_name(Benchmark& b, const Node& where) {
-  std::vector<std::string> parts;
-  std::stringstream ss(b.name);
-  for (std::string part; std::getline(ss, part, '/');) parts.push_back(part);
-  // A machine probe of a family (e.g. taskvec/read_bandwidth/n:<bytes>) has
-  // no implementation part.
-  if (parts.size() >= 3 && parts[2].find(':') != std::string::npos) parts.insert(parts.begin() + 2, kNoImplementation);
-  if (parts.size() < 3 || parts[0].empty() || parts[1].empty() || parts[2].empty())
-    where.refuse("<family>/<kernel>/<implementation>[/<param>:<value>...]");
-  b.family = parts[0];
-  b.kernel = parts[1];
-  b.implementation = parts[2];
-  // Parts without a colon are Google Benchmark's own suffixes (real_time, ...).
-  for (std::size_t i = 3; i < parts.size(); ++i)
-    if (const auto colon = parts[i].find(':'); colon != std::string::npos)
-      b.params[parts[i].substr(0, colon)] = parts[i].substr(colon + 1);
+  std::string problem;
+  const std::optional<schema::Name> n = schema::parse_name(b.name, &problem);
+  if (!n) where.refuse(fmt::format("{} ({})", schema::kNameGrammar, problem));
+  b.family = n->family;
+  b.kernel = n->kernel;
+  b.implementation = n->implementation.empty() ? kNoImplementation : n->implementation;
+  b.params.insert(n->args.begin(), n->args.end());
 }
 
 // What identifies a row of bench.json, read before anything else: an
@@ -106,13 +95,20 @@ constexpr Field<RowId> kRowIdFields[] = {
 };
 
 struct Measurement {
-  std::string label, time_unit = "ns";
+  schema::Label label;
+  std::string time_unit = "ns";
   std::optional<double> items_per_second, bytes_per_second;
   double real_time = 0, cpu_time = 0;
 };
 
 constexpr Field<Measurement> kMeasurementFields[] = {
-    {"label", kOptional, "", [](const Node& v, Measurement& m) { m.label = v.text(); }},
+    {"label", kOptional, "",
+     [](const Node& v, Measurement& m) {
+       std::string problem;
+       const std::optional<schema::Label> l = schema::parse_label(v.text(), &problem);
+       if (!l) v.refuse(fmt::format("{} ({})", schema::kLabelGrammar, problem));
+       m.label = *l;
+     }},
     {"time_unit", kOptional, "", [](const Node& v, Measurement& m) { m.time_unit = v.one_of({"ns", "us", "ms", "s"}); }},
     {"items_per_second", kOptional, "", [](const Node& v, Measurement& m) { m.items_per_second = v.rate(); }},
     {"bytes_per_second", kOptional, "", [](const Node& v, Measurement& m) { m.bytes_per_second = v.rate(); }},
@@ -129,6 +125,9 @@ std::vector<Benchmark> load_bench(const path& file, nlohmann::json& context) {
   const Node doc(j, where);
   if (const std::optional<Node> c = doc.find("context")) {
     c->require_object();
+    // Without the tag: written before it existed, in version 1's format.
+    if (const std::optional<Node> tag = c->find(schema::kSchemaContextKey))
+      input::schema_version(*tag, schema::Document::bench);
     context = c->json();
   } else {
     context = nlohmann::json::object();
@@ -154,9 +153,8 @@ std::vector<Benchmark> load_bench(const path& file, nlohmann::json& context) {
     }
     Measurement m;
     input::read_fields(row, kMeasurementFields, m);
-    const auto space = m.label.find(' ');
-    b.label = m.label.substr(0, space);
-    b.label_note = space == std::string::npos ? "" : m.label.substr(space + 1);
+    b.level = m.label.level;
+    b.label_fields = m.label.fields;
     if (m.items_per_second) b.items_per_second.push_back(*m.items_per_second);
     if (m.bytes_per_second) b.bytes_per_second.push_back(*m.bytes_per_second);
     b.real_time_ns.push_back(to_ns(m.real_time, m.time_unit));
@@ -178,12 +176,10 @@ std::vector<TestOutcome> load_conformance(const path& file, std::string& level) 
   std::vector<TestOutcome> out;
   for (const gtest::Suite& suite : d.suites)
     for (const gtest::Test& t : suite.tests) {
-      // Parameterized names are Impl/<Fixture> and <Test>/<impl with _ for ->.
+      // Parameterized suites are named Impl/<Fixture>, their tests schema::test_name_suffix.
       TestOutcome o;
-      const auto slash = t.name.rfind('/');
-      o.kernel_test = suite.name.substr(suite.name.find('/') + 1) + "." + t.name.substr(0, slash);
-      o.implementation = slash == std::string::npos ? "" : t.name.substr(slash + 1);
-      std::replace(o.implementation.begin(), o.implementation.end(), '_', '-');
+      o.kernel_test = suite.name.substr(suite.name.find('/') + 1) + "." + t.name.substr(0, t.name.rfind('/'));
+      o.implementation = schema::implementation_of_test(t.name);
       if (!t.failures.empty()) {
         o.status = "fail";
         o.message = one_line(t.failures.front());
@@ -198,11 +194,13 @@ std::vector<TestOutcome> load_conformance(const path& file, std::string& level) 
   return out;
 }
 
+namespace key = schema::info;
+
 constexpr Field<ImplementationInfo> kImplementationFields[] = {
-    {"name", kRequired, "a string", [](const Node& v, ImplementationInfo& i) { i.name = v.text(); }},
-    {"runnable", kRequired, "true or false", [](const Node& v, ImplementationInfo& i) { i.runnable = v.flag(); }},
-    {"requires", kOptional, "", [](const Node& v, ImplementationInfo& i) { i.requires_features = v.text(); }},
-    {"reason", kOptional, "", [](const Node& v, ImplementationInfo& i) { i.reason = v.text(); }},
+    {key::kName, kRequired, "a string", [](const Node& v, ImplementationInfo& i) { i.name = v.text(); }},
+    {key::kRunnable, kRequired, "true or false", [](const Node& v, ImplementationInfo& i) { i.runnable = v.flag(); }},
+    {key::kRequires, kOptional, "", [](const Node& v, ImplementationInfo& i) { i.requires_features = v.text(); }},
+    {key::kReason, kOptional, "", [](const Node& v, ImplementationInfo& i) { i.reason = v.text(); }},
 };
 
 // The parts of info.json that the readers rely on beyond the
@@ -210,36 +208,37 @@ constexpr Field<ImplementationInfo> kImplementationFields[] = {
 struct InfoChecked {};
 
 constexpr Field<InfoChecked> kCpuFields[] = {
-    {"brand", kRequired, "a string", [](const Node& v, InfoChecked&) { v.text(); }},
-    {"microarchitecture", kRequired, "a string", [](const Node& v, InfoChecked&) { v.text(); }},
+    {key::kBrand, kRequired, "a string", [](const Node& v, InfoChecked&) { v.text(); }},
+    {key::kMicroarchitecture, kRequired, "a string", [](const Node& v, InfoChecked&) { v.text(); }},
 };
 constexpr Field<InfoChecked> kBuildFields[] = {
-    {"compiler", kRequired, "a string", [](const Node& v, InfoChecked&) { v.text(); }},
-    {"base_flags", kOptional, "", [](const Node& v, InfoChecked&) { v.text(); }},
+    {key::kCompiler, kRequired, "a string", [](const Node& v, InfoChecked&) { v.text(); }},
+    {key::kBaseFlags, kOptional, "", [](const Node& v, InfoChecked&) { v.text(); }},
 };
 constexpr Field<InfoChecked> kFeatureFields[] = {
-    {"name", kRequired, "a string", [](const Node& v, InfoChecked&) { v.text(); }},
-    {"detected", kOptional, "", [](const Node& v, InfoChecked&) { v.flag(); }},
-    {"disabled", kOptional, "", [](const Node& v, InfoChecked&) { v.flag(); }},
+    {key::kName, kRequired, "a string", [](const Node& v, InfoChecked&) { v.text(); }},
+    {key::kDetected, kOptional, "", [](const Node& v, InfoChecked&) { v.flag(); }},
+    {key::kDisabled, kOptional, "", [](const Node& v, InfoChecked&) { v.flag(); }},
 };
 constexpr Field<InfoChecked> kInfoFields[] = {
-    {"cpu", kRequired, "an object", [](const Node& v, InfoChecked& c) { input::read_fields(v, kCpuFields, c); }},
-    {"build", kRequired, "an object", [](const Node& v, InfoChecked& c) { input::read_fields(v, kBuildFields, c); }},
-    {"features", kOptional, "",
+    {key::kCpu, kRequired, "an object", [](const Node& v, InfoChecked& c) { input::read_fields(v, kCpuFields, c); }},
+    {key::kBuild, kRequired, "an object", [](const Node& v, InfoChecked& c) { input::read_fields(v, kBuildFields, c); }},
+    {key::kFeatures, kOptional, "",
      [](const Node& v, InfoChecked& c) { v.each([&](const Node& f) { input::read_fields(f, kFeatureFields, c); }); }},
 };
 
 std::vector<ImplementationInfo> load_info(const nlohmann::json& info, const path& file) {
   const std::string where = file.string();
   const Node doc(info, where);
-  const std::optional<Node> schema = info.is_object() ? doc.find("schema") : std::nullopt;
-  if (!schema || !schema->json().is_string() || schema->json().get<std::string>() != "maskbench-info/1")
-    throw ResultsError(fmt::format("{}: not a maskbench info file (schema is {}, expected \"maskbench-info/1\")", where,
-                                   schema ? schema->describe() : "missing"));
+  const std::optional<Node> tag = info.is_object() ? doc.find(schema::kSchemaMember) : std::nullopt;
+  if (!tag || !tag->json().is_string() || !tag->text().starts_with("maskbench-info/"))
+    throw ResultsError(fmt::format("{}: not a maskbench info file ({} is {}, expected {})", where, schema::kSchemaMember,
+                                   tag ? tag->describe() : "missing", schema::expected_tag(schema::Document::info)));
+  input::schema_version(*tag, schema::Document::info);
   InfoChecked checked;
   input::read_fields(doc, kInfoFields, checked);
   std::vector<ImplementationInfo> out;
-  doc.at("implementations", "an array").each([&](const Node& e) {
+  doc.at(key::kImplementations, "an array").each([&](const Node& e) {
     ImplementationInfo i;
     input::read_fields(e, kImplementationFields, i);
     out.push_back(std::move(i));
@@ -249,12 +248,12 @@ std::vector<ImplementationInfo> load_info(const nlohmann::json& info, const path
 
 std::string usable_features(const ResultsDir& r) {
   std::string out;
-  const nlohmann::json& f = r.info.value("features", nlohmann::json::array());
+  const nlohmann::json& f = r.info.value(key::kFeatures, nlohmann::json::array());
   if (!f.is_array()) return "unknown";
   for (const nlohmann::json& e : f)
-    if (e.is_object() && e.value("detected", false) && !e.value("disabled", false)) {
+    if (e.is_object() && e.value(key::kDetected, false) && !e.value(key::kDisabled, false)) {
       if (!out.empty()) out += ',';
-      out += e.value("name", "?");
+      out += e.value(key::kName, "?");
     }
   return out.empty() ? "none" : out;
 }
@@ -301,23 +300,15 @@ const ImplementationInfo* ResultsDir::implementation(const std::string& name) co
   return it == implementation_.end() ? nullptr : &implementations[it->second];
 }
 
-std::string ResultsDir::info_text(const std::string& dotted, const std::string& fallback) const {
+std::string ResultsDir::info_text(std::initializer_list<const char*> members, const std::string& fallback) const {
   const nlohmann::json* j = &info;
-  std::stringstream ss(dotted);
-  for (std::string key; std::getline(ss, key, '.');) {
-    if (!j->is_object() || !j->contains(key)) return fallback;
-    j = &(*j)[key];
+  for (const char* m : members) {
+    if (!j->is_object() || !j->contains(m)) return fallback;
+    j = &(*j)[m];
   }
   if (j->is_string()) return j->get<std::string>();
   if (j->is_number() || j->is_boolean()) return j->dump();
   return fallback;
-}
-
-double median(std::vector<double> v) {
-  if (v.empty()) return 0.0;
-  std::sort(v.begin(), v.end());
-  const std::size_t m = v.size() / 2;
-  return v.size() % 2 ? v[m] : 0.5 * (v[m - 1] + v[m]);
 }
 
 ResultsDir load(const path& dir) {
@@ -340,11 +331,14 @@ std::vector<std::string> machine_differences(const ResultsDir& a, const ResultsD
   const auto compare = [&](const std::string& what, const std::string& x, const std::string& y) {
     if (x != y) out.push_back(fmt::format("{}: '{}' vs '{}'", what, x, y));
   };
-  compare("CPU brand", a.info_text("cpu.brand"), b.info_text("cpu.brand"));
-  compare("microarchitecture", a.info_text("cpu.microarchitecture"), b.info_text("cpu.microarchitecture"));
+  const auto field = [&](const char* what, std::initializer_list<const char*> members) {
+    compare(what, a.info_text(members), b.info_text(members));
+  };
+  field("CPU brand", {key::kCpu, key::kBrand});
+  field("microarchitecture", {key::kCpu, key::kMicroarchitecture});
   compare("usable features", usable_features(a), usable_features(b));
-  compare("compiler", a.info_text("build.compiler"), b.info_text("build.compiler"));
-  compare("build flags", a.info_text("build.base_flags"), b.info_text("build.base_flags"));
+  field("compiler", {key::kBuild, key::kCompiler});
+  field("build flags", {key::kBuild, key::kBaseFlags});
   return out;
 }
 

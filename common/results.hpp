@@ -1,14 +1,16 @@
 #pragma once
-// Reading a results directory (info.json, conformance.json, bench.json). A
-// directory may come from another machine: it is untrusted input, read
-// through common/input.hpp, and every problem is a ResultsError: one line
-// naming the file, the JSON path of the field and what was expected.
+// Reading a results directory (info.json, conformance.json, bench.json), in
+// the format schema.hpp defines (a file of a newer schema version is
+// refused). A directory may come from another machine: it is untrusted
+// input, read through common/input.hpp, and every problem is a ResultsError:
+// one line naming the file, the JSON path of the field and what was expected.
 //
 // A directory that holds a file named INCOMPLETE (written by an interrupted
 // run; its text says what is missing) is refused as a whole: half a run must
 // never be read as a whole one.
 #include <cstdint>
 #include <filesystem>
+#include <initializer_list>
 #include <map>
 #include <optional>
 #include <set>
@@ -18,6 +20,7 @@
 #include <nlohmann/json.hpp>
 
 #include "input.hpp"
+#include "schema.hpp"
 
 namespace maskbench::results {
 
@@ -36,13 +39,17 @@ struct FileKind {
 inline constexpr FileKind kInfoJson{"info.json", 1}, kConformanceJson{"GoogleTest JSON (conformance.json)", 16},
     kBenchJson{"Google Benchmark JSON (bench.json)", 64};
 
+// The implementation of a benchmark name that has none (a machine probe).
+inline constexpr const char* kNoImplementation = "(none)";
+
 // One benchmark: the per-repetition values of its rates and time.
 struct Benchmark {
-  std::string name;  // <family>/<kernel>/<implementation>[/<param>:<value>...]
-  std::string family, kernel, implementation;
+  std::string name;  // schema::kNameGrammar, parsed into the next three and params
+  std::string family, kernel;
+  std::string implementation;                 // kNoImplementation for a machine probe
   std::map<std::string, std::string> params;  // "n" -> "3072", "sel" -> "0.25"
-  std::string label;                          // cache level for sized benchmarks ("L1", ...)
-  std::string label_note;                     // the rest of Google Benchmark's label, e.g. "chosen:memory"
+  std::string level;                          // the label's level: one of schema::kCacheLevels, or kLevelCompute
+  std::map<std::string, std::string> label_fields;  // the rest of the label: "chosen" -> "memory"
   std::vector<double> items_per_second;       // one per repetition, where reported
   std::vector<double> bytes_per_second;       // one per repetition, where reported
   std::vector<double> real_time_ns;           // one per repetition (wall time per iteration)
@@ -66,7 +73,7 @@ struct TestOutcome {
   // A skip because the compiler that built the binary is on the known-defect
   // list (docs/known-defects.md): shown as "known defect", never as a pass
   // or a plain skip.
-  bool known_defect() const { return status == "skip" && message.starts_with("known defect"); }
+  bool known_defect() const { return status == "skip" && schema::is_known_defect(message); }
 };
 
 // An implementation as the directory's info.json describes it.
@@ -102,9 +109,9 @@ struct ResultsDir {
   // asked per benchmark and per table cell (load() calls it; call it again
   // after changing `tests` or `implementations`).
   void index();
-  // A string from info.json by dotted path ("cpu.brand"); `fallback` where
-  // the field is absent or not a string, number or boolean.
-  std::string info_text(const std::string& dotted, const std::string& fallback = "unknown") const;
+  // A string from info.json by its path of members ({"cpu", "brand"});
+  // `fallback` where the field is absent or not a string, number or boolean.
+  std::string info_text(std::initializer_list<const char*> members, const std::string& fallback = "unknown") const;
 
  private:
   std::map<std::string, std::size_t> first_failure_, implementation_;  // name -> position in tests / implementations
@@ -118,8 +125,6 @@ ResultsDir load(const std::filesystem::path& dir);
 // microarchitecture, the usable features, the compiler and the build flags.
 // One line per difference, e.g. "compiler: 'GNU 12.2.0' vs 'Clang 14.0.6'".
 std::vector<std::string> machine_differences(const ResultsDir& a, const ResultsDir& b);
-
-double median(std::vector<double> v);
 
 // A JSON file of `kind`, read through the input layer (a regular file within
 // the kind's size cap, JSON at most input::kMaxJsonDepth deep); NaN and

@@ -9,6 +9,7 @@
 #include "harness/values.hpp"
 #include "maskbench/cpu.hpp"
 #include "maskbench/registry.hpp"
+#include "schema.hpp"
 
 namespace {
 
@@ -17,9 +18,11 @@ namespace {
 class RunFacts : public testing::Environment {
  public:
   void SetUp() override {
-    testing::Test::RecordProperty("maskbench_compiler", std::string(maskbench::compiler()));
-    testing::Test::RecordProperty("maskbench_seed", fmt::format("{:#x}", maskbench::conformance::seed()));
-    testing::Test::RecordProperty("maskbench_level", maskbench::conformance::conformance_level());
+    namespace schema = maskbench::schema;
+    testing::Test::RecordProperty(schema::kSchemaProperty, schema::tag(schema::Document::conformance));
+    testing::Test::RecordProperty(schema::kCompilerProperty, std::string(maskbench::compiler()));
+    testing::Test::RecordProperty(schema::kSeedProperty, fmt::format("{:#x}", maskbench::conformance::seed()));
+    testing::Test::RecordProperty(schema::kLevelProperty, maskbench::conformance::conformance_level());
   }
 };
 

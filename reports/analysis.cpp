@@ -30,22 +30,22 @@ Roofline roofline(const results::ResultsDir& r) {
     if (value > limit.value) limit = {value, impl};
   };
   for (const results::Benchmark& b : r.benchmarks) {
-    if (b.family != "roofline" || b.skipped || b.peer || !valid(r, b.implementation)) continue;
-    if (b.kernel == "read_bw" && !b.bytes_per_second.empty() && !b.label.empty())
-      keep_best(roof.read_bandwidth[b.label], stats::median(b.bytes_per_second), b.implementation);
-    else if (b.kernel == "fma_peak" && !b.items_per_second.empty())
+    if (b.family != schema::kRooflineFamily || b.skipped || b.peer || !valid(r, b.implementation)) continue;
+    if (b.kernel == schema::kReadBandwidthKernel && !b.bytes_per_second.empty() && !b.level.empty())
+      keep_best(roof.read_bandwidth[b.level], stats::median(b.bytes_per_second), b.implementation);
+    else if (b.kernel == schema::kPeakFlopsKernel && !b.items_per_second.empty())
       keep_best(roof.peak_flops[isa_level(r, b.implementation)], stats::median(b.items_per_second), b.implementation);
   }
   return roof;
 }
 
 std::optional<double> roof_fraction(const Roofline& roof, const results::ResultsDir& r, const results::Benchmark& b) {
-  if (b.family == "roofline" && b.kernel == "fma_peak") {
+  if (b.family == schema::kRooflineFamily && b.kernel == schema::kPeakFlopsKernel) {
     const auto it = roof.peak_flops.find(isa_level(r, b.implementation));
     if (it == roof.peak_flops.end() || it->second.value <= 0 || b.items_per_second.empty()) return std::nullopt;
     return stats::median(b.items_per_second) / it->second.value;
   }
-  const auto it = roof.read_bandwidth.find(b.label);
+  const auto it = roof.read_bandwidth.find(b.level);
   if (it == roof.read_bandwidth.end() || it->second.value <= 0 || b.bytes_per_second.empty()) return std::nullopt;
   return stats::median(b.bytes_per_second) / it->second.value;
 }
@@ -55,6 +55,10 @@ std::map<std::string, std::vector<const results::Benchmark*>> by_kernel(const re
   for (const results::Benchmark& b : r.benchmarks)
     if (!b.skipped && !b.real_time_ns.empty()) out[b.family + "/" + b.kernel].push_back(&b);
   return out;
+}
+
+bool is_roofline(const std::vector<const results::Benchmark*>& group) {
+  return !group.empty() && group.front()->family == schema::kRooflineFamily;
 }
 
 std::string other_params(const results::Benchmark& b, const std::vector<std::string>& except) {

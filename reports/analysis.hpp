@@ -46,6 +46,8 @@ std::optional<double> roof_fraction(const Roofline& roof, const results::Results
 
 // Measured benchmarks grouped by "<family>/<kernel>", in name order.
 std::map<std::string, std::vector<const results::Benchmark*>> by_kernel(const results::ResultsDir& r);
+// Whether a group of by_kernel() holds roofline probes.
+bool is_roofline(const std::vector<const results::Benchmark*>& group);
 
 // The name's parameters other than `except`, as "k:v/k:v" (empty if none).
 std::string other_params(const results::Benchmark& b, const std::vector<std::string>& except);

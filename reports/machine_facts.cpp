@@ -5,6 +5,8 @@
 namespace maskbench::report {
 namespace {
 
+namespace key = schema::info;
+
 const nlohmann::json* at(const nlohmann::json& j, std::initializer_list<const char*> path) {
   const nlohmann::json* p = &j;
   for (const char* key : path) {
@@ -35,7 +37,7 @@ std::string human_bytes(double b) {
 }
 
 std::string caches(const nlohmann::json& info) {
-  const nlohmann::json* c = at(info, {"cpu", "caches"});
+  const nlohmann::json* c = at(info, {key::kCpu, "caches"});
   if (c == nullptr || !c->is_array()) return "unknown";
   std::string out;
   for (const nlohmann::json& e : *c) {
@@ -47,19 +49,19 @@ std::string caches(const nlohmann::json& info) {
 }
 
 std::string features(const nlohmann::json& info) {
-  const nlohmann::json* f = at(info, {"features"});
+  const nlohmann::json* f = at(info, {key::kFeatures});
   if (f == nullptr || !f->is_array()) return "unknown";
   std::string out;
   for (const nlohmann::json& e : *f) {
-    const bool detected = text(at(e, {"detected"})) == "true", disabled = text(at(e, {"disabled"})) == "true";
-    out += fmt::format("{}{} {}", out.empty() ? "" : ", ", text(at(e, {"name"})),
+    const bool detected = text(at(e, {key::kDetected})) == "true", disabled = text(at(e, {key::kDisabled})) == "true";
+    out += fmt::format("{}{} {}", out.empty() ? "" : ", ", text(at(e, {key::kName})),
                        disabled ? "(disabled)" : detected ? "yes" : "no");
   }
   return out;
 }
 
 std::string cpuid_flags(const nlohmann::json& info) {
-  const nlohmann::json* f = at(info, {"cpu", "cpuid_flags"});
+  const nlohmann::json* f = at(info, {key::kCpu, "cpuid_flags"});
   if (f == nullptr || !f->is_object()) return "unknown";
   std::string out;
   for (const auto& [name, on] : f->items())
@@ -74,24 +76,24 @@ std::string context(const results::ResultsDir& r, const char* key) { return text
 std::vector<std::pair<std::string, std::string>> machine_facts(const results::ResultsDir& r) {
   const nlohmann::json& i = r.info;
   return {
-      {"CPU", fmt::format("{} ({})", text(at(i, {"cpu", "brand"})), text(at(i, {"cpu", "vendor"})))},
-      {"microarchitecture", fmt::format("{}, family {} model {} stepping {}", text(at(i, {"cpu", "microarchitecture"})),
-                                        text(at(i, {"cpu", "family"})), text(at(i, {"cpu", "model"})),
-                                        text(at(i, {"cpu", "stepping"})))},
+      {"CPU", fmt::format("{} ({})", text(at(i, {key::kCpu, key::kBrand})), text(at(i, {key::kCpu, "vendor"})))},
+      {"microarchitecture", fmt::format("{}, family {} model {} stepping {}", text(at(i, {key::kCpu, key::kMicroarchitecture})),
+                                        text(at(i, {key::kCpu, "family"})), text(at(i, {key::kCpu, "model"})),
+                                        text(at(i, {key::kCpu, "stepping"})))},
       {"feature levels", features(i)},
       {"CPUID flags", cpuid_flags(i)},
       {"caches", caches(i)},
       {"cores online", text(at(i, {"conditions", "online_cpus"}))},
-      {"host", text(at(i, {"hostname"}))},
+      {"host", text(at(i, {key::kHostname}))},
       {"OS", fmt::format("{}, kernel {}", text(at(i, {"os", "pretty_name"})), text(at(i, {"os", "release"})))},
-      {"compiler", text(at(i, {"build", "compiler"}))},
-      {"build flags", fmt::format("{} ({})", text(at(i, {"build", "base_flags"})), text(at(i, {"build", "build_type"})))},
-      {"commit", text(at(i, {"build", "commit"}))},
+      {"compiler", text(at(i, {key::kBuild, key::kCompiler}))},
+      {"build flags", fmt::format("{} ({})", text(at(i, {key::kBuild, key::kBaseFlags})), text(at(i, {key::kBuild, "build_type"})))},
+      {"commit", text(at(i, {key::kBuild, key::kCommit}))},
       {"date", text(at(i, {"date"}))},
-      {"frequency scaling", text(at(i, {"conditions", "scaling_governor"}))},
-      {"load average", joined(at(i, {"conditions", "load_average"}), " ")},
-      {"pinning", context(r, "maskbench_pinning")},
-      {"benchmark mode", context(r, "maskbench_mode")},
+      {"frequency scaling", text(at(i, {key::kConditions, key::kScalingGovernor}))},
+      {"load average", joined(at(i, {key::kConditions, "load_average"}), " ")},
+      {"pinning", context(r, schema::context::kPinning)},
+      {"benchmark mode", context(r, schema::context::kMode)},
       {"MASKBENCH_DISABLE", at(i, {"maskbench_disable"}) ? text(at(i, {"maskbench_disable"})) : "not set"},
   };
 }

@@ -10,6 +10,7 @@
 #include <fmt/format.h>
 
 #include "input.hpp"
+#include "schema.hpp"
 #include "paired_stats.hpp"
 #include "stats.hpp"
 
@@ -82,6 +83,17 @@ std::string name_field(const nlohmann::json& row, const char* key, const path& f
   return name;
 }
 
+// A schema tag (schema.hpp) where `object` has one; absent, the file was
+// written before the tag existed, in version 1's format.
+void require_accepted_tag(const nlohmann::json& object, const char* key, schema::Document document, const path& file,
+                          std::string_view where) {
+  const nlohmann::json* tag = member(object, key);
+  if (tag != nullptr && !(tag->is_string() && schema::accepted_version(document, tag->get<std::string>())))
+    throw InputError(fmt::format("{}: {}{} is {}, expected {}", file.string(), where, key,
+                                 tag->dump(-1, ' ', true, nlohmann::json::error_handler_t::replace),
+                                 schema::expected_tag(document)));
+}
+
 double time_ns(const nlohmann::json& row, const path& file, const std::string& where) {
   const nlohmann::json* v = member(row, "cpu_time");
   if (v == nullptr) throw InputError(fmt::format("{}: {}.cpu_time is missing, expected a positive number", file.string(), where));
@@ -126,8 +138,9 @@ std::optional<SampleName> parse_sample_name(const std::string& name) {
 
 // What makes the two sides' measurements comparable: the same machine and
 // compiler. Fields a base binary predating them does not write are skipped.
-constexpr const char* kIdentity[] = {"host_name", "num_cpus", "maskbench_cpu_brand", "maskbench_microarchitecture",
-                                     "maskbench_features", "maskbench_compiler"};
+constexpr const char* kIdentity[] = {schema::context::kHostName,          schema::context::kNumCpus,
+                                     schema::context::kCpuBrand,          schema::context::kMicroarchitecture,
+                                     schema::context::kFeatures,          schema::context::kCompiler};
 
 struct Bench {
   std::map<long long, std::vector<double>> side[2];  // round -> repetitions
@@ -136,6 +149,7 @@ struct Bench {
 
 std::vector<std::string> read_conformance(const path& file) {
   const nlohmann::json j = read_json(file, "GoogleTest JSON (conformance.json)");
+  require_accepted_tag(j, schema::kSchemaProperty, schema::Document::conformance, file, "");
   const nlohmann::json* suites = member(j, "testsuites");
   if (suites == nullptr || !suites->is_array())
     throw InputError(fmt::format("{}: testsuites is missing or not an array, expected GoogleTest JSON", file.string()));
@@ -154,9 +168,7 @@ std::vector<std::string> read_conformance(const path& file) {
       if (failures == nullptr) continue;
       if (!failures->is_array()) throw InputError(fmt::format("{}: {}.failures is not an array", file.string(), at));
       if (failures->empty()) continue;
-      // Parameterized tests are named <Test>/<implementation with _ for ->.
-      std::string impl = name.substr(name.rfind('/') + 1);
-      std::replace(impl.begin(), impl.end(), '_', '-');
+      const std::string impl = schema::implementation_of_test(name);
       std::string message = text_field((*failures)[0], "failure", file, at + ".failures[0]", false);
       std::replace(message.begin(), message.end(), '\n', ' ');
       if (message.size() > 300) message = message.substr(0, 300) + "...";
@@ -225,7 +237,9 @@ GateInput load_gate(const path& dir) {
     if (rows == nullptr || !rows->is_array())
       throw InputError(fmt::format("{}: benchmarks is missing or not an array, expected Google Benchmark JSON", file.string()));
     const int side = s.current ? 1 : 0;
-    if (const nlohmann::json* context = member(j, "context"))
+    if (const nlohmann::json* context = member(j, "context")) {
+      // A base binary older than the tag writes none.
+      require_accepted_tag(*context, schema::kSchemaContextKey, schema::Document::bench, file, "context.");
       for (const char* key : kIdentity)
         if (const nlohmann::json* v = member(*context, key)) {
           const std::string value = v->is_string() ? v->get<std::string>() : v->dump();
@@ -235,6 +249,7 @@ GateInput load_gate(const path& dir) {
             throw InputError(fmt::format("{}: context.{} is '{}' where {} has '{}': one side ran on two machines or builds",
                                          file.string(), key, value, identity_file[side][key].string(), it->second));
         }
+    }
     for (std::size_t k = 0; k < rows->size(); ++k) {
       const nlohmann::json& row = (*rows)[k];
       const std::string where = fmt::format("benchmarks[{}]", k);
@@ -242,7 +257,16 @@ GateInput load_gate(const path& dir) {
       std::string name = name_field(row, "name", file, where, true);
       const std::string run_type = text_field(row, "run_type", file, where, false);
       if (!run_type.empty() && run_type != "iteration") continue;
-      if (const std::string run_name = name_field(row, "run_name", file, where, false); !run_name.empty()) name = run_name;
+      std::string name_key = "name";
+      if (const std::string run_name = name_field(row, "run_name", file, where, false); !run_name.empty()) {
+        name = run_name;
+        name_key = "run_name";
+      }
+      std::string problem;
+      if (!schema::parse_name(name, &problem))
+        throw InputError(fmt::format("{}: {}.{} is {}, expected {} ({})", file.string(), where, name_key,
+                                     nlohmann::json(name).dump(-1, ' ', true, nlohmann::json::error_handler_t::replace),
+                                     schema::kNameGrammar, problem));
       if (const nlohmann::json* e = member(row, "error_occurred")) {
         if (!e->is_boolean()) throw InputError(fmt::format("{}: {}.error_occurred is not a boolean", file.string(), where));
         if (e->get<bool>()) continue;  // skipped on this side: measured nothing
@@ -269,7 +293,7 @@ GateInput load_gate(const path& dir) {
     if (b.side[0].empty()) { in.only_in_current.push_back(name); continue; }
     Pairs p;
     p.name = name;
-    p.family = name.substr(0, name.find('/'));
+    p.family = schema::parse_name(name)->family;
     for (const auto& [round, reps] : b.side[0]) {
       const auto other = b.side[1].find(round);
       if (other == b.side[1].end()) continue;

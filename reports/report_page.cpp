@@ -22,8 +22,6 @@ using results::Benchmark;
 using results::ResultsDir;
 using Benches = std::vector<const Benchmark*>;
 
-const std::vector<std::string> kLevels = {"L1", "L2", "L3", "mem"};
-
 // Registry order (info.json) first, then the names it does not know. Sorted
 // by registry position, since a table per kernel must not cost a pass over
 // the whole registry.
@@ -73,7 +71,7 @@ std::string conformance_matrix(const ResultsDir& r) {
   for (const results::TestOutcome& t : r.tests) cells[row_of.at(t.kernel_test)][column_of.at(t.implementation)] = &t;
   std::string s = "<h2 id=\"conformance\">Conformance</h2>\n";
   if (rows.empty()) return s + "<p>conformance.json holds no tests.</p>\n";
-  s += r.conformance_level == "smoke"
+  s += r.conformance_level == schema::kConformanceSmoke
            ? std::string("<p>Level: smoke (<code>./run_all.sh --quick</code>): every test ran, with fewer large sizes "
                          "and a tenth of the randomized rounds. <code>./run_all.sh</code> runs the full level.</p>\n")
            : fmt::format("<p>Level: {}.</p>\n", escape(r.conformance_level));
@@ -145,7 +143,7 @@ nlohmann::json line_chart(const ResultsDir& r, const Benches& bs, const std::str
   for (const Benchmark* b : bs) {
     const auto xv = b->param(x);
     if (!xv) continue;
-    const std::string name = series_name(r, *b, {x, "n", "sel"});
+    const std::string name = series_name(r, *b, {x, schema::kArgSize, schema::kArgSelectivity});
     if (!series.contains(name)) order.push_back(name);
     series[name].push_back({{"x", *xv}, {"y", y(*b)}});
     invalid[name] = !analysis::valid(r, b->implementation);
@@ -182,11 +180,12 @@ std::string speedup_table(const ResultsDir& r, const Benches& bs, const analysis
   std::set<std::string> present;
   std::vector<std::pair<std::string, std::size_t>> keys;  // per benchmark: (extra, column)
   for (const Benchmark* b : bs) {
-    const std::string col = b->params.contains("n") ? b->params.at("n") : "";
+    const auto n = b->params.find(schema::kArgSize);
+    const std::string col = n == b->params.end() ? "" : n->second;
     const auto [it, fresh] = column_of.try_emplace(col, columns.size());
-    if (fresh) columns.push_back({b->param("n").value_or(0), col, b->label});
+    if (fresh) columns.push_back({b->param(schema::kArgSize).value_or(0), col, b->level});
     present.insert(b->implementation);
-    keys.emplace_back(analysis::other_params(*b, {"n"}), it->second);
+    keys.emplace_back(analysis::other_params(*b, {schema::kArgSize}), it->second);
     Group& g = groups[keys.back()];
     if (b->implementation == "scalar") g.scalar = analysis::rate(*b);
     if (b->peer) g.best_peer = std::max(g.best_peer, analysis::rate(*b));
@@ -234,22 +233,25 @@ std::string kernel_section(const ResultsDir& r, const std::string& kernel, const
                            const analysis::Roofline& roof, ChartSet& charts) {
   std::string s = fmt::format("<h3 id=\"k-{}\">{}</h3>\n<div class=\"charts\">\n", escape(kernel), escape(kernel));
   const std::string unit = rate_unit(bs);
-  const auto sel = most_common(bs, "sel");
+  using schema::kArgSelectivity, schema::kArgSize;
+  const auto sel = most_common(bs, kArgSelectivity);
   Benches at_sel;
   for (const Benchmark* b : bs)
-    if (has_value(*b, "sel", sel)) at_sel.push_back(b);
-  if (std::any_of(at_sel.begin(), at_sel.end(), [](const Benchmark* b) { return b->param("n").has_value(); }))
-    s += charts.add(line_chart(r, at_sel, "n", kernel + ": throughput against size" + (sel ? " (sel:" + *sel + ")" : ""),
+    if (has_value(*b, kArgSelectivity, sel)) at_sel.push_back(b);
+  if (std::any_of(at_sel.begin(), at_sel.end(), [](const Benchmark* b) { return b->param(kArgSize).has_value(); }))
+    s += charts.add(line_chart(r, at_sel, kArgSize,
+                               kernel + ": throughput against size" + (sel ? fmt::format(" ({}:{})", kArgSelectivity, *sel) : ""),
                                "n (elements)", true, giga_rate, "G " + unit));
   if (sel) {
     Benches with_sel;
     for (const Benchmark* b : bs)
-      if (b->params.contains("sel")) with_sel.push_back(b);
-    const auto n = most_common(with_sel, "n");
+      if (b->params.contains(kArgSelectivity)) with_sel.push_back(b);
+    const auto n = most_common(with_sel, kArgSize);
     Benches sweep;
     for (const Benchmark* b : with_sel)
-      if (has_value(*b, "n", n)) sweep.push_back(b);
-    s += charts.add(line_chart(r, sweep, "sel", kernel + ": selectivity sweep" + (n ? " (n:" + *n + ")" : ""),
+      if (has_value(*b, kArgSize, n)) sweep.push_back(b);
+    s += charts.add(line_chart(r, sweep, kArgSelectivity,
+                               kernel + ": selectivity sweep" + (n ? fmt::format(" ({}:{})", kArgSize, *n) : ""),
                                "selectivity", false, giga_rate, "G " + unit));
   }
   s += "</div>\n";
@@ -257,8 +259,8 @@ std::string kernel_section(const ResultsDir& r, const std::string& kernel, const
 }
 
 std::string level_order_key(const std::string& level) {
-  const auto it = std::find(kLevels.begin(), kLevels.end(), level);
-  return it == kLevels.end() ? "9" + level : std::to_string(it - kLevels.begin());
+  const auto it = std::find(schema::kCacheLevels.begin(), schema::kCacheLevels.end(), level);
+  return it == schema::kCacheLevels.end() ? "9" + level : std::to_string(it - schema::kCacheLevels.begin());
 }
 
 std::string roofline_section(const ResultsDir& r, const analysis::Roofline& roof,
@@ -284,13 +286,14 @@ std::string roofline_section(const ResultsDir& r, const analysis::Roofline& roof
     s += fmt::format("<tr><td>peak multiply-add, {}</td><td class=\"num\">{}FLOP/s</td><td>{}</td></tr>\n", escape(isa),
                      escape(format::si(limit.value)), escape(limit.implementation));
   s += "</table>\n<div class=\"charts\">\n";
-  if (const auto it = kernels.find("roofline/read_bw"); it != kernels.end()) {
+  const auto roofline_kernel = [](const char* kernel) { return fmt::format("{}/{}", schema::kRooflineFamily, kernel); };
+  if (const auto it = kernels.find(roofline_kernel(schema::kReadBandwidthKernel)); it != kernels.end()) {
     Benches with_bytes;
     for (const Benchmark* b : it->second)
       if (!b->bytes_per_second.empty()) with_bytes.push_back(b);
-    s += charts.add(line_chart(r, with_bytes, "n", "read bandwidth against working set", "bytes", true, giga_bytes, "GB/s"));
+    s += charts.add(line_chart(r, with_bytes, schema::kArgSize, "read bandwidth against working set", "bytes", true, giga_bytes, "GB/s"));
   }
-  if (const auto it = kernels.find("roofline/fma_peak"); it != kernels.end()) {
+  if (const auto it = kernels.find(roofline_kernel(schema::kPeakFlopsKernel)); it != kernels.end()) {
     nlohmann::json labels = nlohmann::json::array(), values = nlohmann::json::array();
     for (const Benchmark* b : it->second) {
       labels.push_back(implementation_label(r, b->implementation));
@@ -306,11 +309,11 @@ std::string roofline_section(const ResultsDir& r, const analysis::Roofline& roof
   nlohmann::json labels = nlohmann::json::array();
   std::map<std::string, std::map<std::string, double>> by_level;  // level -> kernel -> best %
   for (const auto& [kernel, bs] : kernels) {
-    if (kernel.starts_with("roofline/")) continue;
+    if (analysis::is_roofline(bs)) continue;
     labels.push_back(kernel);
     for (const Benchmark* b : bs)
-      if (roof.read_bandwidth.contains(b->label) && analysis::valid(r, b->implementation)) {
-        double& best = by_level[b->label][kernel];
+      if (roof.read_bandwidth.contains(b->level) && analysis::valid(r, b->implementation)) {
+        double& best = by_level[b->level][kernel];
         best = std::max(best, analysis::roof_fraction(roof, r, *b).value_or(0) * 100);
       }
   }
@@ -333,15 +336,15 @@ std::string report_html(const ResultsDir& r) {
   ChartSet charts;
   const analysis::Roofline roof = analysis::roofline(r);
   const auto kernels = analysis::by_kernel(r);
-  const std::string host = r.info_text("hostname");
+  const std::string host = r.info_text({schema::info::kHostname});
   std::string body = fmt::format("<h1>maskbench report: {}</h1>\n<p class=\"small\">{} &middot; {}</p>\n", escape(host),
-                                 escape(r.info_text("cpu.brand")), escape(r.path.string()));
+                                 escape(r.info_text({schema::info::kCpu, schema::info::kBrand})), escape(r.path.string()));
   body += machine_card(r);
   body += conformance_matrix(r);
   body += "<h2 id=\"kernels\">Kernels</h2>\n<p>Median over the repetitions. Dashed lines and struck-through cells "
           "belong to implementations that fail conformance: their figures are invalid.</p>\n";
   for (const auto& [kernel, bs] : kernels)
-    if (!kernel.starts_with("roofline/")) body += kernel_section(r, kernel, bs, roof, charts);
+    if (!analysis::is_roofline(bs)) body += kernel_section(r, kernel, bs, roof, charts);
   if (kernels.empty()) body += "<p>bench.json holds no measured benchmark.</p>\n";
   body += roofline_section(r, roof, kernels, charts);
   std::size_t skipped = 0;

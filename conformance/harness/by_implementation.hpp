@@ -31,7 +31,7 @@ class ByImplementation : public testing::EmptyTestEventListener {
         if (r.Failed()) {
           ++tally.failed;
         } else if (r.Skipped()) {
-          const bool known = r.total_part_count() > 0 && std::string(r.GetTestPartResult(0).message()).starts_with("known defect");
+          const bool known = r.total_part_count() > 0 && schema::is_known_defect(r.GetTestPartResult(0).message());
           ++(known ? tally.known_defect : tally.skipped);
         } else {
           ++tally.passed;
@@ -55,7 +55,7 @@ class ByImplementation : public testing::EmptyTestEventListener {
     const auto slash = test_name.rfind('/');
     if (slash == std::string_view::npos) return "(no implementation)";
     for (const Implementation& impl : implementations())
-      if (test_name.substr(slash + 1) == test_suffix(impl.name)) return std::string(impl.name);
+      if (test_name.substr(slash + 1) == schema::test_name_suffix(impl.name)) return std::string(impl.name);
     return "(no implementation)";
   }
 };

@@ -10,31 +10,23 @@
 
 #include "maskbench/known_defects.hpp"
 #include "maskbench/registry.hpp"
+#include "schema.hpp"
 
 namespace maskbench::conformance {
 
-// A test's name ends in the implementation's name, '-' spelled '_' (GoogleTest
-// names allow only letters, digits and '_').
-inline std::string test_suffix(std::string_view implementation) {
-  std::string s(implementation);
-  for (char& c : s)
-    if (c == '-') c = '_';
-  return s;
-}
-
 inline std::string impl_test_name(const testing::TestParamInfo<const Implementation*>& info) {
-  return test_suffix(info.param->name);
+  return schema::test_name_suffix(info.param->name);
 }
 
 // Skips the running test with `reason`. GoogleTest 1.12's JSON output drops a
 // skip's message, and the reason is what the reports show ("known defect
 // KD-1: ...", "skipped: the CPU lacks avx512"), so it is also recorded as the
-// test property skip_reason, which the JSON keeps.
-#define MB_SKIP(reason)                                            \
-  do {                                                             \
-    const std::string mb_skip_reason_ = (reason);                  \
-    ::testing::Test::RecordProperty("skip_reason", mb_skip_reason_); \
-    GTEST_SKIP() << mb_skip_reason_;                               \
+// test property schema::kSkipReasonProperty, which the JSON keeps.
+#define MB_SKIP(reason)                                                                     \
+  do {                                                                                      \
+    const std::string mb_skip_reason_ = (reason);                                           \
+    ::testing::Test::RecordProperty(::maskbench::schema::kSkipReasonProperty, mb_skip_reason_); \
+    GTEST_SKIP() << mb_skip_reason_;                                                        \
   } while (0)
 
 template <class Table>
@@ -42,9 +34,8 @@ class FamilyTest : public testing::TestWithParam<const Implementation*> {
  public:
   void SetUp() override {
     const Runnability r = runnable(*GetParam());
-    if (!r.ok) MB_SKIP("skipped: " + r.reason);
-    if (const KnownDefect* d = known_defect(GetParam()->name))
-      MB_SKIP("known defect " + std::string(d->id) + ": " + std::string(d->summary) + " (docs/known-defects.md)");
+    if (!r.ok) MB_SKIP(schema::skipped_reason(r.reason));
+    if (const KnownDefect* d = known_defect(GetParam()->name)) MB_SKIP(schema::known_defect_reason(d->id, d->summary));
   }
   const Implementation& impl() const { return *GetParam(); }
   const Table& k() const { return *GetParam()->kernels<Table>(); }

@@ -16,6 +16,8 @@
 
 #include <fmt/format.h>
 
+#include "schema.hpp"
+
 namespace maskbench::conformance {
 
 // The widest vector of f32 lanes of any implementation (AVX-512): sizes sweep
@@ -120,14 +122,14 @@ inline std::vector<bool> make_pattern(Pattern p, std::size_t n, Rng& rng) {
 inline const char* conformance_level() {
   static const char* const level = [] {
     const char* v = std::getenv("MASKBENCH_CONFORMANCE_LEVEL");
-    if (v == nullptr || *v == '\0' || std::string_view(v) == "full") return "full";
-    if (std::string_view(v) == "smoke") return "smoke";
+    if (v == nullptr || *v == '\0' || std::string_view(v) == schema::kConformanceFull) return schema::kConformanceFull;
+    if (std::string_view(v) == schema::kConformanceSmoke) return schema::kConformanceSmoke;
     std::fprintf(stderr, "MASKBENCH_CONFORMANCE_LEVEL='%s' is not a level; expected full or smoke\n", v);
     std::exit(2);
   }();
   return level;
 }
-inline bool smoke_level() { return std::string_view(conformance_level()) == "smoke"; }
+inline bool smoke_level() { return std::string_view(conformance_level()) == schema::kConformanceSmoke; }
 // How many rounds a randomized test runs: `full`, or a tenth in smoke level.
 inline int fuzz_rounds(int full) { return smoke_level() ? std::max(1, full / 10) : full; }
 

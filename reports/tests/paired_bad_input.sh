@@ -55,6 +55,14 @@ d=$(good "$work/dup"); cp "$d/samples/base-r001-c001.json" "$d/samples/base-r1-c
 expect "same round twice" 2 "the same side, round and chunk" "$d"
 d=$(good "$work/ctl"); sample "$d/samples/base-r001-c001.json" 100 'a\u001b[31m'
 expect "control character in a name" 2 "benchmarks[0].name contains a control character" "$d"
+d=$(good "$work/version"); sed -i 's|"context":{|"context":{"maskbench_schema":"maskbench-bench/9",|' "$d/samples/current-r002-c001.json"
+expect "sample of a newer schema version" 2 'current-r002-c001.json: context.maskbench_schema is "maskbench-bench/9", expected "maskbench-bench/1"' "$d"
+d=$(good "$work/tagged"); sed -i 's|"context":{|"context":{"maskbench_schema":"maskbench-bench/1",|' "$d"/samples/current-*.json
+expect "current side tagged, base side written before the tag" 0 "" "$d" --look 1 --max-looks 1
+d=$(good "$work/badname"); sample "$d/samples/base-r001-c001.json" 100 'cond/select/avx2/n'
+expect "malformed benchmark name" 2 "base-r001-c001.json: benchmarks[0].name is \"cond/select/avx2/n\", expected <family>/<kernel>" "$d"
+d=$(good "$work/conformance-version"); echo '{"maskbench_schema":"maskbench-conformance/9","testsuites":[]}' >"$d/conformance.json"
+expect "conformance.json of a newer schema version" 2 'conformance.json: maskbench_schema is "maskbench-conformance/9", expected' "$d"
 d=$(good "$work/machine"); sed -i 's/"vm"/"other"/' "$d/samples/current-r001-c001.json"
 expect "one side on two machines" 2 "context.host_name" "$d"
 d=$(good "$work/fifo"); rm "$d/samples/base-r004-c001.json"; mkfifo "$d/samples/base-r004-c001.json"

@@ -213,7 +213,7 @@ TEST(Results, NonFiniteNumbersInAggregateRowsAreTolerated) {
 
 // The compress kernels label their rows "L1 chosen:memory": the cache level
 // is the first word, so the chosen form's rows count as L1 everywhere.
-TEST(Results, LabelIsTheCacheLevelAndANote) {
+TEST(Results, LabelIsTheCacheLevelAndFields) {
   const results::ResultsDir r = hostile_with_row(
       "mb-label-note",
       "{\"name\":\"compress/compress_f32/avx512/n:2048\",\"run_name\":\"compress/compress_f32/avx512/n:2048\","
@@ -222,8 +222,8 @@ TEST(Results, LabelIsTheCacheLevelAndANote) {
   const auto it = std::find_if(r.benchmarks.begin(), r.benchmarks.end(),
                                [](const results::Benchmark& b) { return b.name == "compress/compress_f32/avx512/n:2048"; });
   ASSERT_NE(it, r.benchmarks.end());
-  EXPECT_EQ(it->label, "L1");
-  EXPECT_EQ(it->label_note, "chosen:memory");
+  EXPECT_EQ(it->level, "L1");
+  EXPECT_EQ(it->label_fields, (std::map<std::string, std::string>{{"chosen", "memory"}}));
 }
 
 TEST(Report, UntrustedStringsStayText) {
