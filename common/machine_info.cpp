@@ -6,12 +6,14 @@
 #include <chrono>
 #include <cstdlib>
 #include <fstream>
+#include <stdexcept>
 #include <string>
 
 #include <fmt/chrono.h>
 #include <fmt/format.h>
 
 #include "build_info.hpp"
+#include "maskbench/best.hpp"
 #include "maskbench/compress.hpp"
 #include "maskbench/registry.hpp"
 
@@ -90,6 +92,8 @@ nlohmann::json machine_info_json() {
     const Runnability r = runnable(impl, cpu);
     nlohmann::json e = {{"name", impl.name},
                         {"description", impl.description},
+                        {"kind", kind_name(impl.kind)},
+                        {"level", impl.level},
                         {"requires", feature_names(impl.required)},
                         {"flags", impl.compile_flags},
                         {"runnable", r.ok}};
@@ -100,6 +104,18 @@ nlohmann::json machine_info_json() {
     if (const CompressKernels* k = impl.kernels<CompressKernels>(); k != nullptr && r.ok && k->variants.size() > 1)
       e["compress_variant"] = k->chosen_variant();
     j["implementations"].push_back(e);
+  }
+  // best() per family, MASKBENCH_FORCE included; null where there is none:
+  // the forced implementation does not provide the family, or nothing usable
+  // here does.
+  j["best"] = nlohmann::json::object();
+  for (std::string_view family : families()) {
+    nlohmann::json& b = j["best"][std::string(family)];
+    try {
+      b = best(family, cpu).name;
+    } catch (const std::runtime_error&) {
+      b = nullptr;
+    }
   }
   j["conditions"] = conditions();
   return j;
