@@ -4,15 +4,15 @@
 # is generated from it; tests, benchmarks and reports enumerate the registry.
 #
 # Each row: NAME, the C++ namespace ID, KIND (how its code is written, see
-# kKinds below), LEVEL (the ops header the SIMD sources include: scalar, sse42,
+# MB_KINDS below), LEVEL (the ops header the SIMD sources include: scalar, sse42,
 # avx2, avx512, stdsimd), FEATURES (cumulative CPU feature levels, see
 # kernels/include/maskbench/cpu.hpp; the last is the row's ISA level, none
 # means the x86-64 baseline), EXTRAS (features beyond that level that the row
 # also needs, e.g. avx512vbmi2), FLAGS, SOURCES (the candidates for family @F@;
 # the first that exists is compiled, none means the family has no such
 # implementation) and DESCRIPTION. Code chooses implementations by these tags
-# (maskbench/registry.hpp: kind, level, extras, reference(), best()), never by
-# name.
+# (maskbench/registry.hpp: kind, level, extras, reference(); maskbench/best.hpp:
+# best()), never by name.
 #
 # Rows are in ascending ISA order on purpose: the kernel library links its
 # objects in this order, so where two objects carry the same inline template

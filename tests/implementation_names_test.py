@@ -2,8 +2,8 @@
 """Fails when source code names an implementation instead of asking the registry.
 
 cmake/Implementations.cmake is the one list of implementations; code chooses
-among them by tag (maskbench/registry.hpp: kind, level, extras, reference(),
-best()), so that a new row needs no edit elsewhere.
+among them by tag (maskbench/registry.hpp: kind, level, extras, reference();
+maskbench/best.hpp: best()), so that a new row needs no edit elsewhere.
 
 The rule: a C or C++ string literal (ordinary or raw, any prefix) whose whole
 text is the name of a row of the table is a violation, wherever it stands in
@@ -114,7 +114,7 @@ def violations(source_dir):
             for line, literal in literals(text):
                 if literal in rows and MARKER not in lines[line - 1]:
                     out.append(f'{rel}:{line}: "{literal}" names an implementation; ask the registry by tag '
-                               f"(maskbench/registry.hpp: kind, level, extras, reference(), best()) instead")
+                               f"(maskbench/registry.hpp: kind, level, extras, reference(); maskbench/best.hpp: best()) instead")
     return out
 
 
