@@ -4,7 +4,7 @@
 // and every variant of the implementations that have several (the numbers
 // behind each table's default). The other kernels run at 50% random, at L1.
 // items/s counts input elements. To stay within the time budget the deeper
-// sweeps cover the rows that answer the family's questions (kSweeps below);
+// sweeps cover the rows that answer the family's questions (Reach below);
 // the others run at L1, 50% random. --quick: L1 only, three random
 // selectivities and one clustered.
 #include <algorithm>
@@ -45,28 +45,37 @@ std::vector<Selection> selections() {
   return out;
 }
 
-// The selectivity sweep at each size, by row (an implementation, or
-// implementation/variant): rows in `both` sweep the random and the clustered
-// layout, rows in `random` the random one; every other row runs at L1, 50%
-// random. Memory size keeps the fast rows only, since one pass of the branchy
-// loop or std::copy_if over 32M elements takes half a second; the whole
-// family stays within its 3 minutes.
-struct Sweep {
-  std::string_view level;
-  std::vector<std::string_view> both, random;
-};
-const Sweep kSweeps[] = {
-    {schema::kLevelL1,
-     {"scalar", "scalar-branchy", "avx2", "avx512", "highway-blended"},
-     {"sse42", "highway", "std-copy_if", "avx2/pdep-pext", "avx512/register", "avx512/register-lookahead"}},
-    {schema::kLevelL2, {"scalar", "scalar-branchy", "avx2", "avx512", "highway-blended"}, {}},
-    {schema::kLevelMemory, {"scalar", "avx2", "avx512", "highway-blended"}, {}},
-};
-// The implementations of the other kernels in --quick mode.
-constexpr std::string_view kQuickOthers[] = {"scalar", "sse42", "avx2", "avx512", "avx512-vbmi2"};
-bool listed(std::span<const std::string_view> list, std::string_view name) {
-  return std::find(list.begin(), list.end(), name) != list.end();
+// How far a row sweeps the selectivity beyond L1 at 50% random, which every
+// row runs. The rows that answer the family's questions sweep both layouts:
+// the scalar loops and the wide intrinsics (AVX2 and up, without extras) at
+// L1 and L2, and the fast ones among them (the reference, the wide
+// intrinsics, Highway's blended store) at memory size too, since one pass of
+// the branchy loop or std::copy_if over 32M elements takes half a second. The
+// other intrinsics, the variants the wide ones did not choose and the other
+// peers sweep the random layout at L1. The whole family stays within its 3
+// minutes.
+enum class Reach { l1_half, l1_random, l2_both, mem_both };
+bool reaches(Reach reach, std::string_view level, Selection sel) {
+  switch (reach) {
+    case Reach::mem_both: return true;
+    case Reach::l2_both: return level != schema::kLevelMemory;
+    case Reach::l1_random: return level == schema::kLevelL1 && !sel.clustered;
+    case Reach::l1_half: break;
+  }
+  return false;
 }
+bool wide_intrinsics(const Implementation& impl) {
+  return impl.kind == Kind::intrinsics && impl.extras.empty() && impl.required.has(Feature::avx2);
+}
+Reach reach_of(const Implementation& impl) {
+  if (impl.kind == Kind::reference || wide_intrinsics(impl)) return Reach::mem_both;
+  if (impl.kind == Kind::scalar_variant) return Reach::l2_both;
+  if (impl.kind == Kind::intrinsics && impl.extras.empty()) return Reach::l1_random;
+  return Reach::l1_half;
+}
+// The implementations of the other kernels in --quick mode: the reference and
+// the intrinsics.
+bool quick_other(const Implementation& impl) { return impl.kind == Kind::reference || impl.kind == Kind::intrinsics; }
 
 // splitmix64: filling 32M elements with std::mt19937 would dominate the run.
 struct Gen {
@@ -209,13 +218,15 @@ std::string name(std::string_view kernel, std::string_view impl, std::size_t n, 
 }
 
 // The f32 rows: each implementation's table, the variants it did not choose
-// (avx512-emu's and avx512-vbmi2's are avx512's code), and the peers.
+// (an emulated row's and a row with extras' are another row's code), and the
+// peers.
 struct Row {
   std::string impl_name;
   const Implementation* impl;  // nullptr for peers
   std::string variant;
   std::map<std::string, std::string> label_fields;
   Call<float, float> call;
+  Reach reach;
 };
 
 std::vector<Row> f32_rows() {
@@ -228,23 +239,16 @@ std::vector<Row> f32_rows() {
     const std::string chosen = several && runnable(*impl).ok ? k->chosen_variant() : "";
     std::map<std::string, std::string> fields;
     if (!chosen.empty()) fields.emplace(schema::kLabelChosen, chosen);
-    rows.push_back({std::string(impl->name), impl, "", fields, k->compress_f32});
-    if (!several || impl->name == "avx512-emu" || impl->name == "avx512-vbmi2") continue;
+    rows.push_back({std::string(impl->name), impl, "", fields, k->compress_f32, reach_of(*impl)});
+    if (!several || impl->kind == Kind::emulated || !impl->extras.empty()) continue;
+    const Reach variant_reach = wide_intrinsics(*impl) ? Reach::l1_random : Reach::l1_half;
     for (const CompressVariant& v : k->variants)
-      if (v.name != chosen) rows.push_back({std::string(impl->name), impl, v.name, {}, v.compress_f32});
+      if (v.name != chosen) rows.push_back({std::string(impl->name), impl, v.name, {}, v.compress_f32, variant_reach});
   }
-  rows.push_back({"highway", nullptr, "", {}, peers::highway_compress_store});
-  rows.push_back({"highway-blended", nullptr, "", {}, peers::highway_compress_blended_store});
-  rows.push_back({"std-copy_if", nullptr, "", {}, peers::std_copy_if_f32});
+  rows.push_back({"highway", nullptr, "", {}, peers::highway_compress_store, Reach::l1_random});
+  rows.push_back({"highway-blended", nullptr, "", {}, peers::highway_compress_blended_store, Reach::mem_both});
+  rows.push_back({"std-copy_if", nullptr, "", {}, peers::std_copy_if_f32, Reach::l1_random});
   return rows;
-}
-
-bool in_sweep(std::string_view level, const std::string& row, Selection sel) {
-  for (const Sweep& sweep : kSweeps)
-    if (sweep.level == level)
-      return std::find(sweep.both.begin(), sweep.both.end(), row) != sweep.both.end() ||
-             (!sel.clustered && std::find(sweep.random.begin(), sweep.random.end(), row) != sweep.random.end());
-  return false;
 }
 
 void register_f32() {
@@ -253,8 +257,7 @@ void register_f32() {
     if (size.level == schema::kLevelL3 || (quick() && size.level != schema::kLevelL1)) continue;
     for (const Selection& sel : selections())
       for (const Row& row : rows) {
-        const std::string id = row.variant.empty() ? row.impl_name : row.impl_name + "/" + row.variant;
-        if (!in_sweep(size.level, id, sel) && !(size.level == schema::kLevelL1 && sel == kHalf)) continue;
+        if (!reaches(row.reach, size.level, sel) && !(size.level == schema::kLevelL1 && sel == kHalf)) continue;
         add(name("compress_f32", row.impl_name, size.n, sel, row.variant), row.impl,
             [n = size.n, sel, label = schema::format_label({size.level, row.label_fields}), call = row.call](
                 benchmark::State& state) {
@@ -266,7 +269,7 @@ void register_f32() {
 }
 
 // compress_i32, compress_u8, compress_index and expand_f32: 50% random, L1
-// (--quick: the implementations of kQuickOthers only).
+// (--quick: quick_other() only).
 void register_others() {
   const auto impls = implementations_with<CompressKernels>();
   for (const Size& size : sizes(8)) {
@@ -275,7 +278,7 @@ void register_others() {
     const std::size_t n8 = n * 4;  // the same bytes of input for u8
     const std::string label = schema::format_label({size.level, {}});
     for (const Implementation* impl : impls) {
-      if (quick() && !listed(kQuickOthers, impl->name)) continue;
+      if (quick() && !quick_other(*impl)) continue;
       const CompressKernels* k = impl->kernels<CompressKernels>();
       add(name("compress_i32", impl->name, n, kHalf), impl, [=](benchmark::State& state) {
         state.SetLabel(label);

@@ -10,6 +10,8 @@
 
 #include <fmt/format.h>
 
+#include "maskbench/best.hpp"
+
 namespace maskbench::bench {
 
 namespace detail {
@@ -35,6 +37,14 @@ void* allocate_buffer(std::size_t bytes) {
   if (align == kHuge) (void)madvise(p, size, MADV_HUGEPAGE);
   std::memset(p, 0, size);
   return p;
+}
+
+const Implementation& sweep_implementation(std::string_view family) {
+  CpuInfo every = host_cpu();
+  for (const FeatureInfo& f : all_features()) every.detected = every.detected | f.feature;
+  every.has_extension.assign(extensions().size(), true);
+  every.disabled = FeatureSet();
+  return best(family, every);
 }
 
 std::vector<Size> sizes(std::size_t bytes_per_element) {

@@ -13,6 +13,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "maskbench/registry.hpp"
@@ -51,6 +52,12 @@ struct Buffer {
   std::size_t n;
   std::unique_ptr<T, void (*)(void*)> p;
 };
+
+// The implementation whose rows sweep every parameter of `family` (the one
+// the README's targets name): best() on a CPU with every feature, so that the
+// benchmark names are the same on every machine; where this CPU lacks its
+// features its rows skip with the reason. MASKBENCH_FORCE overrides it.
+const Implementation& sweep_implementation(std::string_view family);
 
 // Registers one benchmark under `name`, running `body` per state. For an
 // implementation, pass it as `impl` so that a non-runnable one skips with the

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -23,6 +24,7 @@
 #include <fmt/format.h>
 
 #include "harness.hpp"
+#include "maskbench/best.hpp"
 #include "machine_info.hpp"
 #include "schema.hpp"
 
@@ -95,10 +97,11 @@ int main(int argc, char** argv) {
     else
       args.emplace_back(argv[i]);
   }
-  if (const std::string& err = maskbench::host_cpu().disable_error; !err.empty()) {
-    fmt::print(stderr, "maskbench-bench: {}\n", err);
-    return 2;
-  }
+  for (const std::string& err : {maskbench::host_cpu().disable_error, maskbench::force_error()})
+    if (!err.empty()) {
+      fmt::print(stderr, "maskbench-bench: {}\n", err);
+      return 2;
+    }
   if (!has_flag(args, "--benchmark_repetitions")) args.push_back(quick() ? "--benchmark_repetitions=4" : "--benchmark_repetitions=15");
   if (!has_flag(args, "--benchmark_enable_random_interleaving")) args.push_back("--benchmark_enable_random_interleaving=true");
   if (!has_flag(args, "--benchmark_min_time")) args.push_back(quick() ? "--benchmark_min_time=0.01" : "--benchmark_min_time=0.02");
@@ -128,7 +131,13 @@ int main(int argc, char** argv) {
   add(schema::context::kCacheSource, maskbench::host_cpu().cache_source);
   add(schema::context::kMode, quick() ? schema::context::kModeQuick : schema::context::kModeFull);
 
-  for (FamilyRegistration r : registrations()) r();
+  if (!maskbench::forced_name().empty()) benchmark::AddCustomContext("maskbench_force", std::string(maskbench::forced_name()));
+  try {
+    for (FamilyRegistration r : registrations()) r();
+  } catch (const std::runtime_error& e) {  // best() refusing MASKBENCH_FORCE for a family
+    fmt::print(stderr, "maskbench-bench: {}\n", e.what());
+    return 2;
+  }
   std::string filter = ".";
   for (const std::string& a : args)
     if (a.starts_with("--benchmark_filter=")) filter = a.substr(19);

@@ -112,7 +112,7 @@ void run_gram(benchmark::State& state, const Case& c, Call&& call) {
 }
 
 // XOR of every 64-bit word: nothing but loads, at the widest vector the CPU has.
-__attribute__((target_clones("avx512f", "avx2", "default")))
+__attribute__((target_clones("avx512f", "avx2", "default")))  // NOLINT(implementation-name): GCC target names
 std::uint64_t read_all(const std::uint64_t* p, std::size_t words) {
   std::uint64_t acc[8] = {};
   std::size_t i = 0;
@@ -175,8 +175,7 @@ void add_peers(const Case& c, const Implementation* dot_impl) {
 void register_taskvec() {
   // The implementation the targets name; naive runs its tv_dot, so that the
   // comparison is fusion against separate passes at the same vector width.
-  const Implementation* sweep = find_implementation("avx512");
-  if (sweep != nullptr && sweep->kernels<TaskvecKernels>() == nullptr) sweep = nullptr;
+  const Implementation* sweep = &sweep_implementation(TaskvecKernels::kFamily);
   for (bool bf16 : {false, true})
     for (std::size_t k : {std::size_t{2}, std::size_t{8}, std::size_t{16}}) {
       std::vector<Case> cases;

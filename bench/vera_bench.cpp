@@ -21,7 +21,7 @@
 
 
 #include "harness.hpp"
-#include "maskbench/known_defects.hpp"
+#include "maskbench/best.hpp"
 #include "maskbench/vera.hpp"
 #include "peers/highway_read.hpp"
 #include "peers/openblas_vera.hpp"
@@ -50,11 +50,11 @@ struct Point {
   double flops() const { return 2.0 * static_cast<double>(m) * static_cast<double>(out * in + r * in + out * r); }
 };
 
-// The fastest usable generate (candidates are in ascending ISA order):
-// filling a 180 MB layer with the scalar one would dominate the run.
+// best()'s generate: filling a 180 MB layer with the scalar one would
+// dominate the run.
 const VeraKernels& filler() {
-  static const VeraKernels* best = usable_implementations(VeraKernels::kFamily).back()->kernels<VeraKernels>();
-  return *best;
+  static const VeraKernels* k = best(VeraKernels::kFamily).kernels<VeraKernels>();
+  return *k;
 }
 
 // Layer data, built on first use and kept for the whole run: the benchmark
@@ -257,7 +257,7 @@ constexpr VeraWeight kTypes[] = {VeraWeight::f32, VeraWeight::bf16};
 
 void register_vera() {
   const auto impls = implementations_with<VeraKernels>();
-  const Implementation* avx512 = find_implementation("avx512");
+  const Implementation* sweep = &sweep_implementation(VeraKernels::kFamily);
   const bool q = quick();
   for (const LayerShape& s : kLayers)
     for (std::size_t r : kRanks) {
@@ -269,14 +269,12 @@ void register_vera() {
         for (std::size_t m : kTokenCounts) {
           if (q && m != 1) continue;
           const Point p{s.in, s.out, r, m, w};
-          if (avx512 != nullptr && avx512->kernels<VeraKernels>() != nullptr) {
-            add_forward(p, avx512, avx512->kernels<VeraKernels>());
-            if (m == 1) add_regen(p, avx512, avx512->kernels<VeraKernels>());
-          }
+          add_forward(p, sweep, sweep->kernels<VeraKernels>());
+          if (m == 1) add_regen(p, sweep, sweep->kernels<VeraKernels>());
         }
         if (target)
           for (const Implementation* impl : impls)
-            if (impl != avx512 && (!q || (w == VeraWeight::f32 && s.in == 1024))) {
+            if (impl != sweep && (!q || (w == VeraWeight::f32 && s.in == 1024))) {
               add_forward(single, impl, impl->kernels<VeraKernels>());
               if (w == VeraWeight::f32) add_regen(single, impl, impl->kernels<VeraKernels>());
             }
@@ -288,8 +286,7 @@ void register_vera() {
     add_merge({768, 768, 16, 1, VeraWeight::f32}, impl, impl->kernels<VeraKernels>());
     add_generate(256, 4096, impl, impl->kernels<VeraKernels>());
   }
-  if (avx512 != nullptr && avx512->kernels<VeraKernels>() != nullptr)
-    for (std::size_t in : {1024u, 4096u}) add_merge({in, in, 256, 1, VeraWeight::bf16}, avx512, avx512->kernels<VeraKernels>());
+  for (std::size_t in : {1024u, 4096u}) add_merge({in, in, 256, 1, VeraWeight::bf16}, sweep, sweep->kernels<VeraKernels>());
 }
 
 MB_BENCH_FAMILY(register_vera);

@@ -21,6 +21,12 @@ struct Args {
   std::map<std::string, std::string> values;
   std::set<std::string> flags;
 
+  // The value given to option `name`, or `fallback` where it was not given.
+  std::string value(const std::string& name, std::string fallback = {}) const {
+    const auto it = values.find(name);
+    return it == values.end() ? std::move(fallback) : it->second;
+  }
+
   // `with_value`: options that take a value; `flag_names`: options that do not.
   static Args parse(std::span<const std::string_view> args, const std::set<std::string>& with_value,
                     const std::set<std::string>& flag_names, std::string_view usage) {

@@ -11,6 +11,7 @@
 
 #include "command.hpp"
 #include "escape.hpp"
+#include "maskbench/best.hpp"
 #include "maskbench/cpu.hpp"
 
 namespace maskbench::cli {
@@ -72,6 +73,7 @@ int dispatch(const std::vector<std::string_view>& args, std::string& who) {
     return kExitOk;
   }
   if (const std::string& err = maskbench::host_cpu().disable_error; !err.empty()) return fail("maskbench", err);
+  if (const std::string err = maskbench::force_error(); !err.empty()) return fail("maskbench", err);
   return it->run(std::span<const std::string_view>(args).subspan(1));
 }
 

@@ -1,12 +1,14 @@
 // `maskbench summary RESULTS_DIR`: the plain-text end of ./run_all.sh:
 // conformance counts and failures, then per kernel the L1-resident
-// throughput of each implementation and its speedup over scalar.
+// throughput of each implementation and its speedup over the reference
+// implementation.
 #include <fmt/format.h>
 
 #include <map>
 
 #include "command.hpp"
 #include "escape.hpp"
+#include "maskbench/registry.hpp"
 #include "results.hpp"
 #include "stats.hpp"
 
@@ -42,11 +44,11 @@ int run_summary(std::span<const std::string_view> args) {
   for (const auto& b : r.benchmarks) skipped += b.skipped;
   fmt::print("benchmarks: {} run, {} skipped\n", r.benchmarks.size() - skipped, skipped);
   for (const auto& [kernel, impls] : l1) {
-    const auto scalar = impls.find("scalar");
-    fmt::print("\n{} (L1-resident, median items/s, speedup over scalar)\n", terminal(kernel));
+    const auto base = impls.find(std::string(reference().name));
+    fmt::print("\n{} (L1-resident, median items/s, speedup over {})\n", terminal(kernel), reference().name);
     for (const auto& [name, rate] : impls)
       fmt::print("  {:<16} {:>10.3f} G/s  {}\n", terminal(name), rate / 1e9,
-                 scalar != impls.end() && scalar->second > 0 ? fmt::format("{:6.2f}x", rate / scalar->second) : "");
+                 base != impls.end() && base->second > 0 ? fmt::format("{:6.2f}x", rate / base->second) : "");
   }
   return kExitOk;
 }

@@ -1,7 +1,6 @@
 // `maskbench taskvec`: task-vector cosines of real checkpoints and, with
-// --ties, their TIES merge, through the fastest runnable implementation.
+// --ties, their TIES merge, through best() (maskbench/best.hpp) or --impl.
 #include <algorithm>
-#include <chrono>
 #include <cmath>
 #include <limits>
 #include <memory>
@@ -12,6 +11,7 @@
 #include "args.hpp"
 #include "command.hpp"
 #include "escape.hpp"
+#include "maskbench/best.hpp"
 #include "maskbench/known_defects.hpp"
 #include "maskbench/registry.hpp"
 #include "maskbench/taskvec.hpp"
@@ -39,14 +39,13 @@ Options parse(std::span<const std::string_view> args) {
   const std::string usage = fmt::format("maskbench taskvec {}", kUsage);
   const Args a = Args::parse(args, {"--base", "--warn", "--ties", "--lambda", "--out", "--impl"}, {"--allow-known-defect"},
                              usage);
-  const auto value = [&](const char* name) { return a.values.contains(name) ? a.values.at(name) : std::string(); };
   Options o;
-  o.base = value("--base");
+  o.base = a.value("--base");
   o.tasks = a.positional;
-  o.out = value("--out");
-  o.impl = value("--impl");
+  o.out = a.value("--out");
+  o.impl = a.value("--impl");
   o.allow_known_defect = a.flags.contains("--allow-known-defect");
-  if (a.values.contains("--warn")) o.warn = parse_number("--warn", value("--warn"), {0.0, 1.0});
+  if (a.values.contains("--warn")) o.warn = parse_number("--warn", a.value("--warn"), {0.0, 1.0});
   if (a.values.contains("--ties")) {
     // "30%" and "30" both mean 30 percent.
     std::string_view pct = a.values.at("--ties");
@@ -55,7 +54,7 @@ Options parse(std::span<const std::string_view> args) {
   }
   // Bounded by float's range: the kernels take lambda as a float.
   const double fmax = std::numeric_limits<float>::max();
-  if (a.values.contains("--lambda")) o.lambda = static_cast<float>(parse_number("--lambda", value("--lambda"), {-fmax, fmax}));
+  if (a.values.contains("--lambda")) o.lambda = static_cast<float>(parse_number("--lambda", a.value("--lambda"), {-fmax, fmax}));
   if (o.base.empty()) throw UsageError(fmt::format("--base is required; usage: {}", usage));
   if (o.tasks.empty() || o.tasks.size() > kMaxTasks)
     throw UsageError(fmt::format("expected 1 to {} fine-tuned checkpoints, got {}", kMaxTasks, o.tasks.size()));
@@ -117,42 +116,16 @@ const TaskvecTyped<T>& typed(const TaskvecKernels& k) {
     return k.bf16;
 }
 
-// The explicitly named implementation, or the usable one (runnable here and
-// no known defect of this build's compiler) with the fastest gram on a
-// sample of this shape; ties go to the later candidate (higher ISA level).
-const Implementation& choose(const Options& o, std::size_t k) {
-  if (!o.impl.empty()) {
-    const NamedChoice c = choose_named(o.impl, TaskvecKernels::kFamily, o.allow_known_defect);
-    if (c.impl == nullptr) throw UsageError(fmt::format("--impl: {}", c.refusal));
-    if (c.defect != nullptr)
-      fmt::print(stderr, "maskbench taskvec: warning: {} is known defect {} of {}; its results may be wrong\n", o.impl,
-                 c.defect->id, compiler());
-    return *c.impl;
-  }
-  constexpr std::size_t n = 1 << 15;
-  std::vector<std::vector<float>> data(k + 1, std::vector<float>(n));
-  for (std::size_t a = 0; a <= k; ++a)
-    for (std::size_t d = 0; d < n; ++d) data[a][d] = static_cast<float>((d * 2654435761u + a * 40503u) % 1000) * 1e-3f;
-  std::vector<const float*> ft(k);
-  for (std::size_t t = 0; t < k; ++t) ft[t] = data[t + 1].data();
-  std::vector<double> g(k * k);
-  const Implementation* best = nullptr;
-  double best_s = 0.0;
-  for (const Implementation* impl : usable_implementations(TaskvecKernels::kFamily)) {
-    const TaskvecKernels* kt = impl->kernels<TaskvecKernels>();
-    double fastest = 1e30;
-    for (int rep = 0; rep < 3; ++rep) {
-      const auto t0 = std::chrono::steady_clock::now();
-      kt->f32.gram(data[0].data(), ft.data(), k, n, g.data());
-      fastest = std::min(fastest, std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
-    }
-    if (best == nullptr || fastest <= best_s) {
-      best = impl;
-      best_s = fastest;
-    }
-  }
-  if (best == nullptr) throw std::runtime_error("no usable implementation provides taskvec");
-  return *best;
+// The explicitly named implementation, or best(): usable here (runnable and
+// no known defect of this build's compiler), or MASKBENCH_FORCE's.
+const Implementation& choose(const Options& o) {
+  if (o.impl.empty()) return best(TaskvecKernels::kFamily);
+  const NamedChoice c = choose_named(o.impl, TaskvecKernels::kFamily, o.allow_known_defect);
+  if (c.impl == nullptr) throw UsageError(fmt::format("--impl: {}", c.refusal));
+  if (c.defect != nullptr)
+    fmt::print(stderr, "maskbench taskvec: warning: {} is known defect {} of {}; its results may be wrong\n", o.impl,
+               c.defect->id, compiler());
+  return *c.impl;
 }
 
 // A checkpoint's file name, for the terminal.
@@ -242,11 +215,12 @@ int run_taskvec(std::span<const std::string_view> args) {
   const std::vector<TensorSet> sets = match(files);
   std::uint64_t total = 0;
   for (const TensorSet& s : sets) total += s[0]->elements;
-  const Implementation& impl = choose(o, o.tasks.size());
+  const Implementation& impl = choose(o);
   const TaskvecKernels& kt = *impl.kernels<TaskvecKernels>();
   fmt::print("base {} ({} tensors, {} parameters)\n", escape::terminal(o.base), sets.size(), total);
   for (std::size_t t = 0; t < o.tasks.size(); ++t) fmt::print("task {} {}\n", t, escape::terminal(o.tasks[t]));
-  fmt::print("implementation {}{}\n", impl.name, o.impl.empty() ? " (fastest usable here on a sample)" : "");
+  fmt::print("implementation {}{}\n", impl.name,
+             !o.impl.empty() ? "" : forced_name().empty() ? " (best usable here)" : " (MASKBENCH_FORCE)");
   report_cosines(o, kt, sets);
   if (o.percent >= 0.0) write_ties(o, kt, sets);
   return kExitOk;

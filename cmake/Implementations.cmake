@@ -3,11 +3,16 @@
 # where its sources are. The C++ registry (kernels/include/maskbench/registry.hpp)
 # is generated from it; tests, benchmarks and reports enumerate the registry.
 #
-# Each row: NAME, the C++ namespace ID, LEVEL (the ops header the SIMD sources
-# include: scalar, sse42, avx2, avx512, stdsimd), FEATURES (cumulative CPU
-# feature levels, see kernels/include/maskbench/cpu.hpp), FLAGS, SOURCES (the
-# candidates for family @F@; the first that exists is compiled, none means the
-# family has no such implementation) and DESCRIPTION.
+# Each row: NAME, the C++ namespace ID, KIND (how its code is written, see
+# MB_KINDS below), LEVEL (the ops header the SIMD sources include: scalar, sse42,
+# avx2, avx512, stdsimd), FEATURES (cumulative CPU feature levels, see
+# kernels/include/maskbench/cpu.hpp; the last is the row's ISA level, none
+# means the x86-64 baseline), EXTRAS (features beyond that level that the row
+# also needs, e.g. avx512vbmi2), FLAGS, SOURCES (the candidates for family @F@;
+# the first that exists is compiled, none means the family has no such
+# implementation) and DESCRIPTION. Code chooses implementations by these tags
+# (maskbench/registry.hpp: kind, level, extras, reference(); maskbench/best.hpp:
+# best()), never by name.
 #
 # Rows are in ascending ISA order on purpose: the kernel library links its
 # objects in this order, so where two objects carry the same inline template
@@ -40,59 +45,69 @@ if(CMAKE_CXX_COMPILER_ID STREQUAL "Clang" AND MASKBENCH_SANITIZE)
 endif()
 set(MB_SIMD_SOURCES kernels/@F@/@NAME@.cpp kernels/@F@/@LEVEL@.cpp kernels/@F@/simd.cpp)
 
+# The kinds, as maskbench::Kind spells them: reference (the plain scalar loop
+# every other row is checked against; exactly one row), scalar_variant (another
+# hand-written scalar loop), intrinsics, stdsimd (std::experimental::simd),
+# autovec (the reference source auto-vectorized) and emulated (a SIMD source
+# on portable fallbacks). Peers (bench/peers) are not rows: they are other
+# projects' code, measured beside the rows but never chosen.
+set(MB_KINDS reference scalar_variant intrinsics stdsimd autovec emulated)
 set(MASKBENCH_IMPLEMENTATIONS "")
 function(maskbench_impl name)
-  cmake_parse_arguments(I "" "ID;LEVEL;DESCRIPTION" "FEATURES;FLAGS;SOURCES" ${ARGN})
-  foreach(field ID LEVEL DESCRIPTION SOURCES)
+  cmake_parse_arguments(I "" "ID;KIND;LEVEL;DESCRIPTION" "FEATURES;EXTRAS;FLAGS;SOURCES" ${ARGN})
+  foreach(field ID KIND LEVEL DESCRIPTION SOURCES)
     if(NOT I_${field})
       message(FATAL_ERROR "cmake/Implementations.cmake: implementation '${name}' has no ${field}.")
     endif()
   endforeach()
-  foreach(field ID LEVEL DESCRIPTION FEATURES FLAGS SOURCES)
+  if(NOT I_KIND IN_LIST MB_KINDS)
+    message(FATAL_ERROR "cmake/Implementations.cmake: implementation '${name}' has KIND ${I_KIND}; expected one of ${MB_KINDS}.")
+  endif()
+  foreach(field ID KIND LEVEL DESCRIPTION FEATURES EXTRAS FLAGS SOURCES)
     set(MB_IMPL_${name}_${field} "${I_${field}}" PARENT_SCOPE)
   endforeach()
   set(MASKBENCH_IMPLEMENTATIONS ${MASKBENCH_IMPLEMENTATIONS} ${name} PARENT_SCOPE)
 endfunction()
 
-maskbench_impl(scalar ID scalar LEVEL scalar
+maskbench_impl(scalar ID scalar KIND reference LEVEL scalar
   FLAGS -O2 ${MB_NOVEC} SOURCES reference/@F@.cpp
   DESCRIPTION "plain scalar loop, auto-vectorization off: the honest baseline")
-maskbench_impl(scalar-branchy ID scalar_branchy LEVEL scalar
+maskbench_impl(scalar-branchy ID scalar_branchy KIND scalar_variant LEVEL scalar
   FLAGS -O2 ${MB_NOVEC} SOURCES reference/@F@_branchy.cpp
   DESCRIPTION "scalar loop with an if per element: shows the cost of mispredictions")
 # -Wno-psabi: the emulated 512-bit vectors pass between internal functions
 # without AVX-512 registers; the ABI note is about exported interfaces.
-maskbench_impl(avx512-emu ID avx512_emu LEVEL avx512
+maskbench_impl(avx512-emu ID avx512_emu KIND emulated LEVEL avx512
   FLAGS -O3 -DMB_EMULATE=1 -Wno-psabi SOURCES ${MB_SIMD_SOURCES}
   DESCRIPTION "the avx512 source on simde's portable fallbacks: checks AVX-512 lane logic on any CPU")
-maskbench_impl(autovec-sse42 ID autovec_sse42 LEVEL scalar FEATURES sse42
+maskbench_impl(autovec-sse42 ID autovec_sse42 KIND autovec LEVEL scalar FEATURES sse42
   FLAGS -O3 -march=x86-64-v2 SOURCES reference/@F@.cpp
   DESCRIPTION "the scalar source auto-vectorized by the compiler for x86-64-v2")
-maskbench_impl(sse42 ID sse42 LEVEL sse42 FEATURES sse42
+maskbench_impl(sse42 ID sse42 KIND intrinsics LEVEL sse42 FEATURES sse42
   FLAGS -O3 -march=x86-64-v2 SOURCES ${MB_SIMD_SOURCES}
   DESCRIPTION "SSE4.2 intrinsics (simde API), vector masks and movemask")
-maskbench_impl(stdsimd-sse42 ID stdsimd_sse42 LEVEL stdsimd FEATURES sse42
+maskbench_impl(stdsimd-sse42 ID stdsimd_sse42 KIND stdsimd LEVEL stdsimd FEATURES sse42
   FLAGS -O3 -march=x86-64-v2 SOURCES ${MB_SIMD_SOURCES}
   DESCRIPTION "std::experimental::simd (native_simd, where, simd_mask) for x86-64-v2")
-maskbench_impl(autovec-avx2 ID autovec_avx2 LEVEL scalar FEATURES sse42 avx2
+maskbench_impl(autovec-avx2 ID autovec_avx2 KIND autovec LEVEL scalar FEATURES sse42 avx2
   FLAGS -O3 -march=x86-64-v3 SOURCES reference/@F@.cpp
   DESCRIPTION "the scalar source auto-vectorized by the compiler for x86-64-v3")
-maskbench_impl(avx2 ID avx2 LEVEL avx2 FEATURES sse42 avx2
+maskbench_impl(avx2 ID avx2 KIND intrinsics LEVEL avx2 FEATURES sse42 avx2
   FLAGS -O3 -march=x86-64-v3 SOURCES ${MB_SIMD_SOURCES}
   DESCRIPTION "AVX2+FMA+BMI2 intrinsics (simde API), vector masks, maskload/maskstore tails")
-maskbench_impl(stdsimd-avx2 ID stdsimd_avx2 LEVEL stdsimd FEATURES sse42 avx2
+maskbench_impl(stdsimd-avx2 ID stdsimd_avx2 KIND stdsimd LEVEL stdsimd FEATURES sse42 avx2
   FLAGS -O3 -march=x86-64-v3 SOURCES ${MB_SIMD_SOURCES}
   DESCRIPTION "std::experimental::simd (native_simd, where, simd_mask) for x86-64-v3")
-maskbench_impl(autovec-avx512 ID autovec_avx512 LEVEL scalar FEATURES sse42 avx2 avx512
+maskbench_impl(autovec-avx512 ID autovec_avx512 KIND autovec LEVEL scalar FEATURES sse42 avx2 avx512
   FLAGS -O3 -march=x86-64-v4 SOURCES reference/@F@.cpp
   DESCRIPTION "the scalar source auto-vectorized by the compiler for x86-64-v4")
-maskbench_impl(avx512 ID avx512 LEVEL avx512 FEATURES sse42 avx2 avx512
+maskbench_impl(avx512 ID avx512 KIND intrinsics LEVEL avx512 FEATURES sse42 avx2 avx512
   FLAGS -O3 -march=x86-64-v4 SOURCES ${MB_SIMD_SOURCES}
   DESCRIPTION "AVX-512 F/VL/BW/DQ intrinsics (simde API), mask registers, masked tails")
-maskbench_impl(stdsimd-avx512 ID stdsimd_avx512 LEVEL stdsimd FEATURES sse42 avx2 avx512
+maskbench_impl(stdsimd-avx512 ID stdsimd_avx512 KIND stdsimd LEVEL stdsimd FEATURES sse42 avx2 avx512
   FLAGS -O3 -march=x86-64-v4 SOURCES ${MB_SIMD_SOURCES}
   DESCRIPTION "std::experimental::simd (native_simd, where, simd_mask) for x86-64-v4")
-maskbench_impl(avx512-vbmi2 ID avx512_vbmi2 LEVEL avx512 FEATURES sse42 avx2 avx512 avx512vbmi2
+maskbench_impl(avx512-vbmi2 ID avx512_vbmi2 KIND intrinsics LEVEL avx512 FEATURES sse42 avx2 avx512 EXTRAS avx512vbmi2
   FLAGS -O3 -march=x86-64-v4 -mavx512vbmi2 SOURCES kernels/@F@/avx512_vbmi2.cpp
   DESCRIPTION "AVX-512 VBMI2 byte and word compress (vpcompressb/w)")
 
@@ -148,15 +163,32 @@ function(maskbench_build_implementations out_objects)
       continue()
     endif()
     set(features "FeatureSet{}")
+    set(extras "FeatureSet{}")
+    set(isa baseline)
     foreach(f IN LISTS MB_IMPL_${name}_FEATURES)
       string(APPEND features " | Feature::${f}")
+      set(isa ${f})
     endforeach()
+    foreach(f IN LISTS MB_IMPL_${name}_EXTRAS)
+      string(APPEND features " | Feature::${f}")
+      string(APPEND extras " | Feature::${f}")
+    endforeach()
+    if(MB_IMPL_${name}_KIND STREQUAL "reference")
+      if(DEFINED reference)
+        message(FATAL_ERROR "cmake/Implementations.cmake: both ${reference} and ${name} have KIND reference; exactly one row is the reference.")
+      endif()
+      set(reference ${name})
+    endif()
     list(JOIN MB_IMPL_${name}_FLAGS " " flags)
     list(JOIN MB_KERNEL_FLAGS " " kernel_flags)
     string(STRIP "${kernel_flags} ${flags}" flags)
     string(APPEND decls "namespace maskbench::detail { inline constexpr FamilyEntry kFamilies_${id}[] = {\n${entries}}; }\n")
-    string(APPEND rows "  {\"${name}\", \"${MB_IMPL_${name}_DESCRIPTION}\", \"${MASKBENCH_BASE_FLAGS} ${flags}\", ${features}, kFamilies_${id}},\n")
+    string(APPEND rows "  {\"${name}\", \"${MB_IMPL_${name}_DESCRIPTION}\", \"${MASKBENCH_BASE_FLAGS} ${flags}\", ${features}, "
+      "Kind::${MB_IMPL_${name}_KIND}, \"${isa}\", ${extras}, kFamilies_${id}},\n")
   endforeach()
+  if(NOT DEFINED reference)
+    message(FATAL_ERROR "cmake/Implementations.cmake: no row has KIND reference; exactly one row is the reference.")
+  endif()
   set(MB_REGISTRY_DECLS "${decls}")
   set(MB_REGISTRY_ROWS "${rows}")
   set(MB_COMPILER "${CMAKE_CXX_COMPILER_ID} ${CMAKE_CXX_COMPILER_VERSION}")

@@ -6,12 +6,14 @@
 #include <chrono>
 #include <cstdlib>
 #include <fstream>
+#include <stdexcept>
 #include <string>
 
 #include <fmt/chrono.h>
 #include <fmt/format.h>
 
 #include "build_info.hpp"
+#include "maskbench/best.hpp"
 #include "maskbench/compress.hpp"
 #include "maskbench/registry.hpp"
 #include "schema.hpp"
@@ -94,6 +96,8 @@ nlohmann::json machine_info_json() {
     const Runnability r = runnable(impl, cpu);
     nlohmann::json e = {{key::kName, impl.name},
                         {"description", impl.description},
+                        {"kind", kind_name(impl.kind)},
+                        {"level", impl.level},
                         {key::kRequires, feature_names(impl.required)},
                         {"flags", impl.compile_flags},
                         {key::kRunnable, r.ok}};
@@ -104,6 +108,18 @@ nlohmann::json machine_info_json() {
     if (const CompressKernels* k = impl.kernels<CompressKernels>(); k != nullptr && r.ok && k->variants.size() > 1)
       e["compress_variant"] = k->chosen_variant();
     j[key::kImplementations].push_back(e);
+  }
+  // best() per family, MASKBENCH_FORCE included; null where there is none:
+  // the forced implementation does not provide the family, or nothing usable
+  // here does.
+  j["best"] = nlohmann::json::object();
+  for (std::string_view family : families()) {
+    nlohmann::json& b = j["best"][std::string(family)];
+    try {
+      b = best(family, cpu).name;
+    } catch (const std::runtime_error&) {
+      b = nullptr;
+    }
   }
   j[key::kConditions] = conditions();
   return j;

@@ -70,7 +70,7 @@ TEST_F(NumericOptions, GateRefusesEveryBadNumberBeforeReadingTheResults) {
 // ties_threshold over one array of magnitudes 1..100: a NaN or non-positive
 // percentage keeps nothing (a NaN threshold), one past 100 keeps everything.
 TEST(TiesThreshold, DefinedForEveryPercentage) {
-  const TaskvecTyped<float>& ref = find_implementation("scalar")->kernels<TaskvecKernels>()->f32;
+  const TaskvecTyped<float>& ref = maskbench::reference().kernels<TaskvecKernels>()->f32;
   std::vector<float> pre(100, 0.0f), ft(100);
   for (int i = 0; i < 100; ++i) ft[i] = static_cast<float>(i + 1);
   const auto threshold = [&](double percent) {

@@ -18,7 +18,7 @@
 namespace maskbench::conformance {
 namespace {
 
-const CondKernels& scalar_cond() { return *find_implementation("scalar")->kernels<CondKernels>(); }
+const CondKernels& scalar_cond() { return *maskbench::reference().kernels<CondKernels>(); }
 
 // select with a bug: lanes whose input is negative get 1 added (the inputs
 // are read first, so that in place behaves as out of place).

@@ -215,7 +215,7 @@ TEST_F(TaskvecCli, TiesMergeMatchesReferenceBitForBit) {
   EXPECT_TRUE(leftovers(written).empty()) << "stray file " << leftovers(written)[0];
 
   // The same merge through the scalar reference, tensors in name order.
-  const TaskvecTyped<float>& ref = find_implementation("scalar")->kernels<TaskvecKernels>()->f32;
+  const TaskvecTyped<float>& ref = maskbench::reference().kernels<TaskvecKernels>()->f32;
   std::uint64_t total = 0;
   for (const Spec& t : files[0]) total += t.values.size();
   const auto ft_of = [&](std::size_t i) {

@@ -20,21 +20,28 @@ std::string isa_level(const results::ResultsDir& r, const std::string& implement
   const results::ImplementationInfo* impl = r.implementation(implementation);
   if (impl == nullptr) return "";
   const std::string& req = impl->requires_features;
-  if (req.empty() || req == "none") return "scalar";
+  if (req.empty() || req == "none") return "baseline";
   return req.substr(req.rfind(',') + 1);
+}
+
+bool valid_figure(const results::ResultsDir& r, const results::Benchmark& b) {
+  return !b.skipped && valid(r, b.implementation);
+}
+
+void Best::offer(const results::ResultsDir& r, const results::Benchmark& b, double v) {
+  if (!valid_figure(r, b) || (!implementation.empty() && v <= value)) return;
+  value = v;
+  implementation = b.implementation;
 }
 
 Roofline roofline(const results::ResultsDir& r) {
   Roofline roof;
-  const auto keep_best = [](Limit& limit, double value, const std::string& impl) {
-    if (value > limit.value) limit = {value, impl};
-  };
   for (const results::Benchmark& b : r.benchmarks) {
-    if (b.family != schema::kRooflineFamily || b.skipped || b.peer || !valid(r, b.implementation)) continue;
+    if (b.family != schema::kRooflineFamily || b.peer || !valid_figure(r, b)) continue;
     if (b.kernel == schema::kReadBandwidthKernel && !b.bytes_per_second.empty() && !b.level.empty())
-      keep_best(roof.read_bandwidth[b.level], stats::median(b.bytes_per_second), b.implementation);
+      roof.read_bandwidth[b.level].offer(r, b, stats::median(b.bytes_per_second));
     else if (b.kernel == schema::kPeakFlopsKernel && !b.items_per_second.empty())
-      keep_best(roof.peak_flops[isa_level(r, b.implementation)], stats::median(b.items_per_second), b.implementation);
+      roof.peak_flops[isa_level(r, b.implementation)].offer(r, b, stats::median(b.items_per_second));
   }
   return roof;
 }

@@ -21,21 +21,30 @@ double rate(const results::Benchmark& b);
 bool valid(const results::ResultsDir& r, const std::string& implementation);
 
 // The ISA level whose peak applies to an implementation: the highest feature
-// it requires ("sse42", "avx2", "avx512", ...), "scalar" when it requires none,
-// empty for a peer.
+// it requires, as the registry's level tag names it ("sse42", "avx2",
+// "avx512", ..., "baseline" when it requires none), empty for a peer.
 std::string isa_level(const results::ResultsDir& r, const std::string& implementation);
 
-struct Limit {
+// Whether a benchmark's figures count: measured (not skipped) by a valid
+// implementation, or by a peer.
+bool valid_figure(const results::ResultsDir& r, const results::Benchmark& b);
+
+// What "best" means among measured results, for every report writer: the
+// highest value offered from a valid_figure(). Offered one benchmark at a time, since the
+// writers group benchmarks in one pass.
+struct Best {
   double value = 0;
-  std::string implementation;  // the probe that reached it
+  std::string implementation;  // the one that reached it; empty while none did
+  void offer(const results::ResultsDir& r, const results::Benchmark& b, double v);
 };
+
 struct Roofline {
-  std::map<std::string, Limit> read_bandwidth;  // cache level ("L1", ...) -> bytes/s
-  std::map<std::string, Limit> peak_flops;      // ISA level -> FLOP/s
+  std::map<std::string, Best> read_bandwidth;  // cache level ("L1", ...) -> bytes/s
+  std::map<std::string, Best> peak_flops;      // ISA level -> FLOP/s
   bool empty() const { return read_bandwidth.empty() && peak_flops.empty(); }
 };
-// The best valid probe per cache level and per ISA level: the machine's limit
-// is what the best implementation reached.
+// The best probe per cache level and per ISA level: the machine's limit is
+// what the best implementation reached.
 Roofline roofline(const results::ResultsDir& r);
 
 // A benchmark's rate as a fraction of the limit that applies to it: peak

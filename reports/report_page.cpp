@@ -10,6 +10,7 @@
 #include "chart_set.hpp"
 #include "format.hpp"
 #include "html.hpp"
+#include "maskbench/registry.hpp"
 #include "machine_facts.hpp"
 #include "page.hpp"
 #include "stats.hpp"
@@ -164,7 +165,8 @@ std::string rate_unit(const Benches& bs) {
 }
 
 // Rows: implementation (and parameters other than n); columns: sizes. Each
-// cell: rate, speedup over scalar and over the best peer, fraction of the roof.
+// cell: rate, speedup over the reference implementation and over the best
+// peer (analysis::Best), fraction of the roof.
 // Built from the benchmarks by sorting and grouping, never rows x columns.
 std::string speedup_table(const ResultsDir& r, const Benches& bs, const analysis::Roofline& roof) {
   struct Column {
@@ -174,7 +176,8 @@ std::string speedup_table(const ResultsDir& r, const Benches& bs, const analysis
   std::vector<Column> columns;  // in order of first appearance
   std::map<std::string, std::size_t> column_of;
   struct Group {
-    double scalar = 0, best_peer = 0;
+    double reference = 0;
+    analysis::Best best_peer;
   };
   std::map<std::pair<std::string, std::size_t>, Group> groups;  // (extra, column)
   std::set<std::string> present;
@@ -187,8 +190,8 @@ std::string speedup_table(const ResultsDir& r, const Benches& bs, const analysis
     present.insert(b->implementation);
     keys.emplace_back(analysis::other_params(*b, {schema::kArgSize}), it->second);
     Group& g = groups[keys.back()];
-    if (b->implementation == "scalar") g.scalar = analysis::rate(*b);
-    if (b->peer) g.best_peer = std::max(g.best_peer, analysis::rate(*b));
+    if (b->implementation == maskbench::reference().name) g.reference = analysis::rate(*b);
+    if (b->peer) g.best_peer.offer(r, *b, analysis::rate(*b));
   }
   std::vector<std::size_t> by_value(columns.size()), position(columns.size());
   for (std::size_t c = 0; c < columns.size(); ++c) by_value[c] = c;
@@ -218,8 +221,8 @@ std::string speedup_table(const ResultsDir& r, const Benches& bs, const analysis
       const double rate = analysis::rate(b);
       std::string cell = escape(format::si(rate)) + "/s";
       const Group& g = groups.at(keys[i]);
-      if (g.scalar > 0) cell += " &middot; " + format::times(rate / g.scalar) + " scalar";
-      if (g.best_peer > 0) cell += " &middot; " + format::times(rate / g.best_peer) + " best peer";
+      if (g.reference > 0) cell += fmt::format(" &middot; {} {}", format::times(rate / g.reference), maskbench::reference().name);
+      if (g.best_peer.value > 0) cell += " &middot; " + format::times(rate / g.best_peer.value) + " best peer";
       if (const auto f = analysis::roof_fraction(roof, r, b)) cell += " &middot; " + format::percent(*f) + " of roof";
       row += fmt::format("<td class=\"num{}\">{}{}</td>", ok ? "" : " invalid", ok ? "" : "invalid: ", cell);
     }
@@ -278,7 +281,7 @@ std::string roofline_section(const ResultsDir& r, const analysis::Roofline& roof
   for (const auto& [level, limit] : roof.read_bandwidth) levels.emplace_back(level_order_key(level), level);
   std::sort(levels.begin(), levels.end());
   for (const auto& [key, level] : levels) {
-    const analysis::Limit& l = roof.read_bandwidth.at(level);
+    const analysis::Best& l = roof.read_bandwidth.at(level);
     s += fmt::format("<tr><td>read bandwidth, {}-resident</td><td class=\"num\">{}B/s</td><td>{}</td></tr>\n",
                      escape(level), escape(format::si(l.value)), escape(l.implementation));
   }
@@ -307,21 +310,19 @@ std::string roofline_section(const ResultsDir& r, const analysis::Roofline& roof
   // one pass over the benchmarks, where a value per kernel and level would
   // be kernels x levels.
   nlohmann::json labels = nlohmann::json::array();
-  std::map<std::string, std::map<std::string, double>> by_level;  // level -> kernel -> best %
+  std::map<std::string, std::map<std::string, analysis::Best>> by_level;  // level -> kernel -> best %
   for (const auto& [kernel, bs] : kernels) {
     if (analysis::is_roofline(bs)) continue;
     labels.push_back(kernel);
     for (const Benchmark* b : bs)
-      if (roof.read_bandwidth.contains(b->level) && analysis::valid(r, b->implementation)) {
-        double& best = by_level[b->level][kernel];
-        best = std::max(best, analysis::roof_fraction(roof, r, *b).value_or(0) * 100);
-      }
+      if (roof.read_bandwidth.contains(b->level) && analysis::valid_figure(r, *b))
+        by_level[b->level][kernel].offer(r, *b, analysis::roof_fraction(roof, r, *b).value_or(0) * 100);
   }
   if (!labels.empty()) {
     nlohmann::json datasets = nlohmann::json::array();
     for (const auto& [key, level] : levels) {
       nlohmann::json points = nlohmann::json::array();
-      for (const auto& [kernel, best] : by_level[level]) points.push_back({{"x", kernel}, {"y", best}});
+      for (const auto& [kernel, best] : by_level[level]) points.push_back({{"x", kernel}, {"y", best.value}});
       datasets.push_back({{"label", level}, {"points", points}, {"invalid", false}});
     }
     s += charts.add({{"type", "bar"}, {"title", "best implementation per kernel: % of read bandwidth at its level"},

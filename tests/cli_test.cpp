@@ -44,15 +44,15 @@ TEST(Cli, InfoJsonListsEveryImplementationWithRunnability) {
   ASSERT_EQ(r.exit_code, 0) << r.out;
   const auto j = nlohmann::json::parse(r.out);
   ASSERT_TRUE(j["implementations"].is_array());
-  bool scalar = false, emu = false;
+  bool reference = false, emu = false;
   for (const auto& impl : j["implementations"]) {
-    if (impl["name"] == "scalar") scalar = impl["runnable"].get<bool>();
-    if (impl["name"] == "avx512-emu") emu = impl["runnable"].get<bool>();
+    if (impl["kind"] == "reference") reference = impl["runnable"].get<bool>();
+    if (impl["kind"] == "emulated") emu = impl["runnable"].get<bool>();
     if (!impl["runnable"].get<bool>()) {
       EXPECT_FALSE(impl["reason"].get<std::string>().empty()) << impl["name"];
     }
   }
-  EXPECT_TRUE(scalar);
+  EXPECT_TRUE(reference);
   EXPECT_TRUE(emu) << "the emulated implementation must run everywhere";
   EXPECT_FALSE(j["cpu"]["brand"].get<std::string>().empty());
   // Where the cache sizes came from, and the sizes whenever anything supplied them.
@@ -68,10 +68,10 @@ TEST(Cli, DisableMasksAvx512AndTheLevelsAbove) {
   const auto j = nlohmann::json::parse(r.out);
   for (const auto& impl : j["implementations"]) {
     const std::string req = impl["requires"];
-    if (req.find("avx512") != std::string::npos) {
+    if (req.find("avx512") != std::string::npos) {  // NOLINT(implementation-name): the feature
       EXPECT_FALSE(impl["runnable"].get<bool>()) << impl["name"];
       if (!impl["runnable"].get<bool>()) {
-        EXPECT_NE(impl["reason"].get<std::string>().find("avx512"), std::string::npos);
+        EXPECT_NE(impl["reason"].get<std::string>().find("avx512"), std::string::npos);  // NOLINT(implementation-name): the feature
       }
     }
   }
@@ -172,6 +172,55 @@ TEST(Cli, TaskvecRejectsBadArguments) {
       {"taskvec --base " + empty + " " + empty, "too short for the 8-byte header length"},
   };
   for (const auto& [args, needle] : cases) expect_one_line_error(run(args), 2, args, needle);
+}
+
+// MASKBENCH_FORCE overrides best() for every command, and a name that is no
+// implementation, or one this CPU cannot run, is refused with one line that
+// names the variable and the valid names.
+TEST(Cli, ForceOverridesBestAndRefusesWhatCannotRun) {
+  const Result plain = run("info --json");
+  ASSERT_EQ(plain.exit_code, 0) << plain.out;
+  const auto j = nlohmann::json::parse(plain.out);
+  std::string reference;
+  std::vector<std::string> reference_families;
+  for (const auto& impl : j["implementations"])
+    if (impl["kind"] == "reference") {
+      reference = impl["name"];
+      reference_families = impl["families"].get<std::vector<std::string>>();
+    }
+  ASSERT_FALSE(reference.empty());
+
+  const Result unknown = run("info", "MASKBENCH_FORCE=no-such-impl");
+  expect_one_line_error(unknown, 2, "MASKBENCH_FORCE=no-such-impl", "MASKBENCH_FORCE names unknown implementation 'no-such-impl'");
+  EXPECT_NE(unknown.out.find(reference), std::string::npos) << "the valid names are listed: " << unknown.out;
+
+  // An implementation above the baseline, with its level masked.
+  for (const auto& impl : j["implementations"]) {
+    if (impl["level"] == "baseline") continue;
+    const std::string name = impl["name"], level = impl["level"];
+    expect_one_line_error(run("info", "MASKBENCH_DISABLE=" + level + " MASKBENCH_FORCE=" + name), 2, "forced " + name,
+                          "MASKBENCH_FORCE=" + name + " cannot be used");
+  }
+
+  const Result forced = run("info --json", "MASKBENCH_FORCE=" + reference);
+  ASSERT_EQ(forced.exit_code, 0) << forced.out;
+  const auto best = nlohmann::json::parse(forced.out)["best"];
+  for (const auto& [family, name] : best.items()) {
+    const bool provides = std::find(reference_families.begin(), reference_families.end(), family) != reference_families.end();
+    EXPECT_EQ(name, provides ? nlohmann::json(reference) : nlohmann::json(nullptr)) << family;
+  }
+
+  // taskvec reports the forced implementation.
+  const Scratch s;
+  std::string prefix;
+  const std::string header = R"({"w":{"dtype":"F32","shape":[4],"data_offsets":[0,16]}})";
+  for (int i = 0; i < 8; ++i) prefix += static_cast<char>(header.size() >> (8 * i));
+  prefix += header;
+  const std::string pre = s.write("pre.safetensors", prefix + std::string(16, '\0')).string();
+  const std::string ft = s.write("ft.safetensors", prefix + std::string(16, '\x01')).string();
+  const Result taskvec = run("taskvec --base " + pre + " " + ft, "MASKBENCH_FORCE=" + reference);
+  EXPECT_EQ(taskvec.exit_code, 0) << taskvec.out;
+  EXPECT_NE(taskvec.out.find("implementation " + reference + " (MASKBENCH_FORCE)"), std::string::npos) << taskvec.out;
 }
 
 // A conformance run's own JSON, converted: one <testcase> per test, with

@@ -41,8 +41,7 @@ class FamilyTest : public testing::TestWithParam<const Implementation*> {
   const Table& k() const { return *GetParam()->kernels<Table>(); }
   // The scalar reference, which every implementation is checked against.
   static const Table& ref() {
-    const Implementation* s = find_implementation("scalar");
-    return *s->kernels<Table>();
+    return *maskbench::reference().kernels<Table>();
   }
 };
 

@@ -13,12 +13,6 @@ constexpr KnownDefect kKnownDefects[] = {
      "writes the wrong lanes (AVX-512 bitmask ABI), so every masked kernel of stdsimd-avx512 is wrong"},
 };
 
-bool provides(const Implementation& impl, std::string_view family) {
-  for (const FamilyEntry& f : impl.families)
-    if (f.family == family) return true;
-  return false;
-}
-
 }  // namespace
 
 std::span<const KnownDefect> known_defects() { return kKnownDefects; }
@@ -41,14 +35,14 @@ std::vector<const Implementation*> usable_implementations(std::string_view famil
                                                           std::string_view compiler_id) {
   std::vector<const Implementation*> out;
   for (const Implementation& impl : implementations())
-    if (provides(impl, family) && usable(impl, cpu, compiler_id).ok) out.push_back(&impl);
+    if (impl.provides(family) && usable(impl, cpu, compiler_id).ok) out.push_back(&impl);
   return out;
 }
 
 NamedChoice choose_named(std::string_view name, std::string_view family, bool allow_known_defect, const CpuInfo& cpu,
                          std::string_view compiler_id) {
   const Implementation* impl = find_implementation(name);
-  if (impl == nullptr || !provides(*impl, family))
+  if (impl == nullptr || !impl->provides(family))
     return {nullptr, nullptr, fmt::format("no implementation '{}' provides {}; see maskbench info", name, family)};
   if (const Runnability r = runnable(*impl, cpu); !r.ok)
     return {nullptr, nullptr, fmt::format("{} cannot run here: {}", name, r.reason)};

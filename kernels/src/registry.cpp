@@ -10,6 +10,7 @@ using maskbench::FamilyEntry;
 using maskbench::Feature;
 using maskbench::FeatureSet;
 using maskbench::Implementation;
+using maskbench::Kind;
 
 #include "registry_table.inc"
 
@@ -21,6 +22,24 @@ const Implementation* find_implementation(std::string_view name) {
   for (const Implementation& impl : detail::kImplementations)
     if (impl.name == name) return &impl;
   return nullptr;
+}
+
+const Implementation& reference() {
+  static const Implementation& row = *std::find_if(std::begin(detail::kImplementations), std::end(detail::kImplementations),
+                                                   [](const Implementation& impl) { return impl.kind == Kind::reference; });
+  return row;
+}
+
+std::string_view kind_name(Kind kind) {
+  switch (kind) {
+    case Kind::reference: return "reference";
+    case Kind::scalar_variant: return "scalar_variant";
+    case Kind::intrinsics: return "intrinsics";
+    case Kind::stdsimd: return "stdsimd";
+    case Kind::autovec: return "autovec";
+    case Kind::emulated: return "emulated";
+  }
+  return "unknown";
 }
 
 std::span<const std::string_view> families() {

@@ -3,9 +3,10 @@
 // reproducer), defined once for everything that runs or chooses an
 // implementation: conformance reports an affected test as "known defect
 // <id>: ..." (never a pass), the fuzzer leaves it out, and every choice of
-// "the best implementation" (the taskvec command, the benchmarks' helpers,
-// the reports' best-of figures) takes its candidates from
-// usable_implementations(), so that none can land on a miscompiled one.
+// "the best implementation" (best() in maskbench/best.hpp, for the taskvec
+// command and the benchmarks) takes its candidates from
+// usable_implementations(), so that none can land on a miscompiled one; the
+// reports' best-of figures leave out what conformance skipped as a defect.
 // The compiler is a parameter so that the decision can be checked for a
 // compiler other than the one that built the running program.
 #include <span>

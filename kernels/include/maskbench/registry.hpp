@@ -7,6 +7,7 @@
 // struct of function pointers declared in maskbench/<family>.hpp with a static
 // `kFamily` name; `impl.kernels<CondKernels>()` returns it, or nullptr when the
 // implementation does not provide that family.
+#include <cstdint>
 #include <span>
 #include <string>
 #include <string_view>
@@ -23,13 +24,25 @@ struct FamilyEntry {
   std::string_view source;  // the file compiled for it, relative to the repository
 };
 
+// How an implementation's code is written (cmake/Implementations.cmake, KIND).
+enum class Kind : std::uint8_t { reference, scalar_variant, intrinsics, stdsimd, autovec, emulated };
+MB_API std::string_view kind_name(Kind kind);
+
 struct Implementation {
   std::string_view name;
   std::string_view description;
   std::string_view compile_flags;
-  FeatureSet required;
+  FeatureSet required;  // its level, the levels below it and its extras
+  Kind kind;
+  std::string_view level;  // its ISA level, a feature name ("avx2"), or "baseline" when it needs none
+  FeatureSet extras;       // what it needs beyond its level ("avx512vbmi2")
   std::span<const FamilyEntry> families;
 
+  bool provides(std::string_view family) const {
+    for (const FamilyEntry& f : families)
+      if (f.family == family) return true;
+    return false;
+  }
   template <class Table>
   const Table* kernels() const {
     for (const FamilyEntry& f : families)
@@ -49,6 +62,9 @@ std::vector<const Implementation*> implementations_with() {
   return out;
 }
 MB_API const Implementation* find_implementation(std::string_view name);
+// The row of kind reference: the plain scalar loop that every other row is
+// checked and compared against (the table has exactly one).
+MB_API const Implementation& reference();
 // Every family name that some implementation provides, sorted.
 MB_API std::span<const std::string_view> families();
 
