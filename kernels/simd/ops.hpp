@@ -1,9 +1,9 @@
 #pragma once
 // The ops of this implementation's level (MB_LEVEL_* is set by the build): one
 // struct simd::Ops per level, one definition per op, and the concept SimdOps
-// that states the op set. Every family's SIMD source is a template-free
-// program over `simd::Ops`, compiled once per level; a level that does not
-// model SimdOps fails here, not in a family.
+// that states the op set. Every family's SIMD source is written once against
+// `simd::Ops` and compiled once per level (docs/architecture.md); a level
+// that does not model SimdOps fails here, not in a family.
 #include <concepts>
 #include <cstddef>
 #include <cstdint>
