@@ -1,6 +1,6 @@
 // The roofline probes (maskbench/roofline.hpp) over the level's ops, compiled
 // for sse42, avx2, avx512, avx512-emu and stdsimd-*. The multiply-add is the
-// level's fmadd: fused where the level has FMA.
+// level's fmadd (simd/ops.hpp).
 #include "maskbench/roofline.hpp"
 #include "simd/ops.hpp"
 

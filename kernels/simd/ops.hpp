@@ -32,8 +32,9 @@ namespace MB_NS::simd {
 //     the other lanes load as 0. The loads take f32, Bf16 or F16 and widen
 //     exactly (maskbench/half.hpp).
 //   Arithmetic. set1, zero, add, sub, mul, div; fmadd(a, b, c) = a*b + c,
-//     fused where the level has FMA (contracts that use it state a bound
-//     covering both); reduce_add: a halving tree, ceil(log2 W) additions deep.
+//     fused at avx2 and avx512, two roundings at sse42 and stdsimd (contracts
+//     that use it state a bound covering both); reduce_add: a halving tree,
+//     ceil(log2 W) additions deep.
 //   Compare to mask. gt, ge, lt, le, eq ordered (a NaN lane is false); ne
 //     unordered (a NaN lane is true), as C's != is.
 //   Masks. tail(k): lanes [0, min(k, W)) (the Java API's indexInRange);
