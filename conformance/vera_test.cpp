@@ -76,7 +76,7 @@ struct Problem {
     return l;
   }
   float w0(std::size_t i, std::size_t j) const {
-    return wt == VeraWeight::f32 ? w0f[i * s.in + j] : vera_widen(w0h[i * s.in + j]);
+    return wt == VeraWeight::f32 ? w0f[i * s.in + j] : widen(Bf16{w0h[i * s.in + j]});
   }
   void set_w0(std::size_t i, std::size_t j, float v) {
     if (wt == VeraWeight::f32)

@@ -66,7 +66,7 @@ struct VeraInputs {
     return VeraLayer{in, out, r, bf16 ? static_cast<const void*>(w0h.data()) : static_cast<const void*>(w0f.data()),
                      bf16 ? VeraWeight::bf16 : VeraWeight::f32, a.data(), lda, b.data(), ldb, d.data(), lb.data()};
   }
-  float w0(std::size_t i, std::size_t j) const { return bf16 ? vera_widen(w0h[i * in + j]) : w0f[i * in + j]; }
+  float w0(std::size_t i, std::size_t j) const { return bf16 ? widen(Bf16{w0h[i * in + j]}) : w0f[i * in + j]; }
 };
 
 // Compares one output with the reference and the exact value: `risk` is the

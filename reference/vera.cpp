@@ -24,10 +24,10 @@ struct F32Rows {
   }
 };
 struct Bf16Rows {
-  const std::uint16_t* p;
+  const maskbench::Bf16* p;
   std::size_t ld;
   auto row(std::size_t i) const {
-    return [q = p + i * ld](std::size_t j) { return maskbench::vera_widen(q[j]); };
+    return [q = p + i * ld](std::size_t j) { return maskbench::widen(q[j]); };
   }
 };
 struct SeededRows {
@@ -78,7 +78,7 @@ void merge_rows(const VeraLayer& L, const W0& w0, float* w, float sign) {
 
 void merge_signed(const VeraLayer& L, float* w, float sign) {
   if (L.w0_type == VeraWeight::bf16)
-    merge_rows(L, Bf16Rows{static_cast<const std::uint16_t*>(L.w0), L.in}, w, sign);
+    merge_rows(L, Bf16Rows{static_cast<const maskbench::Bf16*>(L.w0), L.in}, w, sign);
   else
     merge_rows(L, F32Rows{static_cast<const float*>(L.w0), L.in}, w, sign);
 }

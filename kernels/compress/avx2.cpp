@@ -14,6 +14,7 @@
 
 #include "compress/bytes16.hpp"
 #include "compress/kernels32.hpp"
+#include "simd/ops.hpp"
 
 namespace MB_NS {
 namespace {
@@ -24,10 +25,6 @@ using namespace compress;
 alignas(64) constexpr std::int32_t kTailWindow[16] = {-1, -1, -1, -1, -1, -1, -1, -1, 0, 0, 0, 0, 0, 0, 0, 0};
 simde__m256i first_lanes(std::size_t k) {
   return simde_mm256_loadu_si256(reinterpret_cast<const simde__m256i*>(kTailWindow + 8 - k));
-}
-simde__m256i lanes_of(std::uint32_t m) {
-  const simde__m256i lane_bit = simde_mm256_setr_epi32(1, 2, 4, 8, 16, 32, 64, 128);
-  return simde_mm256_cmpeq_epi32(simde_mm256_and_si256(simde_mm256_set1_epi32(static_cast<std::int32_t>(m)), lane_bit), lane_bit);
 }
 
 struct Lanes {
@@ -143,7 +140,7 @@ struct Expand {
     const simde__m256i idx = simde_mm256_load_si256(reinterpret_cast<const simde__m256i*>(kExpand[m].data()));
     const simde__m256i lanes = simde_mm256_permutevar8x32_epi32(v, idx);
     if (k == W) {
-      simde_mm256_maskstore_epi32(reinterpret_cast<std::int32_t*>(out), lanes_of(m), lanes);
+      simde_mm256_maskstore_epi32(reinterpret_cast<std::int32_t*>(out), simde_mm256_castps_si256(simd::Ops::from_bits(m)), lanes);
     } else {
       alignas(32) float staged[W];
       simde_mm256_store_si256(reinterpret_cast<simde__m256i*>(staged), lanes);

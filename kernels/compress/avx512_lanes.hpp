@@ -1,8 +1,7 @@
 #pragma once
-// AVX-512 lanes and stores of the compress family (simde API), shared by the
-// avx512 and avx512-vbmi2 sources. Under MB_EMULATE (avx512-emu) the helpers
-// below touch only the lanes they must, as the native instructions do, which
-// simde 0.7.4's fallbacks for masked loads and stores do not.
+// AVX-512 lanes and stores of the compress family over the level's ops
+// (compress, expand and arbitrary-mask memory ops included), shared by the
+// avx512 and avx512-vbmi2 sources.
 #include <array>
 #include <bit>
 #include <string_view>
@@ -10,9 +9,11 @@
 #include "compress/bytes16.hpp"
 #include "compress/kernels32.hpp"
 #include "maskbench/cpu.hpp"
-#include "simd/avx512_shim.hpp"
+#include "simd/ops.hpp"
 
 namespace MB_NS::compress {
+
+using O = simd::Ops;
 
 // Masks of the first k lanes, k = 0..16, as a table: read straight into a
 // mask register, it costs a load instead of a shift and a move to k.
@@ -26,18 +27,18 @@ alignas(64) inline constexpr auto kFirst16 = [] {
 // straight from the load, and vcompressps moves i32 lanes bit for bit.
 struct Lanes512 {
   using T = std::uint32_t;
-  static constexpr std::size_t W = 16;
-  using V = simde__m512;
-  using M = simde__mmask16;
+  static constexpr std::size_t W = O::W;
+  using V = O::V;
+  using M = O::M;
 
   static M first(std::size_t k) { return kFirst16[k]; }
-  static V load(const T* p) { return simde_mm512_loadu_ps(p); }
-  static V load_tail(const T* p, std::size_t k) { return simd::shim::maskz_loadu_ps(first(k), reinterpret_cast<const float*>(p)); }
-  static std::size_t count(M m) { return static_cast<std::size_t>(std::popcount(static_cast<unsigned>(m))); }
-  static M keep_first(M m, std::size_t k) { return static_cast<M>(m & first(k)); }
-  static V set1_f32(float t) { return simde_mm512_set1_ps(t); }
+  static V load(const T* p) { return O::loadu(reinterpret_cast<const float*>(p)); }
+  static V load_tail(const T* p, std::size_t k) { return O::load_masked(first(k), reinterpret_cast<const float*>(p)); }
+  static std::size_t count(M m) { return O::count(m); }
+  static M keep_first(M m, std::size_t k) { return O::m_and(m, first(k)); }
+  static V set1_f32(float t) { return O::set1(t); }
   static simde__m512i set1_i32(std::int32_t t) { return simde_mm512_set1_epi32(t); }
-  static M gt_f32(V v, V t) { return simde_mm512_cmp_ps_mask(v, t, SIMDE_CMP_GT_OQ); }
+  static M gt_f32(V v, V t) { return O::gt(v, t); }
   static M gt_i32(V v, simde__m512i t) { return simde_mm512_cmpgt_epi32_mask(simde_mm512_castps_si512(v), t); }
   static V next_index(V v) {
     return simde_mm512_castsi512_ps(simde_mm512_add_epi32(simde_mm512_castps_si512(v), simde_mm512_set1_epi32(W)));
@@ -52,28 +53,27 @@ struct Lanes512 {
 // for exact, whole for full).
 struct RegisterStore {
   template <class Out>
-  static std::size_t full(Out* out, simde__m512 v, simde__mmask16 m) {
-    simde_mm512_storeu_ps(out, simde_mm512_maskz_compress_ps(m, v));
-    return Lanes512::count(m);
+  static std::size_t full(Out* out, O::V v, O::M m) {
+    O::storeu(reinterpret_cast<float*>(out), O::compress(m, v));
+    return O::count(m);
   }
   template <class Out>
-  static std::size_t exact(Out* out, simde__m512 v, simde__mmask16 m) {
-    const std::size_t count = Lanes512::count(m);
-    simd::shim::mask_storeu_ps(reinterpret_cast<float*>(out), Lanes512::first(count), simde_mm512_maskz_compress_ps(m, v));
+  static std::size_t exact(Out* out, O::V v, O::M m) {
+    const std::size_t count = O::count(m);
+    O::store_masked(reinterpret_cast<float*>(out), Lanes512::first(count), O::compress(m, v));
     return count;
   }
 };
 
-// vcompress with a memory destination: writes exactly the selected lanes
-// (simde's fallback copies exactly that many).
+// vcompress with a memory destination: writes exactly the selected lanes.
 struct MemoryStore {
   template <class Out>
-  static std::size_t exact(Out* out, simde__m512 v, simde__mmask16 m) {
-    simde_mm512_mask_compressstoreu_ps(out, m, v);
-    return Lanes512::count(m);
+  static std::size_t exact(Out* out, O::V v, O::M m) {
+    O::compress_store(reinterpret_cast<float*>(out), m, v);
+    return O::count(m);
   }
   template <class Out>
-  static std::size_t full(Out* out, simde__m512 v, simde__mmask16 m) {
+  static std::size_t full(Out* out, O::V v, O::M m) {
     return exact(out, v, m);
   }
 };
@@ -110,28 +110,14 @@ struct Chosen512 {
 
 // vexpandloadu reads exactly count(m) source lanes; the masked store writes
 // only the set lanes.
-inline simde__m512 maskz_expandloadu_ps(simde__mmask16 m, const float* src) {
-#if defined(MB_AVX512_NATIVE)
-  return _mm512_maskz_expandloadu_ps(m, src);
-#else
-  float lanes[16] = {};
-  std::size_t j = 0;
-  for (std::size_t i = 0; i < 16; ++i)
-    if ((m >> i) & 1) lanes[i] = src[j++];
-  simde__m512 v;
-  std::memcpy(&v, lanes, sizeof v);
-  return v;
-#endif
-}
-
 struct Expand512 {
-  static constexpr std::size_t W = 16;
-  using M = simde__mmask16;
+  static constexpr std::size_t W = O::W;
+  using M = O::M;
   static M mask(const std::uint8_t* p) { return static_cast<M>(nonzero_bytes<W>(p)); }
   static M mask_tail(const std::uint8_t* p, std::size_t k) { return static_cast<M>(nonzero_bytes_tail<W>(p, k)); }
-  static std::size_t count(M m) { return Lanes512::count(m); }
+  static std::size_t count(M m) { return O::count(m); }
   static std::size_t expand(const float* src, float* out, M m, std::size_t, bool) {
-    simd::shim::mask_storeu_ps(out, m, maskz_expandloadu_ps(m, src));
+    O::store_masked(out, m, O::expand_load(m, src));
     return count(m);
   }
 };

@@ -10,6 +10,7 @@
 
 #include "compress/bytes16.hpp"
 #include "compress/kernels32.hpp"
+#include "simd/ops.hpp"
 
 namespace MB_NS {
 namespace {
@@ -77,8 +78,10 @@ struct LutStore {
 
 using K = Kernels32<Lanes, LutStore, true>;
 
-// No masked store: the whole vector is loaded, blended and stored back.
+// No masked store: the whole vector (or the tail's k lanes) is loaded,
+// blended and stored back.
 struct Expand {
+  using O = simd::Ops;
   static constexpr std::size_t W = 4;
   using M = std::uint32_t;
   static M mask(const std::uint8_t* p) { return nonzero_bytes<W>(p); }
@@ -86,19 +89,13 @@ struct Expand {
   static std::size_t count(M m) { return static_cast<std::size_t>(std::popcount(m)); }
   static std::size_t expand(const float* src, float* out, M m, std::size_t k, bool src_full) {
     const std::size_t count = Expand::count(m);
-    const simde__m128i v = src_full ? simde_mm_castps_si128(simde_mm_loadu_ps(src)) : Lanes::load_tail(reinterpret_cast<const std::uint32_t*>(src), count);
-    const simde__m128 lanes = simde_mm_castsi128_ps(shuffle(v, kExpand[m]));
-    const simde__m128i lane_bit = simde_mm_setr_epi32(1, 2, 4, 8);
-    const simde__m128 sel = simde_mm_castsi128_ps(
-        simde_mm_cmpeq_epi32(simde_mm_and_si128(simde_mm_set1_epi32(static_cast<std::int32_t>(m)), lane_bit), lane_bit));
-    if (k == W) {
-      simde_mm_storeu_ps(out, simde_mm_blendv_ps(simde_mm_loadu_ps(out), lanes, sel));
-    } else {
-      alignas(16) float old[W] = {};
-      std::memcpy(old, out, k * sizeof(float));
-      simde_mm_store_ps(old, simde_mm_blendv_ps(simde_mm_load_ps(old), lanes, sel));
-      std::memcpy(out, old, k * sizeof(float));
-    }
+    const O::V v = src_full ? O::loadu(src) : O::load_tail(src, count);
+    const O::V lanes = simde_mm_castsi128_ps(shuffle(simde_mm_castps_si128(v), kExpand[m]));
+    const O::M sel = O::from_bits(m);
+    if (k == W)
+      O::storeu(out, O::select(sel, lanes, O::loadu(out)));
+    else
+      O::store_tail(out, O::select(sel, lanes, O::load_tail(out, k)), k);
     return count;
   }
 };

@@ -17,7 +17,7 @@ namespace {
 using namespace compress;
 namespace stdx = std::experimental;
 
-constexpr std::size_t kLanes = simd::F32::W;
+constexpr std::size_t kLanes = simd::Ops::W;
 
 template <class T>
 using Vec = stdx::fixed_size_simd<T, kLanes>;

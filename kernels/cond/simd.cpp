@@ -7,7 +7,7 @@
 namespace MB_NS {
 namespace {
 
-using O = simd::F32;
+using O = simd::Ops;
 using V = O::V;
 using M = O::M;
 

@@ -7,7 +7,7 @@
 namespace MB_NS {
 namespace {
 
-using O = simd::F32;
+using O = simd::Ops;
 using maskbench::CmpOp;
 using maskbench::MaskLogic;
 
@@ -50,8 +50,17 @@ void blend(std::uint64_t m, const float* t, const float* f, float* out) {
 
 void copy_tail(const float* src, float* dst, std::size_t k) { O::store_tail(dst, O::load_tail(src, k), k); }
 
-constexpr maskbench::MaskOpsKernels kTable{O::W,     compare,    tail,     logic,    true_count, first_true,
-                                           last_true, any_true, all_true, blend, copy_tail};
+template <class T>
+void widen(const T* src, float* dst, std::size_t k) {
+  if (k == O::W)
+    O::storeu(dst, O::loadu(src));
+  else
+    O::store_tail(dst, O::load_tail(src, k), k);
+}
+
+constexpr maskbench::MaskOpsKernels kTable{O::W,      compare,  tail,     logic, true_count,   first_true,
+                                           last_true, any_true, all_true, blend, copy_tail,    widen<maskbench::Bf16>,
+                                           widen<maskbench::F16>};
 
 }  // namespace
 }  // namespace MB_NS

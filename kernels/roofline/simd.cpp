@@ -1,36 +1,19 @@
 // The roofline probes (maskbench/roofline.hpp) over the level's ops, compiled
 // for sse42, avx2, avx512, avx512-emu and stdsimd-*. The multiply-add is the
-// one thing the shared ops do not offer, since no kernel contract allows a
-// fused step; the probe uses the level's fastest one.
+// level's fmadd (simd/ops.hpp).
 #include "maskbench/roofline.hpp"
 #include "simd/ops.hpp"
-
-#if defined(MB_LEVEL_avx2)
-#include <simde/x86/fma.h>
-#endif
 
 namespace MB_NS {
 namespace {
 
-using O = simd::F32;
+using O = simd::Ops;
 using V = O::V;
 
 // Independent accumulators: 8 covers a 4-cycle add on two ports; 12 covers a
 // 4-cycle multiply-add on two ports with room to spare.
 constexpr std::size_t kReadAccumulators = 8;
 constexpr std::size_t kChains = 12;
-
-V madd(V v, V a, V b) {
-#if defined(MB_LEVEL_avx2)
-  return simde_mm256_fmadd_ps(v, a, b);
-#elif defined(MB_LEVEL_avx512)
-  return simde_mm512_fmadd_ps(v, a, b);
-#elif defined(MB_LEVEL_stdsimd) && defined(__FMA__)
-  return simd::stdx::fma(v, a, b);
-#else
-  return O::add(O::mul(v, a), b);
-#endif
-}
 
 float read_sum(const float* x, std::size_t n) {
   V acc[kReadAccumulators];
@@ -51,7 +34,7 @@ double madd_chains(float x, float a, float b, std::size_t steps) {
   for (std::size_t c = 0; c < kChains; ++c) v[c] = O::loadu(lanes + c * O::W);
   const V va = O::set1(a), vb = O::set1(b);
   for (std::size_t s = 0; s < steps; ++s)
-    for (V& chain : v) chain = madd(chain, va, vb);
+    for (V& chain : v) chain = O::fmadd(chain, va, vb);
   for (std::size_t c = 0; c < kChains; ++c) O::storeu(lanes + c * O::W, v[c]);
   double sum = 0.0;
   for (float lane : lanes) sum += lane;

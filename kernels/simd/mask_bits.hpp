@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <cstring>
 
+#include "maskbench/half.hpp"
 #include "simd/impl.hpp"
 
 namespace MB_NS::simd {
@@ -23,7 +24,8 @@ struct MaskBits {
 
 // Partial loads and stores through a register-sized local copy, for levels
 // without a masked load and store that qemu-user emulates faithfully (see
-// ops_avx2.hpp): only p[0, k) is touched.
+// ops_avx2.hpp): only p[0, k) is touched. T is float, Bf16 or F16; Load
+// loads (and widens) W lanes from the copy.
 template <class V, std::size_t W, class T, class Load>
 inline V load_partial(const T* p, std::size_t k, Load load) {
   alignas(64) T lanes[W] = {};
@@ -35,6 +37,15 @@ inline void store_partial(T* p, V v, std::size_t k, Store store) {
   alignas(64) T lanes[W];
   store(lanes, v);
   std::memcpy(p, lanes, k * sizeof(T));
+}
+
+// Lanes [0, k) of p widened one by one (maskbench/half.hpp), the rest 0: the
+// widening loads of levels without a conversion instruction.
+template <class V, std::size_t W, class T, class Load>
+inline V widen_partial(const T* p, std::size_t k, Load load) {
+  alignas(64) float lanes[W] = {};
+  for (std::size_t i = 0; i < k; ++i) lanes[i] = maskbench::widen(p[i]);
+  return load(lanes);
 }
 
 }  // namespace MB_NS::simd

@@ -4,14 +4,39 @@
 // gram streams D in blocks: per block, theta_pre is loaded once per vector and
 // the k differences go to a scratch block in L1 (never the whole tau); then
 // register tiles of kTile x kTile task pairs accumulate the products from L1.
-// Every input byte is read from memory once.
-#include "taskvec/lanes.hpp"
+// Every input byte is read from memory once. f32 and bf16 inputs share every
+// loop: the level's loads widen bf16 in registers.
+#include <algorithm>
+#include <cstring>
+
+#include "maskbench/taskvec.hpp"
+#include "simd/ops.hpp"
 
 namespace MB_NS {
 namespace {
 
+using maskbench::Bf16;
 using maskbench::kMaxTasks;
-using namespace taskvec;
+using O = simd::Ops;
+using V = O::V;
+using M = O::M;
+constexpr std::size_t W = O::W;
+
+// W lanes at p + i when that many remain before `end`, else the tail (the
+// other lanes 0).
+template <class T>
+inline V load_at(const T* p, std::size_t i, std::size_t end) {
+  return i + W <= end ? O::loadu(p + i) : O::load_tail(p + i, end - i);
+}
+
+// The lanes of v summed in double, in lane order.
+inline double lane_sum(V v) {
+  float lanes[W];
+  O::storeu(lanes, v);
+  double s = 0.0;
+  for (float x : lanes) s += x;
+  return s;
+}
 
 // Tile side: kTile^2 accumulators plus 2*kTile operands must fit the register
 // file (32 registers with AVX-512, 16 below it).
@@ -40,7 +65,7 @@ inline void accumulate_tile(const Scratch& tau, std::size_t i0, std::size_t j0, 
     for (std::size_t r = 0; r < kTile; ++r) x[r] = O::loadu(&tau[i0 + r][v * W]);
     for (std::size_t c = 0; c < kTile; ++c) y[c] = O::loadu(&tau[j0 + c][v * W]);
     for (std::size_t r = 0; r < kTile; ++r)
-      for (std::size_t c = 0; c < kTile; ++c) s[r * kTile + c] = madd(x[r], y[c], s[r * kTile + c]);
+      for (std::size_t c = 0; c < kTile; ++c) s[r * kTile + c] = O::fmadd(x[r], y[c], s[r * kTile + c]);
   }
   for (std::size_t q = 0; q < kTile * kTile; ++q) acc[q] = s[q];
 }
@@ -106,14 +131,14 @@ double flushed_sum(std::size_t n, Step&& step) {
 double tv_dot(const float* pre, const float* a, const float* b, std::size_t n) {
   return flushed_sum(n, [&](std::size_t i, std::size_t end, V& acc) {
     const V p = load_at(pre, i, end);
-    acc = madd(O::sub(load_at(a, i, end), p), O::sub(load_at(b, i, end), p), acc);
+    acc = O::fmadd(O::sub(load_at(a, i, end), p), O::sub(load_at(b, i, end), p), acc);
   });
 }
 
 double tv_norm2(const float* pre, const float* a, std::size_t n) {
   return flushed_sum(n, [&](std::size_t i, std::size_t end, V& acc) {
     const V d = O::sub(load_at(a, i, end), load_at(pre, i, end));
-    acc = madd(d, d, acc);
+    acc = O::fmadd(d, d, acc);
   });
 }
 

@@ -8,7 +8,7 @@
 template <class ARows, class BRows>
 void forward_any(const maskbench::VeraLayer& L, const ARows& a, const BRows& b, const float* x, float* y, std::size_t m) {
   if (L.w0_type == maskbench::VeraWeight::bf16)
-    forward_rows(L, Bf16Rows{static_cast<const std::uint16_t*>(L.w0), L.in}, a, b, x, y, m);
+    forward_rows(L, Bf16Rows{static_cast<const maskbench::Bf16*>(L.w0), L.in}, a, b, x, y, m);
   else
     forward_rows(L, F32Rows{static_cast<const float*>(L.w0), L.in}, a, b, x, y, m);
 }

@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "maskbench/vera.hpp"
-#include "vera/lanes.hpp"
+#include "simd/ops.hpp"
 
 namespace MB_NS {
 namespace {
@@ -18,10 +18,9 @@ using maskbench::VeraLayer;
 using maskbench::VeraMatrix;
 using maskbench::VeraSeed;
 using maskbench::VeraWeight;
-using L = vera::Lanes;
-using F = simd::F32;
-using V = F::V;
-constexpr std::size_t W = F::W;
+using O = simd::Ops;
+using V = O::V;
+constexpr std::size_t W = O::W;
 
 template <std::size_t N>
 using Count = std::integral_constant<std::size_t, N>;
@@ -36,31 +35,21 @@ constexpr std::size_t kAheadElements = 512;
 // Row sources: row(i) is a cursor over row i with load(j) (W lanes from
 // column j), load_tail(j, k) (k < W lanes, the rest 0, nothing read past) and
 // prefetch(j), a hint for column j + kAhead of the same row.
-struct F32Rows {
-  const float* p;
+template <class T>
+struct MemoryRows {
+  const T* p;
   std::size_t ld;
   struct Row {
-    const float* q = nullptr;
+    const T* q = nullptr;
     static constexpr std::size_t kAhead = kAheadElements;
     void prefetch(std::size_t j) const { __builtin_prefetch(q + j + kAhead); }
-    V load(std::size_t j) const { return F::loadu(q + j); }
-    V load_tail(std::size_t j, std::size_t k) const { return F::load_tail(q + j, k); }
+    V load(std::size_t j) const { return O::loadu(q + j); }
+    V load_tail(std::size_t j, std::size_t k) const { return O::load_tail(q + j, k); }
   };
   Row row(std::size_t i) const { return {p + i * ld}; }
 };
-
-struct Bf16Rows {
-  const std::uint16_t* p;
-  std::size_t ld;
-  struct Row {
-    const std::uint16_t* q = nullptr;
-    static constexpr std::size_t kAhead = kAheadElements;
-    void prefetch(std::size_t j) const { __builtin_prefetch(q + j + kAhead); }
-    V load(std::size_t j) const { return L::load_bf16(q + j); }
-    V load_tail(std::size_t j, std::size_t k) const { return L::load_bf16_tail(q + j, k); }
-  };
-  Row row(std::size_t i) const { return {p + i * ld}; }
-};
+using F32Rows = MemoryRows<float>;
+using Bf16Rows = MemoryRows<maskbench::Bf16>;
 
 // The generator of maskbench/vera.hpp, W columns at a time.
 struct SeededRows {
@@ -73,16 +62,17 @@ struct SeededRows {
     static constexpr std::size_t kAhead = 0;
     void prefetch(std::size_t) const {}
     V load(std::size_t j) const {
-      L::I x = L::add(L::iota(), L::set1(static_cast<std::uint32_t>(j) + key.lo));
-      x = L::xor_(x, L::srl<16>(x));
-      x = L::mul(x, L::set1(maskbench::kVeraMul1));
-      x = L::xor_(x, L::set1(key.hi));
-      x = L::xor_(x, L::srl<15>(x));
-      x = L::mul(x, L::set1(maskbench::kVeraMul2));
-      x = L::xor_(x, L::srl<15>(x));
-      return F::mul(L::centered24(x), F::set1(scale));
+      O::U x = O::add(O::iota_u32(), O::set1_u32(static_cast<std::uint32_t>(j) + key.lo));
+      x = O::xor_(x, O::srl<16>(x));
+      x = O::mul(x, O::set1_u32(maskbench::kVeraMul1));
+      x = O::xor_(x, O::set1_u32(key.hi));
+      x = O::xor_(x, O::srl<15>(x));
+      x = O::mul(x, O::set1_u32(maskbench::kVeraMul2));
+      x = O::xor_(x, O::srl<15>(x));
+      // vera_centered24: (x >> 8) - 2^23, exact in f32.
+      return O::mul(O::to_f32(O::sub(O::srl<8>(x), O::set1_u32(0x800000))), O::set1(scale));
     }
-    V load_tail(std::size_t j, std::size_t k) const { return F::select(F::tail(k), load(j), F::zero()); }
+    V load_tail(std::size_t j, std::size_t k) const { return O::select(O::tail(k), load(j), O::zero()); }
   };
   Row row(std::size_t i) const { return {maskbench::vera_row_key(seed, k, i), scale}; }
 };
@@ -102,11 +92,11 @@ inline void dots_pair(const Rows1& rows1, std::size_t i1, const Rows2& rows2, st
   for (std::size_t r = 0; r < R2; ++r) row2[r] = rows2.row(i2 + r);
   V acc[R1 + R2][T];
   for (auto& a : acc)
-    for (V& v : a) v = F::zero();
+    for (V& v : a) v = O::zero();
   auto step = [&](const V (&xv)[T], auto&& load) {
     for (std::size_t r = 0; r < R1 + R2; ++r) {
       const V w = r < R1 ? load(row1[r]) : load(row2[r - R1]);
-      for (std::size_t t = 0; t < T; ++t) acc[r][t] = L::fmadd(w, xv[t], acc[r][t]);
+      for (std::size_t t = 0; t < T; ++t) acc[r][t] = O::fmadd(w, xv[t], acc[r][t]);
     }
   };
   std::size_t j = 0;
@@ -114,17 +104,17 @@ inline void dots_pair(const Rows1& rows1, std::size_t i1, const Rows2& rows2, st
     if (Rows1::Row::kAhead != 0 && j + Rows1::Row::kAhead < n)
       for (std::size_t r = 0; r < R1; ++r) row1[r].prefetch(j);
     V xv[T];
-    for (std::size_t t = 0; t < T; ++t) xv[t] = F::loadu(x + t * ldx + j);
+    for (std::size_t t = 0; t < T; ++t) xv[t] = O::loadu(x + t * ldx + j);
     step(xv, [j](const auto& row) { return row.load(j); });
   }
   if (j < n) {
     const std::size_t k = n - j;
     V xv[T];
-    for (std::size_t t = 0; t < T; ++t) xv[t] = F::load_tail(x + t * ldx + j, k);
+    for (std::size_t t = 0; t < T; ++t) xv[t] = O::load_tail(x + t * ldx + j, k);
     step(xv, [j, k](const auto& row) { return row.load_tail(j, k); });
   }
   for (std::size_t r = 0; r < R1 + R2; ++r)
-    for (std::size_t t = 0; t < T; ++t) out[r][t] = F::reduce_add(acc[r][t]);
+    for (std::size_t t = 0; t < T; ++t) out[r][t] = O::reduce_add(acc[r][t]);
 }
 
 template <std::size_t R, std::size_t T, class Rows>
@@ -304,16 +294,16 @@ void merge_block(const VeraLayer& L, const W0Rows& w0, const float* c, float* w,
   auto lanes = [&](std::size_t u) { return u + 1 == U ? last_lanes : W; };
   V acc[R][U];
   for (auto& a : acc)
-    for (V& v : a) v = F::zero();
+    for (V& v : a) v = O::zero();
   for (std::size_t k = 0; k < L.r; ++k) {
     V av[U];
     for (std::size_t u = 0; u < U; ++u) {
       const float* p = L.a + k * L.lda + j + u * W;
-      av[u] = lanes(u) == W ? F::loadu(p) : F::load_tail(p, lanes(u));
+      av[u] = lanes(u) == W ? O::loadu(p) : O::load_tail(p, lanes(u));
     }
     for (std::size_t r = 0; r < R; ++r) {
-      const V cv = F::set1(c[r * L.r + k]);
-      for (std::size_t u = 0; u < U; ++u) acc[r][u] = L::fmadd(cv, av[u], acc[r][u]);
+      const V cv = O::set1(c[r * L.r + k]);
+      for (std::size_t u = 0; u < U; ++u) acc[r][u] = O::fmadd(cv, av[u], acc[r][u]);
     }
   }
   for (std::size_t r = 0; r < R; ++r) {
@@ -322,9 +312,9 @@ void merge_block(const VeraLayer& L, const W0Rows& w0, const float* c, float* w,
     for (std::size_t u = 0; u < U; ++u) {
       const std::size_t ju = j + u * W;
       if (lanes(u) == W)
-        F::storeu(out + u * W, F::add(row.load(ju), F::mul(sign, acc[r][u])));
+        O::storeu(out + u * W, O::add(row.load(ju), O::mul(sign, acc[r][u])));
       else
-        F::store_tail(out + u * W, F::add(row.load_tail(ju, lanes(u)), F::mul(sign, acc[r][u])), lanes(u));
+        O::store_tail(out + u * W, O::add(row.load_tail(ju, lanes(u)), O::mul(sign, acc[r][u])), lanes(u));
     }
   }
 }
@@ -344,7 +334,7 @@ void merge_rows(const VeraLayer& L, const W0Rows& w0, std::vector<float>& c, flo
 template <class W0Rows>
 void merge_all(const VeraLayer& L, const W0Rows& w0, float* w, float sign) {
   std::vector<float> c(kMergeRows * L.r);
-  const V vs = F::set1(sign);
+  const V vs = O::set1(sign);
   std::size_t i = 0;
   for (; i + kMergeRows <= L.out; i += kMergeRows) merge_rows<kMergeRows>(L, w0, c, w, i, vs);
   for (; i < L.out; ++i) merge_rows<1>(L, w0, c, w, i, vs);
@@ -352,7 +342,7 @@ void merge_all(const VeraLayer& L, const W0Rows& w0, float* w, float sign) {
 
 void merge_signed(const VeraLayer& L, float* w, float sign) {
   if (L.w0_type == VeraWeight::bf16)
-    merge_all(L, Bf16Rows{static_cast<const std::uint16_t*>(L.w0), L.in}, w, sign);
+    merge_all(L, Bf16Rows{static_cast<const maskbench::Bf16*>(L.w0), L.in}, w, sign);
   else
     merge_all(L, F32Rows{static_cast<const float*>(L.w0), L.in}, w, sign);
 }
@@ -367,8 +357,8 @@ void generate(std::uint64_t seed, VeraMatrix k, std::size_t fan_in, std::size_t 
     const SeededRows::Row row = src.row(row0 + i);
     float* o = out + i * ld;
     std::size_t j = 0;
-    for (; j + W <= cols; j += W) F::storeu(o + j, row.load(col0 + j));
-    if (j < cols) F::store_tail(o + j, row.load(col0 + j), cols - j);
+    for (; j + W <= cols; j += W) O::storeu(o + j, row.load(col0 + j));
+    if (j < cols) O::store_tail(o + j, row.load(col0 + j), cols - j);
   }
 }
 

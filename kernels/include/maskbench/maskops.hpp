@@ -6,6 +6,8 @@
 #include <cstddef>
 #include <cstdint>
 
+#include "maskbench/half.hpp"
+
 namespace maskbench {
 
 enum class CmpOp : int { gt, ge, lt, le, eq, ne };
@@ -32,6 +34,12 @@ struct MaskOpsKernels {
   // Copies src[0, k) to dst[0, k), k <= W, with the tail load and store:
   // touches nothing past src + k or dst + k.
   void (*copy_tail)(const float* src, float* dst, std::size_t k);
+  // dst[0, k) = widen(src[0, k)) (maskbench/half.hpp), k <= W, with the
+  // level's widening load (whole for k == W, the tail load below it) and the
+  // tail store: touches nothing past src + k or dst + k. bf16 widens bit for
+  // bit; f16 exactly, a NaN to a NaN of the same sign.
+  void (*widen_bf16)(const Bf16* src, float* dst, std::size_t k);
+  void (*widen_f16)(const F16* src, float* dst, std::size_t k);
 };
 
 }  // namespace maskbench

@@ -14,9 +14,9 @@
 //   runs madd_lanes() independent chains (vector lanes x registers, enough to
 //   cover the latency of the level's multiply-add) of v = v*a + b, with no
 //   memory traffic. Each step is 2 FLOPs per lane; the benchmark reports
-//   FLOP/s as items/s. Levels with FMA (avx2, avx512) use the fused
-//   instruction; sse42 and scalar use a multiply then an add, which is the
-//   fastest multiply-add those levels have.
+//   FLOP/s as items/s. It uses the level's fmadd (simd/ops.hpp): the fused
+//   instruction at avx2 and avx512; a multiply then an add at sse42, scalar
+//   and stdsimd-* (the TS's fma is not reliably vectorized).
 //
 // Both return what they compute so that the compiler cannot drop the work and
 // conformance can check that they do the work they claim.

@@ -20,22 +20,11 @@
 #include <limits>
 #include <vector>
 
+#include "maskbench/half.hpp"
+
 namespace maskbench {
 
 inline constexpr std::size_t kMaxTasks = 16;
-
-// bfloat16 as stored in checkpoints: the upper 16 bits of an f32.
-struct Bf16 {
-  std::uint16_t bits;
-};
-inline float widen(Bf16 x) { return std::bit_cast<float>(static_cast<std::uint32_t>(x.bits) << 16); }
-inline float widen(float x) { return x; }
-// Round to nearest even; NaN stays a quiet NaN of the same sign.
-inline Bf16 to_bf16(float x) {
-  const std::uint32_t b = std::bit_cast<std::uint32_t>(x);
-  if (std::isnan(x)) return Bf16{static_cast<std::uint16_t>((b >> 16) | 0x40)};
-  return Bf16{static_cast<std::uint16_t>((b + 0x7FFF + ((b >> 16) & 1)) >> 16)};
-}
 
 // The kernels that exist once per input type T (float or Bf16).
 template <class T>

@@ -29,16 +29,17 @@
 #include <cstddef>
 #include <cstdint>
 
+#include "maskbench/half.hpp"
+
 namespace maskbench {
 
 enum class VeraWeight : int { f32, bf16 };
 enum class VeraMatrix : std::uint32_t { a = 0, b = 1 };
 
-// One adapted layer. W0 is row-major out x in with row stride in, f32 or bf16
-// (the upper 16 bits of an f32, widened exactly); A's element (k, j) is
+// One adapted layer. W0 is row-major out x in with row stride in, f32 or Bf16
+// (maskbench/half.hpp, widened exactly); A's element (k, j) is
 // a[k*lda + j] (k < r, j < in, lda >= in); B's element (i, k) is
 // b[i*ldb + k] (i < out, k < r, ldb >= r).
-inline float vera_widen(std::uint16_t bf16) { return std::bit_cast<float>(static_cast<std::uint32_t>(bf16) << 16); }
 
 struct VeraLayer {
   std::size_t in = 0, out = 0, r = 0;
