@@ -127,50 +127,52 @@ void expect_case(const Shrunk<T, P>& s, const Case<T, P>& want) {
     EXPECT_TRUE(same_bits(s.c.data[i], want.data[i])) << "element " << i << ": " << literal(s.c.data[i]);
 }
 
+// Shrinks `start`, which must fail under contract S on the wrong table, and
+// expects `want`, locally minimal.
+template <class S>
+Shrunk<typename S::T, typename S::P> expect_shrinks(const typename S::Table& wrong, const CaseOf<S>& start,
+                                                    const CaseOf<S>& want) {
+  SCOPED_TRACE(fmt::format("MASKBENCH_SEED={:#x}", seed()));
+  const auto check = contract_check<S>(wrong);
+  const std::optional<Mismatch> m = check(start);
+  if (!m) {
+    ADD_FAILURE() << "the start case does not hit the bug";
+    return {start, {}, 0};
+  }
+  Shrunk<typename S::T, typename S::P> s = shrink(start, *m, check);
+  expect_case(s, want);
+  expect_locally_minimal(s.c, check);
+  return s;
+}
+
+// x = -1 is the simplest negative input; 0 everywhere else.
 TEST(Shrink, WrongValueShrinksToOneSimpleLane) {
   Rng rng(seed() + 90);
-  SCOPED_TRACE(fmt::format("MASKBENCH_SEED={:#x}", seed()));
-  const CondKernels wrong = wrong_select(select_negative_bug);
-  const auto check = contract_check<CondSelect>(wrong);
-  const Case<float> start = random_select_case(rng);
-  const auto m = check(start);
-  ASSERT_TRUE(m) << "the random case does not hit the bug";
-  const auto s = shrink(start, *m, check);
-  // x = -1 is the simplest negative input; 0 everywhere else.
-  expect_case(s, Case<float>{{0, 0}, {0.0f, 0.0f, 0.0f, 0.0f}, {-1.0f}});
+  const auto s = expect_shrinks<CondSelect>(wrong_select(select_negative_bug), random_select_case(rng),
+                                            {{0, 0}, {0.0f, 0.0f, 0.0f, 0.0f}, {-1.0f}});
   EXPECT_EQ(s.m.what, "y[0] (x[0] = -1 (0xbf800000))");
-  expect_locally_minimal(s.c, check);
 }
 
 TEST(Shrink, TailBugShrinksToTheSmallestN) {
   Rng rng(seed() + 91);
-  SCOPED_TRACE(fmt::format("MASKBENCH_SEED={:#x}", seed()));
-  const CondKernels wrong = wrong_select(select_lane8_bug);
-  const auto check = contract_check<CondSelect>(wrong);
-  const Case<float> start = random_select_case(rng);
-  const auto s = shrink(start, *check(start), check);
-  expect_case(s, Case<float>{{0, 0}, {0.0f, 0.0f, 0.0f, 0.0f}, std::vector<float>(9, 0.0f)});
+  const auto s = expect_shrinks<CondSelect>(wrong_select(select_lane8_bug), random_select_case(rng),
+                                            {{0, 0}, {0.0f, 0.0f, 0.0f, 0.0f}, std::vector<float>(9, 0.0f)});
   EXPECT_EQ(s.m.lane, 8u);
-  expect_locally_minimal(s.c, check);
 }
 
+// Offsets 3, 7, 11, 15 put y at 12 mod 16 bytes; 3 is the smallest, and
+// n = 0 still writes y[0], past the end.
 TEST(Shrink, OverwriteShrinksToTheSmallestFailingOffset) {
   Rng rng(seed() + 92);
-  SCOPED_TRACE(fmt::format("MASKBENCH_SEED={:#x}", seed()));
-  const CondKernels wrong = wrong_select(select_overwrite_bug);
-  const auto check = contract_check<CondSelect>(wrong);
   Case<float> start = random_select_case(rng);
   start.knobs = {15, 0};  // y starts 60 bytes past a page boundary: 60 % 16 == 12
-  const auto m = check(start);
-  ASSERT_TRUE(m) << "the over-write is not caught at offset 15";
-  const auto s = shrink(start, *m, check);
-  // Offsets 3, 7, 11, 15 put y at 12 mod 16 bytes; 3 is the smallest, and
-  // n = 0 still writes y[0], past the end.
-  expect_case(s, Case<float>{{3, 0}, {0.0f, 0.0f, 0.0f, 0.0f}, {}});
+  const auto s = expect_shrinks<CondSelect>(wrong_select(select_overwrite_bug), start, {{3, 0}, {0.0f, 0.0f, 0.0f, 0.0f}, {}});
   EXPECT_NE(s.m.what.find("canaries"), std::string::npos) << s.m.what;
-  expect_locally_minimal(s.c, check);
 }
 
+// Five elements above t. Two cases are equally simple, t = 0 with five 1s
+// and t = -1 with five 0s; which one the search reaches depends on the
+// random start.
 TEST(Shrink, CompressCountBugShrinksToFiveOnes) {
   Rng rng(seed() + 93);
   SCOPED_TRACE(fmt::format("MASKBENCH_SEED={:#x}", seed()));
@@ -180,9 +182,6 @@ TEST(Shrink, CompressCountBugShrinksToFiveOnes) {
   Case<std::int32_t, std::int32_t> start{{0, 9, 1}, {-100}, {}};
   for (int i = 0; i < 200; ++i) start.data.push_back(static_cast<std::int32_t>(rng() % 2001) - 1000);
   const auto s = shrink(start, *check(start), check);
-  // Five elements above t. Two cases are equally simple, t = 0 with five 1s
-  // and t = -1 with five 0s; which one the search reaches depends on the
-  // random start.
   const bool ones = !s.c.params.empty() && s.c.params[0] == 0;
   expect_case(s, Case<std::int32_t, std::int32_t>{{0, 0, 0}, {ones ? 0 : -1}, std::vector<std::int32_t>(5, ones ? 1 : 0)});
   EXPECT_TRUE(s.m.what.starts_with("the count")) << s.m.what;
@@ -194,36 +193,22 @@ TEST(Shrink, CompressCountBugShrinksToFiveOnes) {
 // -1, y = 0 against |b|'s 2).
 TEST(Shrink, VeraSignBugShrinksToAOneByOneLayerOfMinusOnes) {
   Rng rng(seed() + 95);
-  SCOPED_TRACE(fmt::format("MASKBENCH_SEED={:#x}", seed()));
   VeraKernels wrong = scalar<VeraKernels>();
   wrong.forward = forward_abs_lambda_b;
-  const auto check = contract_check<VeraForward>(wrong);
   Case<float> start{{20, 9, 5, 3, 2, 4, VeraForward::forward, 0, 7, 1234}, {}, {}};
   for (int i = 0; i < 400; ++i) start.data.push_back(random_float(rng, -3, 3));
-  const auto m = check(start);
-  ASSERT_TRUE(m) << "the random case does not hit the bug";
-  const auto s = shrink(start, *m, check);
-  expect_case(s, Case<float>{{1, 1, 1, 0, 0, 0, 0, 0, 0, 0}, {}, {-1.0f}});
-  EXPECT_EQ(s.m.lane, 0u);
-  expect_locally_minimal(s.c, check);
+  EXPECT_EQ(expect_shrinks<VeraForward>(wrong, start, {{1, 1, 1, 0, 0, 0, 0, 0, 0, 0}, {}, {-1.0f}}).m.lane, 0u);
 }
 
 // 300 elements of two task vectors shrink to one element whose checkpoints
 // are all 1: tau = 0, so the exact dot is 0 and the bug's is 1.
 TEST(Shrink, TaskvecDotBugShrinksToOneElement) {
   Rng rng(seed() + 96);
-  SCOPED_TRACE(fmt::format("MASKBENCH_SEED={:#x}", seed()));
   TaskvecKernels wrong = scalar<TaskvecKernels>();
   wrong.tv_dot = tv_dot_without_pre;
-  const auto check = contract_check<TaskvecDot>(wrong);
   Case<float> start{{300, 11}, {}, {}};
   for (int i = 0; i < 900; ++i) start.data.push_back(random_float(rng, -3, 3));
-  const auto m = check(start);
-  ASSERT_TRUE(m) << "the random case does not hit the bug";
-  const auto s = shrink(start, *m, check);
-  expect_case(s, Case<float>{{1, 0}, {}, {1.0f}});
-  EXPECT_EQ(s.m.what, "tv_dot");
-  expect_locally_minimal(s.c, check);
+  EXPECT_EQ(expect_shrinks<TaskvecDot>(wrong, start, {{1, 0}, {}, {1.0f}}).m.what, "tv_dot");
 }
 
 TEST(Shrink, ReproducerIsATestToPaste) {

@@ -90,6 +90,22 @@ TEST_P(Vera, ForwardEveryShapeTypeAndOffset) {
                              where(shape, values));
 }
 
+// Every input length 0..3W+1 (and rank 0..6) through each entry point, weight
+// type, output offset and value class in turn.
+TEST_P(Vera, EveryLengthEntryAndOffset) {
+  Rng rng(seed() + 48);
+  constexpr Values kValues[] = {Values::ordinary, Values::underflow, Values::specials};
+  for (std::size_t in = 0; in <= 3 * kMaxLanes + 1; ++in) {
+    const Shape shape{in, 5, in % 7, in + in % 3, in % 7 + in % 2};
+    const Values values = kValues[in % 3];
+    const std::size_t m = 1 + in % 4;
+    holds<VeraForward>({knobs(shape, {m, in % 3, in % 2, in % 16, rng()}), {}, layer_pool(shape, m, rng, values)},
+                       where(shape, values));
+    holds<VeraMerge>({knobs(shape, {in / 2 % 2, in % 2, in / 4 % 2, 15 - in % 16}), {}, layer_pool(shape, 0, rng, values)},
+                     where(shape, values));
+  }
+}
+
 TEST_P(Vera, ForwardBatchEveryTokenCount) {
   Rng rng(seed() + 41);
   for (const Shape& shape : {Shape{33, 17, 3, 40, 7}, Shape{64, 48, 32, 100, 33}, Shape{17, 9, 5, 20, 5}})

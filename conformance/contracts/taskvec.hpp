@@ -189,16 +189,9 @@ float kernel_threshold(const TaskvecKernels& kt, const std::vector<Checkpoints<E
 // as the reference's.
 struct TaskvecTies : Contract<float, TaskvecKernels> {
   static constexpr std::string_view name = "ties", cpp_name = "TaskvecTies";
-  static constexpr std::array<KnobDef, 10> knobs{{{"k_minus_1", kMaxTasks},
-                                                  {"n", 256},
-                                                  {"n2", 64},
-                                                  {"n3", 64},
-                                                  {"n4", 64},
-                                                  {"n5", 64},
-                                                  {"bf16", 2},
-                                                  {"prefix_plus_1", 65537},
-                                                  {"other_majority", 2},
-                                                  {"offset", 16}}};
+  static constexpr std::array<KnobDef, 10> knobs{{{"k_minus_1", kMaxTasks}, {"n", 256}, {"n2", 64}, {"n3", 64},
+                                                  {"n4", 64}, {"n5", 64}, {"bf16", 2}, {"prefix_plus_1", 65537},
+                                                  {"other_majority", 2}, {"offset", 16}}};
   static constexpr std::array<std::string_view, 2> params{"percent", "lambda"};
 
   template <class E>

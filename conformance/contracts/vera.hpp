@@ -153,16 +153,9 @@ inline std::optional<Mismatch> vera_outputs(const VeraInputs& p, const float* y,
 
 struct VeraForward : Contract<float, VeraKernels> {
   static constexpr std::string_view name = "forward", cpp_name = "VeraForward";
-  static constexpr std::array<KnobDef, 10> knobs{{{"in", 40},
-                                                  {"out", 40},
-                                                  {"r", 20},
-                                                  {"lda_extra", 4},
-                                                  {"ldb_extra", 4},
-                                                  {"m", 6},
-                                                  {"entry", 3},
-                                                  {"bf16", 2},
-                                                  {"y_offset", 16},
-                                                  {"gen_seed", 65536}}};
+  static constexpr std::array<KnobDef, 10> knobs{{{"in", 40}, {"out", 40}, {"r", 20}, {"lda_extra", 4},
+                                                  {"ldb_extra", 4}, {"m", 6}, {"entry", 3}, {"bf16", 2},
+                                                  {"y_offset", 16}, {"gen_seed", 65536}}};
   static constexpr std::array<std::string_view, 0> params{};
   enum Entry { forward, batch, regen };
 
@@ -211,14 +204,8 @@ inline VeraDelta vera_merge_exact(const VeraInputs& p, std::size_t i, std::size_
 // merge or unmerge into w at an offset, out of place or (f32 W0) in place.
 struct VeraMerge : Contract<float, VeraKernels> {
   static constexpr std::string_view name = "merge", cpp_name = "VeraMerge";
-  static constexpr std::array<KnobDef, 9> knobs{{{"in", 40},
-                                                 {"out", 40},
-                                                 {"r", 20},
-                                                 {"lda_extra", 4},
-                                                 {"ldb_extra", 4},
-                                                 {"bf16", 2},
-                                                 {"unmerge", 2},
-                                                 {"in_place", 2},
+  static constexpr std::array<KnobDef, 9> knobs{{{"in", 40}, {"out", 40}, {"r", 20}, {"lda_extra", 4},
+                                                 {"ldb_extra", 4}, {"bf16", 2}, {"unmerge", 2}, {"in_place", 2},
                                                  {"w_offset", 16}}};
   static constexpr std::array<std::string_view, 0> params{};
 
@@ -261,15 +248,9 @@ struct VeraMerge : Contract<float, VeraKernels> {
 // [-vera_bound, vera_bound), nothing written between rows or around the tile.
 struct VeraGenerate : Contract<float, VeraKernels> {
   static constexpr std::string_view name = "generate", cpp_name = "VeraGenerate";
-  static constexpr std::array<KnobDef, 9> knobs{{{"matrix", 2},
-                                                 {"fan_in_minus_1", 5000},
-                                                 {"row0", 65536},
-                                                 {"rows", 9},
-                                                 {"col0", 65536},
-                                                 {"cols", 70},
-                                                 {"ld_extra", 5},
-                                                 {"offset", 16},
-                                                 {"seed", 65536}}};
+  static constexpr std::array<KnobDef, 9> knobs{{{"matrix", 2}, {"fan_in_minus_1", 5000}, {"row0", 65536},
+                                                 {"rows", 9}, {"col0", 65536}, {"cols", 70}, {"ld_extra", 5},
+                                                 {"offset", 16}, {"seed", 65536}}};
   static constexpr std::array<std::string_view, 0> params{};
 
   static std::optional<Mismatch> check(const Table& k, const Table&, const Case<T>& c) {
