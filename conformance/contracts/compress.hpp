@@ -15,7 +15,7 @@
 namespace maskbench::conformance {
 
 template <>
-constexpr std::string_view table_name<CompressKernels> = "CompressKernels";
+inline constexpr std::string_view table_name<CompressKernels> = "CompressKernels";
 
 // count and out[0, count) equal `want`, out[count, n) still holds the poison
 // and nothing around out changed. run(x, out, n) returns the count.

@@ -15,7 +15,7 @@
 namespace maskbench::conformance {
 
 template <>
-constexpr std::string_view table_name<CondKernels> = "CondKernels";
+inline constexpr std::string_view table_name<CondKernels> = "CondKernels";
 
 struct CondSelect : Contract<float, CondKernels> {
   static constexpr std::string_view name = "select", cpp_name = "CondSelect";

@@ -53,7 +53,7 @@ using CaseOf = Case<typename S::T, typename S::P>;
 // The C++ name of each family table, for pasted reproducers; each family's
 // contracts specialize it.
 template <class Table>
-constexpr std::string_view table_name = "";
+inline constexpr std::string_view table_name = "";
 
 // The element of a data pool at index i, cycling; 0 for an empty pool. Kernels
 // with several arrays fill them all from one pool so that shrinking the pool

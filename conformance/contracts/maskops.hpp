@@ -13,7 +13,7 @@
 namespace maskbench::conformance {
 
 template <>
-constexpr std::string_view table_name<MaskOpsKernels> = "MaskOpsKernels";
+inline constexpr std::string_view table_name<MaskOpsKernels> = "MaskOpsKernels";
 
 inline std::uint64_t all_lanes(std::size_t w) { return w >= 64 ? ~0ull : (1ull << w) - 1; }
 

@@ -15,7 +15,7 @@
 namespace maskbench::conformance {
 
 template <>
-constexpr std::string_view table_name<RooflineKernels> = "RooflineKernels";
+inline constexpr std::string_view table_name<RooflineKernels> = "RooflineKernels";
 
 struct RooflineReadSum : Contract<std::uint8_t, RooflineKernels> {
   static constexpr std::string_view name = "read_sum", cpp_name = "RooflineReadSum";

@@ -21,7 +21,7 @@
 namespace maskbench::conformance {
 
 template <>
-constexpr std::string_view table_name<TaskvecKernels> = "TaskvecKernels";
+inline constexpr std::string_view table_name<TaskvecKernels> = "TaskvecKernels";
 
 inline constexpr double kTaskvecOverflowRisk = 0x1p126;
 

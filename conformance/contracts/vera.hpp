@@ -22,7 +22,7 @@
 namespace maskbench::conformance {
 
 template <>
-constexpr std::string_view table_name<VeraKernels> = "VeraKernels";
+inline constexpr std::string_view table_name<VeraKernels> = "VeraKernels";
 
 inline constexpr double kVeraOverflowRisk = 0x1p126;
 inline double finite_mag(double v) { return std::isfinite(v) ? std::fabs(v) : 0.0; }
