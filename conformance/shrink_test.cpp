@@ -1,24 +1,34 @@
 // The minimal-reproducer facility (harness/shrink.hpp) on deliberately wrong
-// kernels: test-local function tables, never the real kernels. Each bug has
-// a known smallest failing case; the shrinker must find exactly that one
-// from a large random case, and the result must be locally minimal: no
-// single removal or simplification still fails.
+// kernels checked through their contracts (contracts/): test-local function
+// tables, never the real kernels. Each bug has a known smallest failing case;
+// the shrinker must find exactly that one from a large random case, and the
+// result must be locally minimal: no single removal or simplification still
+// fails.
 #include <gtest/gtest.h>
 
 #include <algorithm>
 #include <cmath>
 #include <vector>
 
-#include "harness/checks.hpp"
-#include "harness/shrink.hpp"
-#include "harness/values.hpp"
-#include "maskbench/cond.hpp"
-#include "maskbench/registry.hpp"
+#include "contracts/compress.hpp"
+#include "contracts/cond.hpp"
+#include "contracts/taskvec.hpp"
+#include "contracts/vera.hpp"
 
 namespace maskbench::conformance {
 namespace {
 
-const CondKernels& scalar_cond() { return *maskbench::reference().kernels<CondKernels>(); }
+template <class Table>
+const Table& scalar() {
+  return *maskbench::reference().kernels<Table>();
+}
+const CondKernels& scalar_cond() { return scalar<CondKernels>(); }
+
+// Contract S's check of a wrong table against the scalar reference.
+template <class S>
+auto contract_check(const typename S::Table& wrong) {
+  return [&wrong](const CaseOf<S>& c) { return S::check(wrong, scalar<typename S::Table>(), c); };
+}
 
 // select with a bug: lanes whose input is negative get 1 added (the inputs
 // are read first, so that in place behaves as out of place).
@@ -47,16 +57,27 @@ std::size_t compress_drops_fifth(const std::int32_t* x, std::int32_t* out, std::
   return count >= 5 ? count - 1 : count;
 }
 
+// VeRA forward that applies |b| instead of b.
+void forward_abs_lambda_b(const VeraLayer& layer, const float* x, float* y) {
+  std::vector<float> lb(layer.lambda_b, layer.lambda_b + layer.out);
+  for (float& v : lb) v = std::fabs(v);
+  VeraLayer l = layer;
+  l.lambda_b = lb.data();
+  scalar<VeraKernels>().forward(l, x, y);
+}
+// tv_dot that forgets to subtract pre: sum a*b instead of the task vectors'.
+double tv_dot_without_pre(const float*, const float* a, const float* b, std::size_t n) {
+  double s = 0;
+  for (std::size_t d = 0; d < n; ++d) s += static_cast<double>(a[d]) * b[d];
+  return s;
+}
+
 using SelectFn = void (*)(const float*, float*, std::size_t, float, float, float, float);
 
-auto select_check(SelectFn wrong) {
-  return [wrong](const Case<float>& c) {
-    const auto& p = c.params;
-    return elementwise_mismatch(c.data, c.knobs[0], c.knobs[1] != 0,
-                                [&](bool reference, const float* x, float* y, std::size_t n) {
-                                  (reference ? scalar_cond().select : wrong)(x, y, n, p[0], p[1], p[2], p[3]);
-                                });
-  };
+CondKernels wrong_select(SelectFn wrong) {
+  CondKernels k = scalar_cond();
+  k.select = wrong;
+  return k;
 }
 
 // A large random failing case: n = 300, odd offset, random parameters.
@@ -106,73 +127,94 @@ void expect_case(const Shrunk<T, P>& s, const Case<T, P>& want) {
     EXPECT_TRUE(same_bits(s.c.data[i], want.data[i])) << "element " << i << ": " << literal(s.c.data[i]);
 }
 
+// Shrinks `start`, which must fail under contract S on the wrong table, and
+// expects `want`, locally minimal.
+template <class S>
+Shrunk<typename S::T, typename S::P> expect_shrinks(const typename S::Table& wrong, const CaseOf<S>& start,
+                                                    const CaseOf<S>& want) {
+  SCOPED_TRACE(fmt::format("MASKBENCH_SEED={:#x}", seed()));
+  const auto check = contract_check<S>(wrong);
+  const std::optional<Mismatch> m = check(start);
+  if (!m) {
+    ADD_FAILURE() << "the start case does not hit the bug";
+    return {start, {}, 0};
+  }
+  Shrunk<typename S::T, typename S::P> s = shrink(start, *m, check);
+  expect_case(s, want);
+  expect_locally_minimal(s.c, check);
+  return s;
+}
+
+// x = -1 is the simplest negative input; 0 everywhere else.
 TEST(Shrink, WrongValueShrinksToOneSimpleLane) {
   Rng rng(seed() + 90);
-  SCOPED_TRACE(fmt::format("MASKBENCH_SEED={:#x}", seed()));
-  const auto check = select_check(select_negative_bug);
-  const Case<float> start = random_select_case(rng);
-  const auto m = check(start);
-  ASSERT_TRUE(m) << "the random case does not hit the bug";
-  const auto s = shrink(start, *m, check);
-  // x = -1 is the simplest negative input; 0 everywhere else.
-  expect_case(s, Case<float>{{0, 0}, {0.0f, 0.0f, 0.0f, 0.0f}, {-1.0f}});
+  const auto s = expect_shrinks<CondSelect>(wrong_select(select_negative_bug), random_select_case(rng),
+                                            {{0, 0}, {0.0f, 0.0f, 0.0f, 0.0f}, {-1.0f}});
   EXPECT_EQ(s.m.what, "y[0] (x[0] = -1 (0xbf800000))");
-  expect_locally_minimal(s.c, check);
 }
 
 TEST(Shrink, TailBugShrinksToTheSmallestN) {
   Rng rng(seed() + 91);
-  SCOPED_TRACE(fmt::format("MASKBENCH_SEED={:#x}", seed()));
-  const auto check = select_check(select_lane8_bug);
-  const Case<float> start = random_select_case(rng);
-  const auto s = shrink(start, *check(start), check);
-  expect_case(s, Case<float>{{0, 0}, {0.0f, 0.0f, 0.0f, 0.0f}, std::vector<float>(9, 0.0f)});
+  const auto s = expect_shrinks<CondSelect>(wrong_select(select_lane8_bug), random_select_case(rng),
+                                            {{0, 0}, {0.0f, 0.0f, 0.0f, 0.0f}, std::vector<float>(9, 0.0f)});
   EXPECT_EQ(s.m.lane, 8u);
-  expect_locally_minimal(s.c, check);
 }
 
+// Offsets 3, 7, 11, 15 put y at 12 mod 16 bytes; 3 is the smallest, and
+// n = 0 still writes y[0], past the end.
 TEST(Shrink, OverwriteShrinksToTheSmallestFailingOffset) {
   Rng rng(seed() + 92);
-  SCOPED_TRACE(fmt::format("MASKBENCH_SEED={:#x}", seed()));
-  const auto check = select_check(select_overwrite_bug);
   Case<float> start = random_select_case(rng);
   start.knobs = {15, 0};  // y starts 60 bytes past a page boundary: 60 % 16 == 12
-  const auto m = check(start);
-  ASSERT_TRUE(m) << "the over-write is not caught at offset 15";
-  const auto s = shrink(start, *m, check);
-  // Offsets 3, 7, 11, 15 put y at 12 mod 16 bytes; 3 is the smallest, and
-  // n = 0 still writes y[0], past the end.
-  expect_case(s, Case<float>{{3, 0}, {0.0f, 0.0f, 0.0f, 0.0f}, {}});
+  const auto s = expect_shrinks<CondSelect>(wrong_select(select_overwrite_bug), start, {{3, 0}, {0.0f, 0.0f, 0.0f, 0.0f}, {}});
   EXPECT_NE(s.m.what.find("canaries"), std::string::npos) << s.m.what;
-  expect_locally_minimal(s.c, check);
 }
 
+// Five elements above t. Two cases are equally simple, t = 0 with five 1s
+// and t = -1 with five 0s; which one the search reaches depends on the
+// random start.
 TEST(Shrink, CompressCountBugShrinksToFiveOnes) {
   Rng rng(seed() + 93);
   SCOPED_TRACE(fmt::format("MASKBENCH_SEED={:#x}", seed()));
-  const auto check = [](const Case<std::int32_t, std::int32_t>& c) {
-    std::vector<std::int32_t> want;
-    for (std::int32_t v : c.data)
-      if (v > c.params[0]) want.push_back(v);
-    return compress_mismatch<std::int32_t, std::int32_t>(
-        c.data, want, c.knobs[0], c.knobs[1] != 0,
-        [&](const std::int32_t* x, std::int32_t* out, std::size_t n) { return compress_drops_fifth(x, out, n, c.params[0]); });
-  };
-  Case<std::int32_t, std::int32_t> start{{9, 1}, {-100}, {}};
+  CompressKernels wrong = scalar<CompressKernels>();
+  wrong.compress_i32 = compress_drops_fifth;
+  const auto check = contract_check<CompressI32>(wrong);
+  Case<std::int32_t, std::int32_t> start{{0, 9, 1}, {-100}, {}};
   for (int i = 0; i < 200; ++i) start.data.push_back(static_cast<std::int32_t>(rng() % 2001) - 1000);
   const auto s = shrink(start, *check(start), check);
-  // Five elements above t. Two cases are equally simple, t = 0 with five 1s
-  // and t = -1 with five 0s; which one the search reaches depends on the
-  // random start.
   const bool ones = !s.c.params.empty() && s.c.params[0] == 0;
-  expect_case(s, Case<std::int32_t, std::int32_t>{{0, 0}, {ones ? 0 : -1}, std::vector<std::int32_t>(5, ones ? 1 : 0)});
-  EXPECT_EQ(s.m.what, "the count");
+  expect_case(s, Case<std::int32_t, std::int32_t>{{0, 0, 0}, {ones ? 0 : -1}, std::vector<std::int32_t>(5, ones ? 1 : 0)});
+  EXPECT_TRUE(s.m.what.starts_with("the count")) << s.m.what;
   expect_locally_minimal(s.c, check);
+}
+
+// A 20x9 layer of rank 5 with random values shrinks to one of each input, all
+// -1: the smallest layer where b's sign shows (W0·x = 1, the adapter's term
+// -1, y = 0 against |b|'s 2).
+TEST(Shrink, VeraSignBugShrinksToAOneByOneLayerOfMinusOnes) {
+  Rng rng(seed() + 95);
+  VeraKernels wrong = scalar<VeraKernels>();
+  wrong.forward = forward_abs_lambda_b;
+  Case<float> start{{20, 9, 5, 3, 2, 4, VeraForward::forward, 0, 7, 1234}, {}, {}};
+  for (int i = 0; i < 400; ++i) start.data.push_back(random_float(rng, -3, 3));
+  EXPECT_EQ(expect_shrinks<VeraForward>(wrong, start, {{1, 1, 1, 0, 0, 0, 0, 0, 0, 0}, {}, {-1.0f}}).m.lane, 0u);
+}
+
+// 300 elements of two task vectors shrink to one element whose checkpoints
+// are all 1: tau = 0, so the exact dot is 0 and the bug's is 1.
+TEST(Shrink, TaskvecDotBugShrinksToOneElement) {
+  Rng rng(seed() + 96);
+  TaskvecKernels wrong = scalar<TaskvecKernels>();
+  wrong.tv_dot = tv_dot_without_pre;
+  Case<float> start{{300, 11}, {}, {}};
+  for (int i = 0; i < 900; ++i) start.data.push_back(random_float(rng, -3, 3));
+  EXPECT_EQ(expect_shrinks<TaskvecDot>(wrong, start, {{1, 0}, {}, {1.0f}}).m.what, "tv_dot");
 }
 
 TEST(Shrink, ReproducerIsATestToPaste) {
   Rng rng(seed() + 94);
-  const auto check = select_check(select_negative_bug);
+  const CondKernels wrong = wrong_select(select_negative_bug);
+  const auto check = contract_check<CondSelect>(wrong);
   static constexpr std::string_view kKnobs[] = {"offset", "in_place"}, kParams[] = {"t", "a", "b", "c"};
   const std::optional<std::string> text =
       failure("wrong-select", "cond/select", "(test)", random_select_case(rng), check, {kKnobs, kParams},

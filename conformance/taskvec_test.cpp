@@ -1,67 +1,26 @@
-// Conformance of the task-vector family (maskbench/taskvec.hpp): Gram entries
-// against exact values within the documented bound, bf16 widening, TIES
-// thresholds against a sort, TIES sign counts and merges bit for bit against
-// the scalar reference.
-#include <algorithm>
+// Conformance of the task-vector family (maskbench/taskvec.hpp): every
+// implementation against its contracts (contracts/taskvec.hpp) over every
+// size, task count, value class and model split, and the worked examples of
+// the header's definitions.
 #include <cmath>
-#include <iterator>
 #include <limits>
 #include <vector>
 
-#include "harness/checks.hpp"
+#include "contracts/taskvec.hpp"
 #include "harness/family.hpp"
-#include "harness/guarded.hpp"
-#include "harness/values.hpp"
-#include "maskbench/taskvec.hpp"
 
 namespace maskbench::conformance {
 namespace {
 
 using Taskvec = FamilyTest<TaskvecKernels>;
 
-template <class T>
-const TaskvecTyped<T>& typed(const TaskvecKernels& k) {
-  if constexpr (std::is_same_v<T, float>)
-    return k.f32;
-  else
-    return k.bf16;
+// The pool of k checkpoints of n elements as Checkpoints reads it: pre, then
+// each task, from the k + 1 arrays of a model.
+std::vector<float> flat(const std::vector<std::vector<float>>& model) {
+  std::vector<float> pool;
+  for (const auto& a : model) pool.insert(pool.end(), a.begin(), a.end());
+  return pool;
 }
-template <class T>
-const char* dtype_name() {
-  return std::is_same_v<T, float> ? "f32" : "bf16";
-}
-template <class T>
-T from_float(float x) {
-  if constexpr (std::is_same_v<T, float>)
-    return x;
-  else
-    return to_bf16(x);
-}
-
-inline double gamma64(std::size_t h) {
-  const double hu = static_cast<double>(h) * std::ldexp(1.0, -53);
-  return hu / (1.0 - hu);
-}
-
-// theta_pre and k checkpoints in guarded buffers: each array either ends at a
-// guard page or starts `offset` elements past one (misaligned for odd offsets).
-template <class T>
-struct Checkpoints {
-  Checkpoints(const std::vector<std::vector<float>>& values, std::size_t offset) {
-    for (std::size_t a = 0; a < values.size(); ++a) {
-      const std::size_t n = values[a].size();
-      arrays.push_back(a % 2 == 0 ? Guarded<T>::at_end(n) : Guarded<T>::at_offset(n, offset));
-      for (std::size_t d = 0; d < n; ++d) arrays.back()[d] = from_float<T>(values[a][d]);
-    }
-    for (std::size_t a = 1; a < arrays.size(); ++a) ft.push_back(arrays[a].data());
-  }
-  const T* pre() const { return arrays[0].data(); }
-  std::size_t k() const { return ft.size(); }
-  float value(std::size_t a, std::size_t d) const { return widen(arrays[a][d]); }
-  float tau(std::size_t t, std::size_t d) const { return value(t + 1, d) - value(0, d); }
-  std::vector<Guarded<T>> arrays;
-  std::vector<const T*> ft;
-};
 
 // Checkpoints near a shared base, so that task vectors are small against the
 // weights as in real fine-tuning, with a few exact repeats (tau == 0).
@@ -89,72 +48,32 @@ std::vector<std::vector<float>> underflow_model(std::size_t k, std::size_t n, Rn
   return v;
 }
 
-template <class T>
-void check_gram(const Implementation& impl, const TaskvecKernels& kt, const Checkpoints<T>& m, std::size_t n,
-                std::uint64_t seed_used) {
-  const std::size_t k = m.k();
-  Guarded<double> out = Guarded<double>::at_offset(k * k, 3);
-  typed<T>(kt).gram(m.pre(), m.ft.data(), k, n, out.data());
-  ASSERT_TRUE(out.intact()) << impl.name << " gram wrote outside out[0, k*k) k=" << k << " n=" << n;
-  const double g32 = gamma_f32(kt.sum_depth(n));
-  for (std::size_t i = 0; i < k; ++i)
-    for (std::size_t j = 0; j < k; ++j) {
-      double exact = 0.0, abs_sum = 0.0;
-      bool finite = true;
-      for (std::size_t d = 0; d < n; ++d) {
-        const double ti = static_cast<double>(m.value(i + 1, d)) - m.value(0, d);
-        const double tj = static_cast<double>(m.value(j + 1, d)) - m.value(0, d);
-        finite = finite && std::isfinite(ti * tj);
-        exact += ti * tj;
-        abs_sum += std::fabs(ti * tj);
-      }
-      const double got = out[i * k + j];
-      const auto where = [&] {
-        return fmt::format("{} gram {} k={} n={} entry ({}, {}) seed={}: got {} exact {}", impl.name, dtype_name<T>(),
-                           k, n, i, j, seed_used, got, exact);
-      };
-      if (!finite) {
-        ASSERT_FALSE(std::isfinite(got)) << where() << ": a non-finite input must give a non-finite entry";
-        continue;
-      }
-      ASSERT_EQ(got, out[j * k + i]) << where() << ": not symmetric";
-      // The reference sum in double has its own error, at most gamma64(n+3)*S.
-      const double bound = (g32 + 2 * gamma64(n + 64) + gamma64(n + 3)) * abs_sum + taskvec_underflow(n);
-      ASSERT_LE(std::fabs(got - exact), bound) << where() << " bound " << bound;
-    }
-}
+constexpr std::size_t kF32 = 0, kBf16 = 1;
 
-template <class T, class Model>
-void gram_every_size(const Implementation& impl, const TaskvecKernels& kt, std::uint64_t s, Model&& model) {
+void gram_every_size(Taskvec& test, std::size_t bf16, std::uint64_t s,
+                     std::vector<std::vector<float>> (*model)(std::size_t, std::size_t, Rng&)) {
   Rng rng(s);
   for (std::size_t k : {1u, 2u, 3u, 5u, 8u, 16u})
-    for (std::size_t n : test_sizes()) {
-      if (k == 16 && n > 5000) continue;
-      const Checkpoints<T> m(model(k, n, rng), n % 16 + 1);
-      check_gram(impl, kt, m, n, s);
-      if (testing::Test::HasFatalFailure()) return;
-    }
+    for (std::size_t n : test_sizes())
+      if (k < 16 || n <= 5000) test.holds<TaskvecGram>({{k - 1, n, bf16, n % 16 + 1}, {}, flat(model(k, n, rng))});
 }
 
-TEST_P(Taskvec, GramF32WithinBoundEverySizeAndK) { gram_every_size<float>(impl(), k(), seed() + 10, random_model); }
-TEST_P(Taskvec, GramBf16WithinBoundEverySizeAndK) { gram_every_size<Bf16>(impl(), k(), seed() + 11, random_model); }
-TEST_P(Taskvec, GramF32OfUnderflowingProducts) { gram_every_size<float>(impl(), k(), seed() + 15, underflow_model); }
-TEST_P(Taskvec, GramBf16OfUnderflowingProducts) { gram_every_size<Bf16>(impl(), k(), seed() + 16, underflow_model); }
+TEST_P(Taskvec, GramF32WithinBoundEverySizeAndK) { gram_every_size(*this, kF32, seed() + 10, random_model); }
+TEST_P(Taskvec, GramBf16WithinBoundEverySizeAndK) { gram_every_size(*this, kBf16, seed() + 11, random_model); }
+TEST_P(Taskvec, GramF32OfUnderflowingProducts) { gram_every_size(*this, kF32, seed() + 15, underflow_model); }
+TEST_P(Taskvec, GramBf16OfUnderflowingProducts) { gram_every_size(*this, kBf16, seed() + 16, underflow_model); }
 
 // Long enough for several f32 flushes, with cancellation between tasks.
 TEST_P(Taskvec, GramLongAndCancelling) {
-  const std::uint64_t s = seed() + 12;
-  Rng rng(s);
+  Rng rng(seed() + 12);
   const std::size_t n = (1u << 18) + 5;
   auto v = random_model(4, n, rng);
   for (std::size_t d = 0; d < n; ++d) v[2][d] = v[0][d] - (v[1][d] - v[0][d]);  // tau_1 = -tau_0 where exact
-  check_gram(impl(), k(), Checkpoints<float>(v, 5), n, s);
+  holds<TaskvecGram>({{3, n, kF32, 5}, {}, flat(v)});
 }
 
 TEST_P(Taskvec, GramNonFiniteInputs) {
-  const std::uint64_t s = seed() + 13;
-  Rng rng(s);
-  const auto sp = special_floats();
+  Rng rng(seed() + 13);
   for (std::size_t n : test_sizes()) {
     if (n == 0) continue;
     for (float bad : {std::numeric_limits<float>::quiet_NaN(), std::numeric_limits<float>::infinity(),
@@ -162,38 +81,18 @@ TEST_P(Taskvec, GramNonFiniteInputs) {
       auto v = random_model(5, n, rng);
       v[1 + rng() % 5][rng() % n] = bad;
       if (rng() % 3 == 0) v[0][rng() % n] = bad;
-      check_gram(impl(), k(), Checkpoints<float>(v, 1), n, s);
-      check_gram(impl(), k(), Checkpoints<Bf16>(v, 2), n, s);
-      if (HasFatalFailure()) return;
+      holds<TaskvecGram>({{4, n, kF32, 1}, {}, flat(v)});
+      holds<TaskvecGram>({{4, n, kBf16, 2}, {}, flat(v)});
     }
   }
 }
 
 TEST_P(Taskvec, DotAndNorm2MatchGramBound) {
-  const std::uint64_t s = seed() + 14;
-  Rng rng(s);
-  for (std::size_t n : test_sizes())
-    for (auto* model : {random_model, underflow_model}) {
-      const Checkpoints<float> m(model(2, n, rng), n % 7);
-      double exact = 0.0, abs_sum = 0.0, exact2 = 0.0;
-      for (std::size_t d = 0; d < n; ++d) {
-        const double a = static_cast<double>(m.value(1, d)) - m.value(0, d);
-        const double b = static_cast<double>(m.value(2, d)) - m.value(0, d);
-        exact += a * b;
-        abs_sum += std::fabs(a * b);
-        exact2 += a * a;
-      }
-      const double rel = gamma_f32(k().sum_depth(n)) + 3 * gamma64(n + 64);
-      const double dot = k().tv_dot(m.pre(), m.ft[0], m.ft[1], n);
-      const double norm2 = k().tv_norm2(m.pre(), m.ft[0], n);
-      const char* values = model == underflow_model ? "underflowing" : "ordinary";
-      ASSERT_LE(std::fabs(dot - exact), rel * abs_sum + taskvec_underflow(n))
-          << impl().name << " tv_dot n=" << n << " " << values << " seed=" << s << ": got " << dot << " exact "
-          << exact;
-      ASSERT_LE(std::fabs(norm2 - exact2), rel * exact2 + taskvec_underflow(n))
-          << impl().name << " tv_norm2 n=" << n << " " << values << " seed=" << s << ": got " << norm2 << " exact "
-          << exact2;
-    }
+  Rng rng(seed() + 14);
+  for (std::size_t n : test_sizes()) {
+    holds<TaskvecDot>({{n, n % 7}, {}, flat(random_model(2, n, rng))}, "ordinary");
+    holds<TaskvecDot>({{n, n % 7}, {}, flat(underflow_model(2, n, rng))}, "underflowing");
+  }
 }
 
 // Every bf16 bit pattern widens to the f32 with those upper bits: ties_merge
@@ -233,86 +132,26 @@ std::vector<std::vector<float>> tied_model(std::size_t k, std::size_t n, bool sp
   return v;
 }
 
-// The threshold by sorting, as ties_threshold defines it.
-template <class T>
-float sorted_threshold(const std::vector<const Checkpoints<T>*>& model, std::size_t t, double percent) {
-  std::vector<float> mags;
-  std::uint64_t total = 0;
-  for (const auto* part : model) {
-    const std::size_t n = part->arrays[0].size();
-    total += n;
-    for (std::size_t d = 0; d < n; ++d) {
-      const float a = std::fabs(part->tau(t, d));
-      if (!std::isnan(a)) mags.push_back(a);
-    }
+// One TIES round over a model of up to five tensors of the given sizes.
+void ties_round(Taskvec& test, std::size_t bf16, std::size_t k, std::vector<std::size_t> sizes, bool specials,
+                float percent, float lambda, Rng& rng) {
+  std::vector<float> pool;
+  for (std::size_t n : sizes) {
+    const std::vector<float> part = flat(tied_model(k, n, specials, rng));
+    pool.insert(pool.end(), part.begin(), part.end());
   }
-  std::sort(mags.begin(), mags.end(), std::greater<float>());
-  // Whole percentages in integer arithmetic: the contract makes them exact.
-  const std::uint64_t want = percent == std::floor(percent)
-                                 ? total * static_cast<std::uint64_t>(percent) / 100
-                                 : static_cast<std::uint64_t>(std::floor(percent * static_cast<double>(total) / 100.0));
-  const std::uint64_t m = std::min<std::uint64_t>(want, mags.size());
-  return m == 0 ? std::numeric_limits<float>::quiet_NaN() : mags[m - 1];
+  sizes.resize(5, 0);
+  const std::size_t prefix_plus_1 = rng() % 2 ? 0 : 1 + (rng() % 0x3F90);
+  test.holds<TaskvecTies>({{k - 1, sizes[0], sizes[1], sizes[2], sizes[3], sizes[4], bf16, prefix_plus_1, 0, sizes[0] % 5 + 1},
+                           {percent, lambda},
+                           pool},
+                          fmt::format("specials={}", specials));
 }
 
-template <class T>
-float kernel_threshold(const TaskvecKernels& kt, const std::vector<const Checkpoints<T>*>& model, std::size_t t,
-                       double percent) {
-  std::uint64_t total = 0;
-  for (const auto* part : model) total += part->arrays[0].size();
-  return ties_threshold(percent, total, [&](std::int32_t prefix, std::uint64_t* hist) {
-    for (const auto* part : model)
-      typed<T>(kt).ties_histogram(part->pre(), part->ft[t], part->arrays[0].size(), prefix, hist);
-  });
-}
-
-template <class T>
-void ties_round(const Implementation& impl, const TaskvecKernels& kt, const TaskvecKernels& ref, std::size_t k,
-                std::vector<std::size_t> sizes, bool specials, double percent, float lambda, Rng& rng,
-                std::uint64_t s) {
-  std::vector<Checkpoints<T>> parts;
-  for (std::size_t n : sizes) parts.emplace_back(tied_model(k, n, specials, rng), n % 5 + 1);
-  std::vector<const Checkpoints<T>*> model;
-  for (const auto& p : parts) model.push_back(&p);
-  const auto where = [&] {
-    return fmt::format("{} {} k={} parts={} percent={} specials={} seed={}", impl.name, dtype_name<T>(), k,
-                       sizes.size(), percent, specials, s);
-  };
-  std::vector<float> thr(k);
-  for (std::size_t t = 0; t < k; ++t) {
-    thr[t] = kernel_threshold(kt, model, t, percent);
-    const float want = sorted_threshold(model, t, percent);
-    ASSERT_TRUE(same_float(thr[t], want)) << where() << " task " << t << ": threshold " << describe(thr[t])
-                                          << ", sort says " << describe(want);
-  }
-  std::int64_t votes = 0;
-  for (const auto* p : model) {
-    const std::size_t n = p->arrays[0].size();
-    const std::int64_t got = typed<T>(kt).ties_sign_sum(p->pre(), p->ft.data(), k, n, thr.data());
-    const std::int64_t want = typed<T>(ref).ties_sign_sum(p->pre(), p->ft.data(), k, n, thr.data());
-    ASSERT_EQ(got, want) << where() << " ties_sign_sum n=" << n;
-    votes += got;
-  }
-  const float majority = votes < 0 ? -1.0f : 1.0f;
-  for (const auto* p : model) {
-    const std::size_t n = p->arrays[0].size();
-    std::vector<float> want(n);
-    typed<T>(ref).ties_merge(p->pre(), p->ft.data(), k, n, thr.data(), majority, lambda, want.data());
-    Guarded<float> out = Guarded<float>::at_offset(n, n % 16);
-    typed<T>(kt).ties_merge(p->pre(), p->ft.data(), k, n, thr.data(), majority, lambda, out.data());
-    ASSERT_TRUE(out.intact()) << where() << " ties_merge wrote outside out[0, " << n << ")";
-    for (std::size_t d = 0; d < n; ++d)
-      ASSERT_TRUE(same_float(out[d], want[d])) << where() << " ties_merge n=" << n << " element " << d << ": got "
-                                               << describe(out[d]) << " expected " << describe(want[d]);
-  }
-}
-
-template <class T>
-void ties_every_case(const Implementation& impl, const TaskvecKernels& kt, const TaskvecKernels& ref,
-                     std::uint64_t s) {
+void ties_every_case(Taskvec& test, std::size_t bf16, std::uint64_t s) {
   Rng rng(s);
   constexpr std::size_t kTasks[] = {1, 2, 3, 7, 16};
-  constexpr double kPercents[] = {0.0, 20.0, 50.0, 100.0};
+  constexpr float kPercents[] = {0.0f, 20.0f, 50.0f, 100.0f};
   constexpr std::size_t kPairs = std::size(kTasks) * std::size(kPercents);
   for (std::size_t n : test_sizes()) {
     // Every (tasks, percent) pair at the edge sizes; at the large sizes each
@@ -323,32 +162,30 @@ void ties_every_case(const Implementation& impl, const TaskvecKernels& kt, const
     const bool every_pair = n <= 1 || n == kMaxLanes + 1 || n == 1000;
     for (std::size_t pair = 0; pair < kPairs; ++pair) {
       const std::size_t ki = pair / std::size(kPercents), pi = pair % std::size(kPercents);
-      const bool run = every_pair || (n > 4000 ? ki == (pi + n) % (std::size(kTasks) - 1) : pair == n % kPairs);
-      if (!run) continue;
-      ties_round<T>(impl, kt, ref, kTasks[ki], {n}, n % 2 == 1, kPercents[pi], 1.0f, rng, s);
-      if (testing::Test::HasFatalFailure()) return;
+      if (every_pair || (n > 4000 ? ki == (pi + n) % (std::size(kTasks) - 1) : pair == n % kPairs))
+        ties_round(test, bf16, kTasks[ki], {n}, n % 2 == 1, kPercents[pi], 1.0f, rng);
     }
   }
   // A model of several tensors: the threshold is global over all of them.
-  for (double percent : {0.1, 10.0, 20.0, 29.0, 37.0, 99.99}) {
-    ties_round<T>(impl, kt, ref, 4, {0, 7, 1000, 33, 4097}, true, percent, 0.7f, rng, s);
-    ties_round<T>(impl, kt, ref, 3, {65539, 17}, false, percent, -1.25f, rng, s);
-    if (testing::Test::HasFatalFailure()) return;
+  for (float percent : {0.1f, 10.0f, 20.0f, 29.0f, 37.0f, 99.99f}) {
+    ties_round(test, bf16, 4, {0, 7, 1000, 33, 4097}, true, percent, 0.7f, rng);
+    ties_round(test, bf16, 3, {65539, 17}, false, percent, -1.25f, rng);
   }
 }
 
-TEST_P(Taskvec, TiesF32ThresholdsSignsAndMergeExact) { ties_every_case<float>(impl(), k(), ref(), seed() + 20); }
-TEST_P(Taskvec, TiesBf16ThresholdsSignsAndMergeExact) { ties_every_case<Bf16>(impl(), k(), ref(), seed() + 21); }
+TEST_P(Taskvec, TiesF32ThresholdsSignsAndMergeExact) { ties_every_case(*this, kF32, seed() + 20); }
+TEST_P(Taskvec, TiesBf16ThresholdsSignsAndMergeExact) { ties_every_case(*this, kBf16, seed() + 21); }
 
 // Whole percentages are exact: 29% of 100 distinct magnitudes keeps 29 of
 // them (0.29 * 100 in double is just under 29).
 TEST_P(Taskvec, ThresholdOfWholePercentIsExact) {
-  std::vector<std::vector<float>> v(2, std::vector<float>(100));
-  for (std::size_t d = 0; d < 100; ++d) v[1][d] = static_cast<float>(d + 1) * (d % 2 ? 1.0f : -1.0f);
-  const Checkpoints<float> m(v, 3);
-  EXPECT_EQ(kernel_threshold<float>(k(), {&m}, 0, 29.0), 72.0f) << impl().name;
-  EXPECT_EQ(kernel_threshold<float>(k(), {&m}, 0, 100.0), 1.0f) << impl().name;
-  EXPECT_TRUE(std::isnan(kernel_threshold<float>(k(), {&m}, 0, 0.5))) << impl().name << ": 0.5% of 100 keeps nothing";
+  std::vector<float> pool(200, 0.0f);
+  for (std::size_t d = 0; d < 100; ++d) pool[100 + d] = static_cast<float>(d + 1) * (d % 2 ? 1.0f : -1.0f);
+  std::vector<Checkpoints<float>> model;
+  model.emplace_back(pool, 1, 100, 3);
+  EXPECT_EQ(kernel_threshold<float>(k(), model, 0, 29.0), 72.0f) << impl().name;
+  EXPECT_EQ(kernel_threshold<float>(k(), model, 0, 100.0), 1.0f) << impl().name;
+  EXPECT_TRUE(std::isnan(kernel_threshold<float>(k(), model, 0, 0.5))) << impl().name << ": 0.5% of 100 keeps nothing";
 }
 
 // A hand-made case of the contract: elect, disjoint mean and the majority rule.
@@ -357,8 +194,7 @@ TEST_P(Taskvec, TiesMergeWorkedExample) {
   // Element 1: 1, -1, 0 -> sum 0, majority decides.
   // Element 2: -3, -1, 4 -> sum 0, majority decides.
   // Element 3: tau 0.1 under every threshold -> nothing kept, mean 0.
-  const std::vector<std::vector<float>> v = {{0, 0, 0, 10}, {2, 1, -3, 10.1f}, {-1, -1, -1, 10.1f}, {0, 0, 4, 10.1f}};
-  const Checkpoints<float> m(v, 1);
+  const Checkpoints<float> m(flat({{0, 0, 0, 10}, {2, 1, -3, 10.1f}, {-1, -1, -1, 10.1f}, {0, 0, 4, 10.1f}}), 3, 4, 1);
   const float thr[3] = {0.5f, 0.5f, 0.5f};
   EXPECT_EQ(k().f32.ties_sign_sum(m.pre(), m.ft.data(), 3, 4, thr), 1);
   for (float majority : {1.0f, -1.0f}) {

@@ -1,6 +1,6 @@
-// maskbench-fuzz: differential fuzzing of every kernel of every family
-// against the scalar reference (see driver.hpp and spec.hpp for what an
-// input means and what is checked). MASKBENCH_FUZZ_FAMILY=<family> restricts
+// maskbench-fuzz: every kernel of every family against its contract
+// (conformance/contracts/; spec.hpp says what an input means, kernels.hpp
+// what a violation prints). MASKBENCH_FUZZ_FAMILY=<family> restricts
 // a run to one family, so that a bounded run gives each family its share.
 #include <algorithm>
 #include <cstdint>
@@ -35,13 +35,13 @@ extern "C" int LLVMFuzzerInitialize(int*, char***) {
     }
     g_family = *it;
   }
-  // A family that lands in the registry before its specs are written here
+  // A family that lands in the registry before its contracts are written
   // is named, so that the gap shows in every run's log.
   std::vector<std::string_view> uncovered;
   for (std::string_view f : maskbench::families())
     if (std::find(families.begin(), families.end(), f) == families.end()) uncovered.push_back(f);
   if (!uncovered.empty())
-    fmt::print(stderr, "maskbench-fuzz: no fuzz specs yet for the families {}\n", fmt::join(uncovered, ", "));
+    fmt::print(stderr, "maskbench-fuzz: no contracts yet for the families {}\n", fmt::join(uncovered, ", "));
   fmt::print(stderr, "maskbench-fuzz: families {}, usable features: {}\n",
              g_family.empty() ? fmt::format("{}", fmt::join(families, ", ")) : std::string(g_family),
              maskbench::feature_names(maskbench::host_cpu().usable()));

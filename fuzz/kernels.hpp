@@ -1,29 +1,49 @@
 #pragma once
-// Every kernel the fuzzer drives, grouped by family in the order of
-// maskbench::families(). A family whose header exists gets its specs here;
-// the implementations that run them come from the registry.
+// Every kernel the fuzzer drives: one entry per contract of
+// conformance/contracts/all.hpp. An entry decodes its input (spec.hpp) and
+// checks the case against every implementation in the registry that this CPU
+// can run (the scalar reference aside, and the known compiler defects of
+// docs/known-defects.md, which conformance skips too). On a violation it
+// prints the implementation, kernel, n, first difference and the case shrunk
+// to a test to paste, and aborts so that libFuzzer saves the input.
+#include <cstdlib>
 #include <span>
-#include <tuple>
 #include <type_traits>
 
-#include "compress.hpp"
-#include "cond.hpp"
-#include "maskops.hpp"
-#include "roofline.hpp"
-#include "taskvec.hpp"
-#include "vera.hpp"
+#include <fmt/format.h>
+
+#include "contracts/all.hpp"
+#include "maskbench/known_defects.hpp"
+#include "spec.hpp"
 
 namespace maskbench::fuzz {
 
-// Every spec, as a type list.
-using AllSpecs =
-    std::tuple<CompressF32*, CompressI32*, CompressIndex*, CompressU8*, CompressExpand*, CondSelect*, CondGuardedDiv*,
-               CondMaskedSum*, MaskCompare*, MaskLogicAndQueries*, MaskBlend*, MaskCopyTail*, RooflineReadSum*,
-               RooflineMadd*, TaskvecGram*, TaskvecDot*, TaskvecTies*, VeraForward*, VeraMerge*, VeraGenerate*>;
+template <class S>
+void check_every_implementation(const CaseOf<S>& c) {
+  for (const Implementation& impl : implementations()) {
+    const auto* k = impl.kernels<typename S::Table>();
+    if (k == nullptr || &impl == &maskbench::reference() || !usable(impl).ok) continue;
+    if (const auto failed = conformance::violation<S>(impl.name, *k, c)) {
+      fmt::print(stderr, "maskbench-fuzz: {}", *failed);
+      std::abort();
+    }
+  }
+}
+
+struct FuzzKernel {
+  std::string_view family, name;
+  void (*run)(Reader input);
+};
+
+template <class S>
+constexpr FuzzKernel entry() {
+  return {S::Table::kFamily, S::name, [](Reader input) { check_every_implementation<S>(decode<S>(input)); }};
+}
 
 inline std::span<const FuzzKernel> all_kernels() {
-  static constexpr auto kAll =
-      std::apply([](auto*... spec) { return std::array{entry<std::remove_pointer_t<decltype(spec)>>()...}; }, AllSpecs{});
+  static constexpr auto kAll = std::apply(
+      [](auto*... spec) { return std::array{entry<std::remove_pointer_t<decltype(spec)>>()...}; },
+      conformance::AllContracts{});
   return kAll;
 }
 

@@ -4,7 +4,7 @@
 // from a fixed seed, so that the committed corpus can be regenerated:
 //   build/bin/maskbench-fuzz-corpus fuzz/corpus
 // The inputs use the encoding of spec.hpp; regenerate the corpus when a
-// spec's knobs or parameters change.
+// contract's knobs or parameters change.
 #include <filesystem>
 #include <fstream>
 #include <type_traits>
@@ -31,10 +31,11 @@ T random_element(Rng& rng) {
 }
 
 template <class S>
-fuzz::Case<typename S::T> random_case(Rng& rng, std::size_t size_class) {
-  fuzz::Case<typename S::T> c;
-  for (const fuzz::KnobDef& k : S::knobs) c.knobs.push_back(rng() % std::min<std::size_t>(k.limit, 4 + 30 * size_class));
-  for (std::size_t i = 0; i < S::params.size(); ++i) c.params.push_back(conformance::random_float(rng, -2, 2));
+conformance::CaseOf<S> random_case(Rng& rng, std::size_t size_class) {
+  conformance::CaseOf<S> c;
+  for (const conformance::KnobDef& k : S::knobs) c.knobs.push_back(rng() % std::min<std::size_t>(k.limit, 4 + 30 * size_class));
+  for (std::size_t i = 0; i < S::params.size(); ++i)
+    c.params.push_back(static_cast<typename S::P>(conformance::random_float(rng, -2, 2)));
   const std::size_t n = (std::size_t{1} << (3 + 3 * size_class)) + rng() % 8;
   for (std::size_t i = 0; i < n; ++i) c.data.push_back(random_element<typename S::T>(rng));
   return c;
@@ -79,7 +80,7 @@ int main(int argc, char** argv) {
       const auto [f, k] = index(S::Table::kFamily, S::name);
       w.write<S>(f, k);
     };
-    std::apply([&](auto*... specs) { (put(specs), ...); }, fuzz::AllSpecs{});
+    std::apply([&](auto*... specs) { (put(specs), ...); }, conformance::AllContracts{});
   } catch (const std::exception& e) {
     fmt::print(stderr, "maskbench-fuzz-corpus: {}\n", e.what());
     return 1;

@@ -8,6 +8,7 @@
 #include <string_view>
 #include <vector>
 
+#include "contracts/contract.hpp"
 #include "maskbench/known_defects.hpp"
 #include "maskbench/registry.hpp"
 #include "schema.hpp"
@@ -40,8 +41,15 @@ class FamilyTest : public testing::TestWithParam<const Implementation*> {
   const Implementation& impl() const { return *GetParam(); }
   const Table& k() const { return *GetParam()->kernels<Table>(); }
   // The scalar reference, which every implementation is checked against.
-  static const Table& ref() {
-    return *maskbench::reference().kernels<Table>();
+  static const Table& ref() { return *maskbench::reference().kernels<Table>(); }
+  // Checks one case of contract S (contracts/); a violation fails the test
+  // with the case shrunk to a reproducer. Once the test has failed, further
+  // cases are not checked.
+  template <class S>
+  void holds(const CaseOf<S>& c, std::string_view context = "") const {
+    if (testing::Test::HasFatalFailure()) return;
+    if (const auto v = violation<S>(impl().name, k(), c, fmt::format("{} (MASKBENCH_SEED={:#x})", context, seed())))
+      FAIL() << *v;
   }
 };
 

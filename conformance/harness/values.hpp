@@ -12,6 +12,7 @@
 #include <random>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include <fmt/format.h>
@@ -141,6 +142,17 @@ inline std::vector<std::size_t> test_sizes() {
   if (!smoke_level())
     for (std::size_t n : {4097u, 65536u + 3u}) s.push_back(n);
   return s;
+}
+
+// Exponent bounds for random_float whose products fall below FLT_MIN (the
+// underflow terms of the vera and taskvec contracts): [2^-149, 2^-125),
+// subnormals and FLT_MIN's neighbours; [2^-80, 2^-63), whose pairwise
+// products are subnormal or vanish; and [0.5, 2), ordinary factors that
+// scale what underflowed. underflow_range draws one of the three.
+inline constexpr std::pair<int, int> kSubnormalRange{-149, -126}, kTinyRange{-80, -64}, kUnitRange{-1, 0};
+inline std::pair<int, int> underflow_range(Rng& rng) {
+  static constexpr std::pair<int, int> kRanges[] = {kSubnormalRange, kTinyRange, kUnitRange};
+  return kRanges[rng() % 3];
 }
 
 // A finite float of random sign and magnitude between 2^lo_exp and 2^hi_exp.

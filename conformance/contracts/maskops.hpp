@@ -1,18 +1,19 @@
 #pragma once
-// The maskops family (maskbench/maskops.hpp), one vector at a time against
-// the scalar meaning of each primitive: compare (IEEE, NaN ordered false, !=
-// true), the tail mask, mask logic and queries, blend, and the tail copy,
-// whose source ends at a guard page and whose destination sits in canaries.
+// The maskops family's contracts (maskbench/maskops.hpp), one vector at a
+// time against the scalar meaning of each primitive: compare (IEEE: NaN
+// compares false, != true), the tail mask, mask logic and queries, blend, and
+// the tail copy, whose source ends at a guard page and whose destination sits
+// between canaries. Vectors of W lanes are filled from the data pool.
 #include <bit>
+#include <tuple>
 
-#include "driver.hpp"
-#include "harness/checks.hpp"
+#include "contracts/contract.hpp"
 #include "maskbench/maskops.hpp"
 
-namespace maskbench::fuzz {
+namespace maskbench::conformance {
 
 template <>
-constexpr std::string_view table_name<MaskOpsKernels> = "MaskOpsKernels";
+inline constexpr std::string_view table_name<MaskOpsKernels> = "MaskOpsKernels";
 
 inline std::uint64_t all_lanes(std::size_t w) { return w >= 64 ? ~0ull : (1ull << w) - 1; }
 
@@ -27,23 +28,26 @@ inline std::optional<Mismatch> value_mismatch(std::string_view what, std::int64_
   return Mismatch{0, std::string(what), std::to_string(want), std::to_string(got)};
 }
 
-struct MaskCompare {
-  using T = float;
-  using Table = MaskOpsKernels;
+// Two vectors from the pool: a = pool[0, W), b = pool[W, 2W).
+inline std::pair<std::vector<float>, std::vector<float>> two_vectors(const std::vector<float>& data, std::size_t w) {
+  std::pair<std::vector<float>, std::vector<float>> v{std::vector<float>(w), std::vector<float>(w)};
+  for (std::size_t i = 0; i < w; ++i) {
+    v.first[i] = pool(data, i);
+    v.second[i] = pool(data, w + i);
+  }
+  return v;
+}
+
+struct MaskCompare : Contract<float, MaskOpsKernels> {
   static constexpr std::string_view name = "compare", cpp_name = "MaskCompare";
   static constexpr std::array<KnobDef, 1> knobs{{{"op", 6}}};
   static constexpr std::array<std::string_view, 0> params{};
   static std::optional<Mismatch> check(const Table& k, const Table&, const Case<T>& c) {
-    const std::size_t w = k.width;
-    std::vector<float> a(w), b(w);
-    for (std::size_t i = 0; i < w; ++i) {
-      a[i] = pool(c.data, i);
-      b[i] = pool(c.data, w + i);
-    }
+    const auto [a, b] = two_vectors(c.data, k.width);
     const auto op = static_cast<CmpOp>(c.knobs[0]);
     std::uint64_t want = 0;
-    for (std::size_t i = 0; i < w; ++i) {
-      const bool r = op == CmpOp::gt ? a[i] > b[i]
+    for (std::size_t i = 0; i < k.width; ++i) {
+      const bool r = op == CmpOp::gt   ? a[i] > b[i]
                      : op == CmpOp::ge ? a[i] >= b[i]
                      : op == CmpOp::lt ? a[i] < b[i]
                      : op == CmpOp::le ? a[i] <= b[i]
@@ -51,13 +55,11 @@ struct MaskCompare {
                                        : a[i] != b[i];
       want |= std::uint64_t{r} << i;
     }
-    return mask_mismatch("compare", want, k.compare(a.data(), b.data(), op));
+    return mask_mismatch(fmt::format("compare op {}", c.knobs[0]), want, k.compare(a.data(), b.data(), op));
   }
 };
 
-struct MaskLogicAndQueries {
-  using T = float;
-  using Table = MaskOpsKernels;
+struct MaskLogicAndQueries : Contract<float, MaskOpsKernels> {
   static constexpr std::string_view name = "logic", cpp_name = "MaskLogicAndQueries";
   static constexpr std::array<KnobDef, 3> knobs{{{"a", 65536}, {"b", 65536}, {"tail", 20}}};
   static constexpr std::array<std::string_view, 0> params{};
@@ -87,33 +89,26 @@ struct MaskLogicAndQueries {
   }
 };
 
-struct MaskBlend {
-  using T = float;
-  using Table = MaskOpsKernels;
+// out[i] = mask bit i ? t[i] : f[i], t = pool[0, W), f = pool[W, 2W).
+struct MaskBlend : Contract<float, MaskOpsKernels> {
   static constexpr std::string_view name = "blend", cpp_name = "MaskBlend";
   static constexpr std::array<KnobDef, 1> knobs{{{"mask", 65536}}};
   static constexpr std::array<std::string_view, 0> params{};
   static std::optional<Mismatch> check(const Table& k, const Table&, const Case<T>& c) {
-    const std::size_t w = k.width;
-    std::vector<float> t(w), f(w), out(w);
-    for (std::size_t i = 0; i < w; ++i) {
-      t[i] = pool(c.data, i);
-      f[i] = pool(c.data, w + i);
-    }
-    const std::uint64_t m = c.knobs[0] & all_lanes(w);
+    const auto [t, f] = two_vectors(c.data, k.width);
+    std::vector<float> out(k.width);
+    const std::uint64_t m = c.knobs[0] & all_lanes(k.width);
     k.blend(m, t.data(), f.data(), out.data());
-    for (std::size_t i = 0; i < w; ++i) {
+    for (std::size_t i = 0; i < k.width; ++i) {
       const float want = (m >> i) & 1 ? t[i] : f[i];
-      if (!conformance::same_bits(out[i], want))
-        return Mismatch{i, fmt::format("out[{}]", i), conformance::show(want), conformance::show(out[i])};
+      if (!same_bits(out[i], want)) return Mismatch{i, fmt::format("out[{}]", i), show(want), show(out[i])};
     }
     return std::nullopt;
   }
 };
 
-struct MaskCopyTail {
-  using T = float;
-  using Table = MaskOpsKernels;
+// copy_tail of min(k, W) elements from the pool.
+struct MaskCopyTail : Contract<float, MaskOpsKernels> {
   static constexpr std::string_view name = "copy_tail", cpp_name = "MaskCopyTail";
   static constexpr std::array<KnobDef, 2> knobs{{{"k", 65}, {"offset", 16}}};
   static constexpr std::array<std::string_view, 0> params{};
@@ -121,14 +116,13 @@ struct MaskCopyTail {
     const std::size_t n = std::min(c.knobs[0], k.width);
     std::vector<float> src(n);
     for (std::size_t i = 0; i < n; ++i) src[i] = pool(c.data, i);
-    return conformance::elementwise_mismatch(src, c.knobs[1], false,
-                                             [&](bool reference, const float* x, float* y, std::size_t len) {
-                                               if (reference)
-                                                 std::copy(x, x + len, y);
-                                               else
-                                                 k.copy_tail(x, y, len);
-                                             });
+    return elementwise_mismatch(src, c.knobs[1], false, [&](bool reference, const float* x, float* y, std::size_t len) {
+      if (reference)
+        std::copy(x, x + len, y);
+      else
+        k.copy_tail(x, y, len);
+    });
   }
 };
 
-}  // namespace maskbench::fuzz
+}  // namespace maskbench::conformance
