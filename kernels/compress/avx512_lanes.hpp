@@ -12,7 +12,9 @@
 #include "maskbench/cpu.hpp"
 #include "simd/avx512_shim.hpp"
 
-namespace MB_NS::compress {
+namespace MB_NS {
+namespace {  // internal linkage, see simd/impl.hpp
+namespace compress {
 
 // Masks of the first k lanes, k = 0..16, as a table: read straight into a
 // mask register, it costs a load instead of a shift and a move to k.
@@ -136,4 +138,6 @@ struct Expand512 {
   }
 };
 
-}  // namespace MB_NS::compress
+}  // namespace compress
+}  // namespace
+}  // namespace MB_NS

@@ -15,7 +15,9 @@
 #define MB_AVX512_NATIVE 1
 #endif
 
-namespace MB_NS::simd::shim {
+namespace MB_NS {
+namespace {  // internal linkage, see simd/impl.hpp
+namespace simd::shim {
 
 #if !defined(MB_AVX512_NATIVE)
 template <class T, class V, class Mask>
@@ -96,4 +98,6 @@ inline simde__m256 upper256(simde__m512 v) {
 #endif
 }
 
-}  // namespace MB_NS::simd::shim
+}  // namespace simd::shim
+}  // namespace
+}  // namespace MB_NS

@@ -8,7 +8,9 @@
 
 #include "simd/impl.hpp"
 
-namespace MB_NS::simd {
+namespace MB_NS {
+namespace {  // internal linkage, see simd/impl.hpp
+namespace simd {
 
 template <std::size_t W>
 struct MaskBits {
@@ -37,4 +39,6 @@ inline void store_partial(T* p, V v, std::size_t k, Store store) {
   std::memcpy(p, lanes, k * sizeof(T));
 }
 
-}  // namespace MB_NS::simd
+}  // namespace simd
+}  // namespace
+}  // namespace MB_NS

@@ -8,7 +8,9 @@
 
 #include "simd/mask_bits.hpp"
 
-namespace MB_NS::simd {
+namespace MB_NS {
+namespace {  // internal linkage, see simd/impl.hpp
+namespace simd {
 
 struct F32 {
   static constexpr std::size_t W = 8;
@@ -72,4 +74,6 @@ struct F32 {
   }
 };
 
-}  // namespace MB_NS::simd
+}  // namespace simd
+}  // namespace
+}  // namespace MB_NS

@@ -5,7 +5,9 @@
 #include "simd/avx512_shim.hpp"
 #include "simd/mask_bits.hpp"
 
-namespace MB_NS::simd {
+namespace MB_NS {
+namespace {  // internal linkage, see simd/impl.hpp
+namespace simd {
 
 struct F32 {
   static constexpr std::size_t W = 16;
@@ -54,4 +56,6 @@ struct F32 {
   }
 };
 
-}  // namespace MB_NS::simd
+}  // namespace simd
+}  // namespace
+}  // namespace MB_NS

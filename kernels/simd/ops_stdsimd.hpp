@@ -6,7 +6,9 @@
 
 #include "simd/mask_bits.hpp"
 
-namespace MB_NS::simd {
+namespace MB_NS {
+namespace {  // internal linkage, see simd/impl.hpp
+namespace simd {
 
 namespace stdx = std::experimental;
 
@@ -84,4 +86,6 @@ struct F32 {
   static float reduce_add(V v) { return stdx::reduce(v); }
 };
 
-}  // namespace MB_NS::simd
+}  // namespace simd
+}  // namespace
+}  // namespace MB_NS

@@ -15,7 +15,9 @@
 #include "simd/avx512_shim.hpp"
 #endif
 
-namespace MB_NS::taskvec {
+namespace MB_NS {
+namespace {  // internal linkage, see simd/impl.hpp
+namespace taskvec {
 
 using maskbench::Bf16;
 using O = simd::F32;
@@ -84,4 +86,6 @@ inline double lane_sum(V v) {
   return s;
 }
 
-}  // namespace MB_NS::taskvec
+}  // namespace taskvec
+}  // namespace
+}  // namespace MB_NS

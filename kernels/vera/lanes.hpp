@@ -16,7 +16,9 @@
 #include <simde/x86/fma.h>
 #endif
 
-namespace MB_NS::vera {
+namespace MB_NS {
+namespace {  // internal linkage, see simd/impl.hpp
+namespace vera {
 
 #if defined(MB_LEVEL_avx512)
 struct Lanes {
@@ -165,4 +167,6 @@ struct Lanes {
 };
 #endif
 
-}  // namespace MB_NS::vera
+}  // namespace vera
+}  // namespace
+}  // namespace MB_NS
