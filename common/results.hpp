@@ -1,7 +1,7 @@
 #pragma once
 // Reading a results directory (info.json, conformance.json, bench.json). A
 // directory may come from another machine: it is untrusted input, read
-// through common/input.hpp, and every problem is a ResultsError: one line
+// through maskbench/input.hpp (io/), and every problem is a ResultsError: one line
 // naming the file, the JSON path of the field and what was expected.
 //
 // A directory that holds a file named INCOMPLETE (written by an interrupted
@@ -17,7 +17,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "input.hpp"
+#include "maskbench/input.hpp"
 
 namespace maskbench::results {
 

@@ -22,7 +22,7 @@
 #include <string_view>
 
 #include "incomplete.hpp"
-#include "input.hpp"
+#include "maskbench/input.hpp"
 #include "json_fields.hpp"
 #include "junit.hpp"
 #include "results.hpp"
