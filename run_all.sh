@@ -242,9 +242,10 @@ conformance_with() {
 # linker that resolves symbols in its own order, or link-time optimization,
 # must not let code compiled for AVX serve a generic caller (README,
 # "Implementations"). CHECK is a command over the build directory proving
-# that the build was linked that way. Each run has a time budget.
+# that the build was linked that way. Each run has a time budget, the
+# limit of the qemu_dispatch_* ctest tests that run the same script.
 linked_variant() {
-  local name="$1" check="$2" dir="${build_dir}-$1" budget=900 rc=0
+  local name="$1" check="$2" dir="${build_dir}-$1" budget=1500 rc=0
   shift 2
   step "configuring and building conformance ${name} in ${dir}/"
   cmake -S . -B "$dir" -DCMAKE_BUILD_TYPE=Release "$@" >/dev/null \
