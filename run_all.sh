@@ -10,7 +10,9 @@
 #       installs, builds, and runs the whole test suite through ctest (g++,
 #       then clang++-14 with ASan and UBSan), then conformance built by each
 #       further compiler of the matrix: clang++-19, or the list in
-#       MASKBENCH_COMPILERS (e.g. "clang++-16 clang++-19"; "" for none).
+#       MASKBENCH_COMPILERS (e.g. "clang++-16 clang++-19"; "" for none),
+#       and the dispatch proof under qemu as a Nehalem from a g++ build
+#       linked by lld and from an LTO build.
 #   ./run_all.sh gate BASE_REF [--threshold 5%] [--alpha 0.05] [--rounds N]
 #                [--max-rounds M] [--repetitions K] [--budget SECONDS]
 #                [--filter REGEX] [--quick] [--seed S] [--out DIR]
@@ -49,7 +51,8 @@ packages=(cmake g++ make git pkg-config ccache libbenchmark-dev libgtest-dev lib
 # clang with its sanitizer and libFuzzer runtimes (the second compiler of the
 # matrix), qemu-user (dispatch proven on older CPUs), and python3 with
 # xmllint (the injection test builds hostile files and parses the XML).
-test_packages=(chromium clang-14 libclang-rt-14-dev qemu-user python3 libxml2-utils)
+# lld links one build of the dispatch proof (see linked_variant).
+test_packages=(chromium clang-14 libclang-rt-14-dev qemu-user python3 libxml2-utils lld)
 # The rest of the compiler matrix: conformance only, Release, no sanitizers.
 # MASKBENCH_COMPILERS replaces the list, e.g. "clang++-16 clang++-19" (each
 # clang++-N or g++-N installs as the Debian package clang-N or g++-N).
@@ -235,6 +238,37 @@ conformance_with() {
   [ $rc -eq 0 ] || die 1 "conformance failed with ${cxx} (exit $rc); see $dir/conformance.log"
 }
 
+# linked_variant NAME CHECK CMAKE_ARGS...: the conformance binary (and the
+# maskbench binary its CLI tests run) from a build linked another way, and
+# the dispatch proof under qemu as a Nehalem (no AVX), at the smoke level. A
+# linker that resolves symbols in its own order, or link-time optimization,
+# must not let code compiled for AVX serve a generic caller (README,
+# "Implementations"). CHECK is a command over the build directory proving
+# that the build was linked that way. Each run has a time budget, the
+# limit of the qemu_dispatch_* ctest tests that run the same script.
+linked_variant() {
+  local name="$1" check="$2" dir="${build_dir}-$1" budget=1500 rc=0
+  shift 2
+  step "configuring and building conformance ${name} in ${dir}/"
+  cmake -S . -B "$dir" -DCMAKE_BUILD_TYPE=Release "$@" >/dev/null \
+    || die 4 "cmake configuration of the ${name} build failed (see the messages above)"
+  cmake --build "$dir" -j "$(nproc)" --target maskbench-conformance >&2 || die 4 "the ${name} build failed (see the compiler messages above)"
+  $check "$dir" || die 1 "the ${name} build in ${dir}/ was not linked as asked"
+  step "running conformance under qemu-x86_64 -cpu Nehalem, ${name} build (budget ${budget} s)"
+  timeout "$budget" bash tests/qemu_dispatch.sh Nehalem "$dir/bin/maskbench" "$dir/bin/maskbench-conformance" \
+    > "$dir/qemu-nehalem.log" 2>&1 || rc=$?
+  tail -n 2 "$dir/qemu-nehalem.log" >&2
+  [ $rc -ne 124 ] || die 1 "conformance under qemu, ${name} build, ran past its budget of ${budget} s; see $dir/qemu-nehalem.log"
+  [ $rc -eq 0 ] || die 1 "conformance under qemu, ${name} build, failed (exit $rc); see $dir/qemu-nehalem.log"
+}
+linked_by_lld() { readelf -p .comment "$1/lib/libmaskbench_kernels.so" | grep -q 'Linker: LLD'; }
+# -fno-fat-lto-objects: the implementation objects hold GIMPLE only.
+built_with_lto() {
+  local o
+  o=$(find "$1/kernels/CMakeFiles" -path '*/mb_*' -name '*.o' | head -n 1)
+  [ -n "$o" ] && readelf -S "$o" | grep -q '\.gnu\.lto_'
+}
+
 run_tests() {
   local cxx
   for cxx in "${matrix_compilers[@]}"; do
@@ -266,7 +300,9 @@ run_tests() {
     ctest --output-on-failure -j "$(nproc)" -E '^(run_all_(interrupted|planted_links|gate)|reports\.large\..*)$') \
     || die 1 "tests failed (clang++-14 ASan+UBSan build in $san_dir/)"
   for cxx in "${matrix_compilers[@]}"; do conformance_with "$cxx"; done
-  echo "[$(elapsed)] all tests passed with g++ and with clang++-14 under ASan and UBSan; conformance passed with: ${matrix_compilers[*]:-no further compiler}" >&2
+  linked_variant lld linked_by_lld -DCMAKE_EXE_LINKER_FLAGS=-fuse-ld=lld -DCMAKE_SHARED_LINKER_FLAGS=-fuse-ld=lld
+  linked_variant lto built_with_lto -DCMAKE_INTERPROCEDURAL_OPTIMIZATION=ON
+  echo "[$(elapsed)] all tests passed with g++ and with clang++-14 under ASan and UBSan; conformance passed with: ${matrix_compilers[*]:-no further compiler}; and under qemu as a Nehalem from the lld and the LTO builds" >&2
 }
 
 run_suite() {

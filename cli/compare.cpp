@@ -4,7 +4,7 @@
 #include "args.hpp"
 #include "compare_page.hpp"
 #include "escape.hpp"
-#include "output.hpp"
+#include "maskbench/output.hpp"
 
 namespace maskbench::cli {
 namespace {

@@ -5,7 +5,7 @@
 // including results from different machines unless allowed.
 #include "args.hpp"
 #include "escape.hpp"
-#include "output.hpp"
+#include "maskbench/output.hpp"
 #include "regression.hpp"
 
 namespace maskbench::cli {

@@ -4,7 +4,7 @@
 #include "args.hpp"
 #include "escape.hpp"
 #include "junit.hpp"
-#include "output.hpp"
+#include "maskbench/output.hpp"
 #include "results.hpp"
 
 namespace maskbench::cli {

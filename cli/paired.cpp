@@ -8,7 +8,7 @@
 #include <cmath>
 
 #include "args.hpp"
-#include "input.hpp"
+#include "maskbench/input.hpp"
 #include "paired_gate.hpp"
 #include "paired_page.hpp"
 #include "paired_rule.hpp"

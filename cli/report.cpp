@@ -3,7 +3,7 @@
 // atomically. See reports/report_page.hpp for what it holds.
 #include "args.hpp"
 #include "escape.hpp"
-#include "output.hpp"
+#include "maskbench/output.hpp"
 #include "report_page.hpp"
 
 namespace maskbench::cli {

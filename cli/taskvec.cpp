@@ -14,11 +14,19 @@
 #include "maskbench/best.hpp"
 #include "maskbench/known_defects.hpp"
 #include "maskbench/registry.hpp"
+#include "maskbench/safetensors.hpp"
 #include "maskbench/taskvec.hpp"
-#include "safetensors.hpp"
 
 namespace maskbench::cli {
 namespace {
+
+using safetensors::Dtype;
+using safetensors::dtype_bytes;
+using safetensors::read_as_f32;
+using safetensors::require_same_layout;
+using safetensors::SafetensorsFile;
+using safetensors::SafetensorsWriter;
+using safetensors::Tensor;
 
 constexpr std::string_view kUsage =
     "--base PRE.safetensors FT1.safetensors [FT2.safetensors ...] [--warn X] "

@@ -14,9 +14,10 @@
 # (maskbench/registry.hpp: kind, level, extras, reference(); maskbench/best.hpp:
 # best()), never by name.
 #
-# Rows are in ascending ISA order on purpose: the kernel library links its
-# objects in this order, so where two objects carry the same inline template
-# the linker keeps the copy compiled for the lowest level.
+# Rows are in ascending ISA order for readers and reports only; correctness
+# does not depend on it, or on any link order: an implementation object
+# defines nothing the linker could share with another object (internal
+# linkage, see kernels/simd/impl.hpp), which tests/isa_symbols.py checks.
 
 # Kernel contracts speak of floating-point exceptions (guarded_div must not
 # raise for masked-off lanes). GCC keeps them by default (-ftrapping-math);

@@ -4,7 +4,7 @@
 
 #include <fmt/format.h>
 
-#include "input.hpp"
+#include "maskbench/input.hpp"
 #include "results.hpp"
 
 namespace maskbench::results {

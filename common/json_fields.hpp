@@ -14,7 +14,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "input.hpp"
+#include "maskbench/input.hpp"
 #include "schema.hpp"
 
 namespace maskbench::input {

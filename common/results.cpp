@@ -9,6 +9,7 @@
 #include "gtest_json.hpp"
 #include "incomplete.hpp"
 #include "json_fields.hpp"
+#include "maskbench/json_input.hpp"
 
 namespace maskbench::results {
 namespace {

@@ -2,8 +2,9 @@
 // Reading a results directory (info.json, conformance.json, bench.json), in
 // the format schema.hpp defines (a file of a newer schema version is
 // refused). A directory may come from another machine: it is untrusted
-// input, read through common/input.hpp, and every problem is a ResultsError:
-// one line naming the file, the JSON path of the field and what was expected.
+// input, read through maskbench/input.hpp (io/), and every problem is a
+// ResultsError: one line naming the file, the JSON path of the field and
+// what was expected.
 //
 // A directory that holds a file named INCOMPLETE (written by an interrupted
 // run; its text says what is missing) is refused as a whole: half a run must
@@ -19,7 +20,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "input.hpp"
+#include "maskbench/input.hpp"
 #include "schema.hpp"
 
 namespace maskbench::results {

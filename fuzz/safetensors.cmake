@@ -1,11 +1,12 @@
 # The safetensors reader's fuzzer (safetensors_fuzz.cpp), included by
 # CMakeLists.txt where libFuzzer is available. It compiles the reader and the
-# input and output layers into itself, so that it needs no kernel library.
-add_executable(maskbench-fuzz-safetensors safetensors_fuzz.cpp ${PROJECT_SOURCE_DIR}/cli/safetensors.cpp
-               ${PROJECT_SOURCE_DIR}/common/input.cpp ${PROJECT_SOURCE_DIR}/common/output.cpp)
+# input and output layers (io/) into itself, so that they carry the fuzzer's
+# coverage instrumentation.
+add_executable(maskbench-fuzz-safetensors safetensors_fuzz.cpp ${PROJECT_SOURCE_DIR}/io/safetensors.cpp
+               ${PROJECT_SOURCE_DIR}/io/input.cpp ${PROJECT_SOURCE_DIR}/io/output.cpp)
 target_compile_options(maskbench-fuzz-safetensors PRIVATE -fsanitize=fuzzer)
 target_link_options(maskbench-fuzz-safetensors PRIVATE -fsanitize=fuzzer)
-target_include_directories(maskbench-fuzz-safetensors PRIVATE ${PROJECT_SOURCE_DIR}/cli ${PROJECT_SOURCE_DIR}/common
+target_include_directories(maskbench-fuzz-safetensors PRIVATE ${PROJECT_SOURCE_DIR}/io/include
                            ${PROJECT_SOURCE_DIR}/kernels/include)
 target_link_libraries(maskbench-fuzz-safetensors PRIVATE fmt::fmt nlohmann_json::nlohmann_json)
 add_test(NAME fuzz_safetensors

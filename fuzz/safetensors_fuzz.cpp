@@ -1,5 +1,5 @@
 // maskbench-fuzz-safetensors: the safetensors reader of `maskbench taskvec`
-// (cli/safetensors.cpp) on arbitrary bytes, through the real path: the input
+// (io/safetensors.cpp) on arbitrary bytes, through the real path: the input
 // becomes a file in memory (memfd) that SafetensorsFile opens by name.
 // An input holding kSplit is two files, a base and a fine-tuned checkpoint.
 // A refusal must be an error naming the file; every accepted file is checked
@@ -25,14 +25,13 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
-#include "command.hpp"
-#include "input.hpp"
-#include "safetensors.hpp"
+#include "maskbench/input.hpp"
+#include "maskbench/safetensors.hpp"
 
 namespace {
 
-using maskbench::cli::SafetensorsFile;
-using maskbench::cli::Tensor;
+using maskbench::safetensors::SafetensorsFile;
+using maskbench::safetensors::Tensor;
 
 constexpr std::string_view kSplit = "\n--8<--\n";
 
@@ -60,8 +59,6 @@ struct MemFile {
 std::unique_ptr<SafetensorsFile> load(const MemFile& f) {
   try {
     return std::make_unique<SafetensorsFile>(f.path);
-  } catch (const maskbench::cli::UsageError& e) {
-    if (!std::string_view(e.what()).starts_with(f.path)) finding(fmt::format("an error that does not name the file: {}", e.what()));
   } catch (const maskbench::input::InputError& e) {
     if (!std::string_view(e.what()).starts_with(f.path)) finding(fmt::format("an error that does not name the file: {}", e.what()));
   }
@@ -118,13 +115,13 @@ void check_accepted(const SafetensorsFile& f, std::string_view bytes) {
     if (i > 0 && !(f.tensors()[i - 1].name < t.name)) fail("names not unique and sorted");
     if (!doc.contains(t.name)) fail("a tensor not in the header");
     const nlohmann::json& info = doc[t.name];
-    if (info.size() != 3 || info["dtype"] != nlohmann::json(std::string(maskbench::cli::dtype_name(t.dtype))) ||
+    if (info.size() != 3 || info["dtype"] != nlohmann::json(std::string(maskbench::safetensors::dtype_name(t.dtype))) ||
         info["shape"] != nlohmann::json(t.shape) || info["data_offsets"] != nlohmann::json{t.begin, t.end})
       fail("a tensor that differs from its header entry: " + t.name);
     std::uint64_t elements = 1;
     for (std::uint64_t d : t.shape)
       if (__builtin_mul_overflow(elements, d, &elements)) fail("shape overflows");
-    if (elements != t.elements || elements * maskbench::cli::dtype_bytes(t.dtype) != t.end - t.begin) fail("shape vs range");
+    if (elements != t.elements || elements * maskbench::safetensors::dtype_bytes(t.dtype) != t.end - t.begin) fail("shape vs range");
     if (t.begin > t.end || t.end > data_size) fail("range outside the data");
     if (t.end > t.begin) {
       ranges.emplace_back(t.begin, t.end);
@@ -144,21 +141,21 @@ void check_accepted(const SafetensorsFile& f, std::string_view bytes) {
   std::vector<float> out(1024);
   for (const Tensor& t : f.tensors())
     for (std::uint64_t from = 0; from < t.elements; from += out.size())
-      maskbench::cli::read_as_f32(t, from, static_cast<std::size_t>(std::min<std::uint64_t>(out.size(), t.elements - from)),
+      maskbench::safetensors::read_as_f32(t, from, static_cast<std::size_t>(std::min<std::uint64_t>(out.size(), t.elements - from)),
                                   out.data());
 }
 
 void check_agreement(const SafetensorsFile& base, const SafetensorsFile& other) {
   const auto layout = [](const SafetensorsFile& f) {
-    std::map<std::string, std::tuple<std::vector<std::uint64_t>, maskbench::cli::Dtype>> m;
+    std::map<std::string, std::tuple<std::vector<std::uint64_t>, maskbench::safetensors::Dtype>> m;
     for (const Tensor& t : f.tensors()) m[t.name] = {t.shape, t.dtype};
     return m;
   };
   const bool same = layout(base) == layout(other);
   bool refused = false;
   try {
-    maskbench::cli::require_same_layout(base, other);
-  } catch (const maskbench::cli::UsageError& e) {
+    maskbench::safetensors::require_same_layout(base, other);
+  } catch (const maskbench::input::InputError& e) {
     refused = true;
     if (!std::string_view(e.what()).starts_with(other.path())) finding(fmt::format("mismatch not naming the file: {}", e.what()));
   }

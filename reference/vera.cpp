@@ -1,8 +1,6 @@
 // The scalar reference of the VeRA family: the stages of the contract as plain
 // loops, each sum one running f32 accumulator. Compiled as `scalar` with
 // auto-vectorization off, and as autovec-* at -O3 for each x86 level.
-#include <vector>
-
 #include "maskbench/vera.hpp"
 #include "simd/impl.hpp"
 
@@ -41,6 +39,21 @@ struct SeededRows {
   }
 };
 
+// Scratch rows. Not std::vector: its members would be weak definitions that
+// this ISA-flagged object shares with every other object (simd/impl.hpp).
+class Scratch {
+ public:
+  explicit Scratch(std::size_t n) : p_(new float[n]()) {}
+  ~Scratch() { delete[] p_; }
+  Scratch(const Scratch&) = delete;
+  Scratch& operator=(const Scratch&) = delete;
+  float& operator[](std::size_t i) { return p_[i]; }
+  float* data() { return p_; }
+
+ private:
+  float* p_;
+};
+
 template <class Row>
 float dot(const Row& row, const float* x, std::size_t n) {
   float acc = 0.0f;
@@ -51,7 +64,7 @@ float dot(const Row& row, const float* x, std::size_t n) {
 template <class W0, class ARows, class BRows>
 void forward_rows(const VeraLayer& L, const W0& w0, const ARows& a, const BRows& b, const float* x, float* y,
                   std::size_t m) {
-  std::vector<float> z(L.r);
+  Scratch z(L.r);
   for (std::size_t t = 0; t < m; ++t) {
     const float* xt = x + t * L.in;
     for (std::size_t k = 0; k < L.r; ++k) z[k] = L.lambda_d[k] * dot(a.row(k), xt, L.in);
@@ -64,7 +77,7 @@ void forward_rows(const VeraLayer& L, const W0& w0, const ARows& a, const BRows&
 
 template <class W0>
 void merge_rows(const VeraLayer& L, const W0& w0, float* w, float sign) {
-  std::vector<float> c(L.r), delta(L.in);
+  Scratch c(L.r), delta(L.in);
   for (std::size_t i = 0; i < L.out; ++i) {
     for (std::size_t k = 0; k < L.r; ++k) c[k] = L.b[i * L.ldb + k] * L.lambda_d[k] * L.lambda_b[i];
     for (std::size_t j = 0; j < L.in; ++j) delta[j] = 0.0f;

@@ -9,7 +9,7 @@
 
 #include <fmt/format.h>
 
-#include "input.hpp"
+#include "maskbench/json_input.hpp"
 #include "schema.hpp"
 #include "paired_stats.hpp"
 #include "stats.hpp"
@@ -26,7 +26,7 @@ constexpr std::uint64_t kSampleCapMib = 256;
 // not JSON. Outside strings those tokens become null, so that the file
 // parses and the field holding one is refused by its JSON path.
 // (The same conversion as results.cpp's null_non_finite, which is private
-// there: the two should become one function of common/input.)
+// there: the two should become one function of the input layer, io/.)
 std::string null_non_finite(const std::string& text) {
   static const char* const kTokens[] = {"-Infinity", "Infinity", "-NaN", "NaN", "-nan", "nan", "-inf", "inf"};
   std::string out;

@@ -7,7 +7,7 @@
 #include "embedded_assets.hpp"
 #include "escape.hpp"
 #include "html.hpp"
-#include "output.hpp"
+#include "maskbench/output.hpp"
 #include "page.hpp"
 #include "paired_stats.hpp"
 #include "stats.hpp"

@@ -22,9 +22,9 @@
 #include <string_view>
 
 #include "incomplete.hpp"
-#include "input.hpp"
 #include "json_fields.hpp"
 #include "junit.hpp"
+#include "maskbench/input.hpp"
 #include "results.hpp"
 
 namespace {

@@ -11,7 +11,9 @@
 #include "maskbench/cpu.hpp"
 #include "simd/ops.hpp"
 
-namespace MB_NS::compress {
+namespace MB_NS {
+namespace {  // internal linkage, see simd/impl.hpp
+namespace compress {
 
 using O = simd::Ops;
 
@@ -122,4 +124,6 @@ struct Expand512 {
   }
 };
 
-}  // namespace MB_NS::compress
+}  // namespace compress
+}  // namespace
+}  // namespace MB_NS

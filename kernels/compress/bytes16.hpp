@@ -12,7 +12,9 @@
 
 #include "compress/driver.hpp"
 
-namespace MB_NS::compress {
+namespace MB_NS {
+namespace {  // internal linkage, see simd/impl.hpp
+namespace compress {
 
 struct Bytes16 {
   using T = std::uint8_t;
@@ -92,4 +94,6 @@ std::uint32_t nonzero_bytes_tail(const std::uint8_t* p, std::size_t k) {
   return nonzero_bytes<W>(bytes);
 }
 
-}  // namespace MB_NS::compress
+}  // namespace compress
+}  // namespace
+}  // namespace MB_NS

@@ -22,7 +22,9 @@
 
 #include "simd/impl.hpp"
 
-namespace MB_NS::compress {
+namespace MB_NS {
+namespace {  // internal linkage, see simd/impl.hpp
+namespace compress {
 
 // Vectors per lookahead chunk (compress_chunked): enough that the exact stores
 // at a chunk's end are rare, few enough that the chunk stays in L1 between
@@ -168,4 +170,6 @@ constexpr std::size_t rank_of(std::uint32_t m, std::size_t lane) {
   return r;
 }
 
-}  // namespace MB_NS::compress
+}  // namespace compress
+}  // namespace
+}  // namespace MB_NS

@@ -8,7 +8,9 @@
 #include "compress/driver.hpp"
 #include "maskbench/compress.hpp"
 
-namespace MB_NS::compress {
+namespace MB_NS {
+namespace {  // internal linkage, see simd/impl.hpp
+namespace compress {
 
 template <class L, class S, bool Chunked>
 struct Kernels32 {
@@ -48,4 +50,6 @@ struct Kernels32 {
   static constexpr maskbench::CompressVariant variant(const char* name) { return {name, f32, i32, index}; }
 };
 
-}  // namespace MB_NS::compress
+}  // namespace compress
+}  // namespace
+}  // namespace MB_NS

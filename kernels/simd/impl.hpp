@@ -1,9 +1,15 @@
 #pragma once
 // Included first by every implementation source. Each source is compiled once
 // per implementation (see cmake/Implementations.cmake) with MB_IMPL_ID naming
-// it; everything it defines lives in maskbench::impl::<id>, so two builds of
-// the same source never share a symbol, and no inline function compiled for a
-// higher ISA level can stand in for a lower one.
+// it, and with that implementation's ISA flags. A linker keeps one copy of
+// each weak (inline, template) definition among all objects, whichever it
+// meets first, so a helper compiled for AVX-512 could serve a generic caller.
+// Hence everything these sources and the headers below define lives in an
+// unnamed namespace inside maskbench::impl::<id> (internal linkage: never
+// shared, never chosen by the linker), and they instantiate no standard
+// container, whose members would be weak definitions outside that namespace.
+// The only symbols they export are the family_<name>() entry points of
+// MB_EXPORT_FAMILY. tests/isa_symbols.py checks the built objects for it.
 #include <cstddef>
 #include <cstdint>
 

@@ -9,7 +9,9 @@
 #include "maskbench/half.hpp"
 #include "simd/impl.hpp"
 
-namespace MB_NS::simd {
+namespace MB_NS {
+namespace {  // internal linkage, see simd/impl.hpp
+namespace simd {
 
 template <std::size_t W>
 struct MaskBits {
@@ -48,4 +50,6 @@ inline V widen_partial(const T* p, std::size_t k, Load load) {
   return load(lanes);
 }
 
-}  // namespace MB_NS::simd
+}  // namespace simd
+}  // namespace
+}  // namespace MB_NS

@@ -11,7 +11,9 @@
 
 #include "simd/mask_bits.hpp"
 
-namespace MB_NS::simd {
+namespace MB_NS {
+namespace {  // internal linkage, see simd/impl.hpp
+namespace simd {
 
 struct Ops {
   static constexpr std::size_t W = 8;
@@ -99,4 +101,6 @@ struct Ops {
   static V to_f32(U a) { return simde_mm256_cvtepi32_ps(a); }
 };
 
-}  // namespace MB_NS::simd
+}  // namespace simd
+}  // namespace
+}  // namespace MB_NS

@@ -21,7 +21,9 @@
 #define MB_AVX512_NATIVE 1
 #endif
 
-namespace MB_NS::simd {
+namespace MB_NS {
+namespace {  // internal linkage, see simd/impl.hpp
+namespace simd {
 
 #if !defined(MB_AVX512_NATIVE)
 namespace emulated {
@@ -254,4 +256,6 @@ struct Ops {
   }
 };
 
-}  // namespace MB_NS::simd
+}  // namespace simd
+}  // namespace
+}  // namespace MB_NS

@@ -7,7 +7,9 @@
 
 #include "simd/mask_bits.hpp"
 
-namespace MB_NS::simd {
+namespace MB_NS {
+namespace {  // internal linkage, see simd/impl.hpp
+namespace simd {
 
 namespace stdx = std::experimental;
 
@@ -115,4 +117,6 @@ struct Ops {
   static V to_f32(U a) { return stdx::static_simd_cast<V>(stdx::static_simd_cast<stdx::rebind_simd_t<std::int32_t, V>>(a)); }
 };
 
-}  // namespace MB_NS::simd
+}  // namespace simd
+}  // namespace
+}  // namespace MB_NS

@@ -1,4 +1,4 @@
-#include "output.hpp"
+#include "maskbench/output.hpp"
 
 #include <array>
 #include <atomic>
@@ -14,7 +14,7 @@
 
 #include <fmt/format.h>
 
-#include "input.hpp"
+#include "maskbench/input.hpp"
 
 namespace maskbench::output {
 namespace {

@@ -1,4 +1,4 @@
-#include "input.hpp"
+#include "maskbench/input.hpp"
 
 #include <algorithm>
 #include <cerrno>
@@ -12,11 +12,6 @@
 #include <fmt/format.h>
 
 namespace maskbench::input {
-namespace {
-
-struct DepthExceeded {};
-
-}  // namespace
 
 const char* file_type(mode_t mode) {
   if (S_ISDIR(mode)) return "a directory";
@@ -111,25 +106,6 @@ std::string read_file(const std::filesystem::path& file, std::string_view what, 
   if (have > cap) throw too_big();
   out.resize(have);
   return out;
-}
-
-nlohmann::json parse_json(std::string_view text, const std::string& where, int max_depth) {
-  // The callback sees each container open with the depth of its parent:
-  // refusing there stops the parser before the deep part is built.
-  const nlohmann::json::parser_callback_t limit = [max_depth](int depth, nlohmann::json::parse_event_t event,
-                                                              nlohmann::json&) {
-    if ((event == nlohmann::json::parse_event_t::object_start || event == nlohmann::json::parse_event_t::array_start) &&
-        depth >= max_depth)
-      throw DepthExceeded{};
-    return true;
-  };
-  try {
-    return nlohmann::json::parse(text.begin(), text.end(), limit);
-  } catch (const DepthExceeded&) {
-    throw InputError(fmt::format("{}: JSON nested more than {} levels deep, expected at most {}", where, max_depth, max_depth));
-  } catch (const nlohmann::json::exception& e) {
-    throw InputError(fmt::format("{}: not valid JSON ({})", where, e.what()));
-  }
 }
 
 }  // namespace maskbench::input

@@ -1,5 +1,5 @@
-// The safetensors reader and writer of safetensors.hpp (no subcommand here).
-#include "safetensors.hpp"
+// The safetensors reader and writer of maskbench/safetensors.hpp.
+#include "maskbench/safetensors.hpp"
 
 #include <fcntl.h>
 #include <sys/mman.h>
@@ -18,11 +18,12 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
-#include "command.hpp"
-#include "input.hpp"
+#include "maskbench/json_input.hpp"
 #include "maskbench/taskvec.hpp"
 
-namespace maskbench::cli {
+namespace maskbench::safetensors {
+
+using input::InputError;
 
 std::string_view dtype_name(Dtype d) {
   switch (d) {
@@ -117,7 +118,7 @@ std::string shown(const std::vector<std::uint64_t>& shape) {
 
 std::uint64_t as_count(const nlohmann::json& v, const std::string& what) {
   if (!v.is_number_unsigned())
-    throw UsageError(fmt::format("{} must be a non-negative integer below 2^64, got {} {}", what, v.type_name(),
+    throw InputError(fmt::format("{} must be a non-negative integer below 2^64, got {} {}", what, v.type_name(),
                                  v.is_primitive() ? v.dump().substr(0, 40) : ""));
   return v.get<std::uint64_t>();
 }
@@ -125,18 +126,18 @@ std::uint64_t as_count(const nlohmann::json& v, const std::string& what) {
 Tensor parse_tensor(const std::string& name, const nlohmann::json& info, std::uint64_t data_size, const std::string& file) {
   const std::string where = fmt::format("{}: tensor {}", file, shown(name));
   if (!info.is_object())
-    throw UsageError(fmt::format("{} must be an object with dtype, shape and data_offsets, got {}", where, info.type_name()));
+    throw InputError(fmt::format("{} must be an object with dtype, shape and data_offsets, got {}", where, info.type_name()));
   for (const auto& field : info.items())
     if (std::find(std::begin(kFields), std::end(kFields), field.key()) == std::end(kFields))
-      throw UsageError(fmt::format("{} has the unknown field {}, expected only dtype, shape and data_offsets", where,
+      throw InputError(fmt::format("{} has the unknown field {}, expected only dtype, shape and data_offsets", where,
                                    shown(field.key())));
   for (std::string_view field : kFields)
-    if (!info.contains(field)) throw UsageError(fmt::format("{} needs dtype, shape and data_offsets; {} is missing", where, field));
+    if (!info.contains(field)) throw InputError(fmt::format("{} needs dtype, shape and data_offsets; {} is missing", where, field));
   Tensor t;
   t.name = name;
   const nlohmann::json& dtype = info["dtype"];
   if (!dtype.is_string())
-    throw UsageError(fmt::format("{}: dtype must be a string such as \"F32\", got {}", where, dtype.type_name()));
+    throw InputError(fmt::format("{}: dtype must be a string such as \"F32\", got {}", where, dtype.type_name()));
   const std::string& d = dtype.get_ref<const std::string&>();
   if (d == "F32")
     t.dtype = Dtype::f32;
@@ -145,28 +146,28 @@ Tensor parse_tensor(const std::string& name, const nlohmann::json& info, std::ui
   else if (d == "F16")
     t.dtype = Dtype::f16;
   else
-    throw UsageError(fmt::format("{} has unknown dtype {} (expected F32, BF16 or F16, the dtypes maskbench reads)", where,
+    throw InputError(fmt::format("{} has unknown dtype {} (expected F32, BF16 or F16, the dtypes maskbench reads)", where,
                                  shown(d)));
   const nlohmann::json& shape = info["shape"];
-  if (!shape.is_array()) throw UsageError(fmt::format("{}: shape must be an array of dimensions, got {}", where, shape.type_name()));
+  if (!shape.is_array()) throw InputError(fmt::format("{}: shape must be an array of dimensions, got {}", where, shape.type_name()));
   t.elements = 1;
   for (std::size_t i = 0; i < shape.size(); ++i) {
     t.shape.push_back(as_count(shape[i], fmt::format("{}: shape[{}]", where, i)));
     if (__builtin_mul_overflow(t.elements, t.shape.back(), &t.elements))
-      throw UsageError(fmt::format("{}: shape {} has 2^64 elements or more", where, shown(t.shape)));
+      throw InputError(fmt::format("{}: shape {} has 2^64 elements or more", where, shown(t.shape)));
   }
   const nlohmann::json& off = info["data_offsets"];
   if (!off.is_array() || off.size() != 2)
-    throw UsageError(fmt::format("{}: data_offsets must be [begin, end], got {}", where,
+    throw InputError(fmt::format("{}: data_offsets must be [begin, end], got {}", where,
                                  off.is_array() ? fmt::format("{} entries", off.size()) : std::string(off.type_name())));
   t.begin = as_count(off[0], where + ": data_offsets[0]");
   t.end = as_count(off[1], where + ": data_offsets[1]");
   if (t.begin > t.end || t.end > data_size)
-    throw UsageError(fmt::format("{}: data_offsets [{}, {}] out of range: expected begin <= end <= {}, the size of the data section",
+    throw InputError(fmt::format("{}: data_offsets [{}, {}] out of range: expected begin <= end <= {}, the size of the data section",
                                  where, t.begin, t.end, data_size));
   std::uint64_t want = 0;
   if (__builtin_mul_overflow(t.elements, dtype_bytes(t.dtype), &want) || want != t.end - t.begin)
-    throw UsageError(fmt::format("{}: shape {} of {} needs {} x {} bytes but data_offsets span {}", where, shown(t.shape), d,
+    throw InputError(fmt::format("{}: shape {} of {} needs {} x {} bytes but data_offsets span {}", where, shown(t.shape), d,
                                  t.elements, dtype_bytes(t.dtype), t.end - t.begin));
   return t;
 }
@@ -184,19 +185,19 @@ void require_tiling(const std::vector<Tensor>& tensors, std::uint64_t data_size,
   const Tensor* previous = nullptr;
   for (const Tensor* t : order) {
     if (t->begin < cursor)
-      throw UsageError(fmt::format("{}: tensor {} at data_offsets [{}, {}] overlaps tensor {} at [{}, {}], expected "
+      throw InputError(fmt::format("{}: tensor {} at data_offsets [{}, {}] overlaps tensor {} at [{}, {}], expected "
                                    "each byte of the data section in one tensor",
                                    file, shown(t->name), t->begin, t->end, shown(previous->name), previous->begin,
                                    previous->end));
     if (t->begin > cursor)
-      throw UsageError(fmt::format("{}: bytes [{}, {}) of the data section, before tensor {}, belong to no tensor "
+      throw InputError(fmt::format("{}: bytes [{}, {}) of the data section, before tensor {}, belong to no tensor "
                                    "(a gap), expected the data to be fully indexed",
                                    file, cursor, t->begin, shown(t->name)));
     cursor = t->end;
     previous = t;
   }
   if (cursor != data_size)
-    throw UsageError(fmt::format("{}: bytes [{}, {}) at the end of the data section belong to no tensor (trailing bytes), "
+    throw InputError(fmt::format("{}: bytes [{}, {}) at the end of the data section belong to no tensor (trailing bytes), "
                                  "expected the data to be fully indexed",
                                  file, cursor, data_size));
 }
@@ -205,16 +206,11 @@ void require_tiling(const std::vector<Tensor>& tensors, std::uint64_t data_size,
 
 std::vector<Tensor> parse_header(std::string_view header, std::uint64_t data_size, const std::string& file) {
   if (header.empty() || header.front() != '{')
-    throw UsageError(fmt::format("{}: safetensors header must start with '{{', expected a JSON object", file));
-  nlohmann::json doc;
-  try {
-    doc = input::parse_json(header, fmt::format("{}: safetensors header", file));
-  } catch (const input::InputError& e) {
-    throw UsageError(e.what());
-  }
+    throw InputError(fmt::format("{}: safetensors header must start with '{{', expected a JSON object", file));
+  const nlohmann::json doc = input::parse_json(header, fmt::format("{}: safetensors header", file));
   DuplicateKeys dup(file);
-  if (!nlohmann::json::sax_parse(header.begin(), header.end(), &dup)) throw UsageError(dup.error());
-  if (!doc.is_object()) throw UsageError(fmt::format("{}: safetensors header must be a JSON object", file));
+  if (!nlohmann::json::sax_parse(header.begin(), header.end(), &dup)) throw InputError(dup.error());
+  if (!doc.is_object()) throw InputError(fmt::format("{}: safetensors header must be a JSON object", file));
   std::vector<Tensor> tensors;
   for (const auto& item : doc.items()) {
     // Named copies, not structured bindings: clang 14 cannot capture those.
@@ -222,10 +218,10 @@ std::vector<Tensor> parse_header(std::string_view header, std::uint64_t data_siz
     const nlohmann::json& value = item.value();
     if (name == kMetadataKey) {
       if (!value.is_object())
-        throw UsageError(fmt::format("{}: __metadata__ must be an object of strings, got {}", file, value.type_name()));
+        throw InputError(fmt::format("{}: __metadata__ must be an object of strings, got {}", file, value.type_name()));
       for (const auto& m : value.items())
         if (!m.value().is_string())
-          throw UsageError(fmt::format("{}: __metadata__ {} must be a string, got {}", file, shown(m.key()),
+          throw InputError(fmt::format("{}: __metadata__ {} must be a string, got {}", file, shown(m.key()),
                                        m.value().type_name()));
       continue;
     }
@@ -239,15 +235,15 @@ std::vector<Tensor> parse_header(std::string_view header, std::uint64_t data_siz
 SafetensorsFile::SafetensorsFile(std::string path) : path_(std::move(path)) {
   const input::File f(path_, "a safetensors checkpoint");
   if (f.size() < 8)
-    throw UsageError(fmt::format("{}: {} bytes is too short for the 8-byte header length of a safetensors file", path_, f.size()));
-  if (f.size() > std::numeric_limits<std::size_t>::max()) throw UsageError(fmt::format("{}: too large to map", path_));
+    throw InputError(fmt::format("{}: {} bytes is too short for the 8-byte header length of a safetensors file", path_, f.size()));
+  if (f.size() > std::numeric_limits<std::size_t>::max()) throw InputError(fmt::format("{}: too large to map", path_));
   size_ = static_cast<std::size_t>(f.size());
   // The header is read from the same mapping as the data, so that both come
   // from one version of the file.
   map_ = ::mmap(nullptr, size_, PROT_READ, MAP_PRIVATE, f.fd(), 0);
   if (map_ == MAP_FAILED) {
     map_ = nullptr;
-    throw UsageError(fmt::format("{}: cannot map: {}", path_, std::strerror(errno)));
+    throw InputError(fmt::format("{}: cannot map: {}", path_, std::strerror(errno)));
   }
   // A constructor that throws runs no destructor: a refused file must not
   // leave its mapping behind (the fuzzer ran out of mappings before this).
@@ -265,9 +261,9 @@ void SafetensorsFile::check_and_index() {
   std::uint64_t header_len = 0;
   for (int i = 7; i >= 0; --i) header_len = (header_len << 8) | bytes[i];
   if (header_len > size_ - 8)
-    throw UsageError(fmt::format("{}: header length {} runs past the end of the file ({} bytes)", path_, header_len, size_));
+    throw InputError(fmt::format("{}: header length {} runs past the end of the file ({} bytes)", path_, header_len, size_));
   if (header_len > kMaxHeaderBytes)
-    throw UsageError(fmt::format("{}: header length {} is over the format's limit of {} bytes", path_, header_len,
+    throw InputError(fmt::format("{}: header length {} is over the format's limit of {} bytes", path_, header_len,
                                  kMaxHeaderBytes));
   data_size_ = size_ - 8 - header_len;
   tensors_ = parse_header({reinterpret_cast<const char*>(bytes + 8), static_cast<std::size_t>(header_len)}, data_size_, path_);
@@ -290,14 +286,14 @@ void require_same_layout(const SafetensorsFile& base, const SafetensorsFile& oth
   std::size_t i = 0, j = 0;
   while (i < a.size() || j < b.size()) {
     if (j == b.size() || (i < a.size() && a[i].name < b[j].name))
-      throw UsageError(fmt::format("{}: tensor {} of the base {} is missing", other.path(), shown(a[i].name), base.path()));
+      throw InputError(fmt::format("{}: tensor {} of the base {} is missing", other.path(), shown(a[i].name), base.path()));
     if (i == a.size() || b[j].name < a[i].name)
-      throw UsageError(fmt::format("{}: tensor {} is not in the base {}", other.path(), shown(b[j].name), base.path()));
+      throw InputError(fmt::format("{}: tensor {} is not in the base {}", other.path(), shown(b[j].name), base.path()));
     if (b[j].shape != a[i].shape)
-      throw UsageError(fmt::format("{}: tensor {} has shape {} but the base {} has {}", other.path(), shown(b[j].name),
+      throw InputError(fmt::format("{}: tensor {} has shape {} but the base {} has {}", other.path(), shown(b[j].name),
                                    shown(b[j].shape), base.path(), shown(a[i].shape)));
     if (b[j].dtype != a[i].dtype)
-      throw UsageError(fmt::format("{}: tensor {} has dtype {} but the base {} has {}, expected the same dtype", other.path(),
+      throw InputError(fmt::format("{}: tensor {} has dtype {} but the base {} has {}, expected the same dtype", other.path(),
                                    shown(b[j].name), dtype_name(b[j].dtype), base.path(), dtype_name(a[i].dtype)));
     ++i;
     ++j;
@@ -348,4 +344,4 @@ void SafetensorsWriter::commit() {
   file_.commit();
 }
 
-}  // namespace maskbench::cli
+}  // namespace maskbench::safetensors

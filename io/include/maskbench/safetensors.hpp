@@ -8,21 +8,25 @@
 // the tensors must index completely: no overlaps, no gaps, no trailing bytes.
 // A checkpoint comes from the internet: the file is opened through
 // input::File (regular files only, never blocking), the header is parsed with
-// the input layer's depth limit, and a bad field throws an error of one line
-// naming the file, the tensor or field and what was expected.
+// the input layer's depth limit, and a bad field throws input::InputError,
+// one line naming the file, the tensor or field and what was expected.
+// Part of the installed library (maskbench::io): another program reads
+// checkpoints with it and runs the task-vector kernels
+// (maskbench/taskvec.hpp) on the tensors.
 #include <cstddef>
 #include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
 
-#include "output.hpp"
+#include "maskbench/export.hpp"
+#include "maskbench/output.hpp"
 
-namespace maskbench::cli {
+namespace maskbench::safetensors {
 
 enum class Dtype { f32, bf16, f16 };
-std::string_view dtype_name(Dtype d);
-std::size_t dtype_bytes(Dtype d);
+MB_API std::string_view dtype_name(Dtype d);
+MB_API std::size_t dtype_bytes(Dtype d);
 
 // The reference implementation's limit on the header length.
 inline constexpr std::uint64_t kMaxHeaderBytes = 100'000'000;
@@ -36,7 +40,7 @@ struct Tensor {
   const unsigned char* data = nullptr;  // inside the mapping, maybe unaligned
 };
 
-class SafetensorsFile {
+class MB_API SafetensorsFile {
  public:
   explicit SafetensorsFile(std::string path);
   ~SafetensorsFile();
@@ -63,20 +67,20 @@ class SafetensorsFile {
 // The tensors of a header (the N bytes after the length field) whose data
 // section holds `data_size` bytes, checked against the specification and
 // sorted by name, with `data` unset; `file` names the source in errors.
-std::vector<Tensor> parse_header(std::string_view header, std::uint64_t data_size, const std::string& file);
+MB_API std::vector<Tensor> parse_header(std::string_view header, std::uint64_t data_size, const std::string& file);
 
 // A fine-tuned checkpoint must hold exactly the base's tensors, each with
 // the base's shape and dtype; otherwise an error names `other`, the first
 // tensor that differs and how.
-void require_same_layout(const SafetensorsFile& base, const SafetensorsFile& other);
+MB_API void require_same_layout(const SafetensorsFile& base, const SafetensorsFile& other);
 
 // Elements [from, from + count) of t as f32 (bf16 and f16 widened exactly).
-void read_as_f32(const Tensor& t, std::uint64_t from, std::size_t count, float* out);
+MB_API void read_as_f32(const Tensor& t, std::uint64_t from, std::size_t count, float* out);
 
 // Writes an F32 safetensors file without ever leaving a partial one at `path`:
 // the data goes to a temporary file in the same directory, which commit()
 // renames over `path`; destroying the writer before commit() removes it.
-class SafetensorsWriter {
+class MB_API SafetensorsWriter {
  public:
   struct Entry {
     std::string name;
@@ -96,4 +100,4 @@ class SafetensorsWriter {
   std::uint64_t remaining_ = 0;
 };
 
-}  // namespace maskbench::cli
+}  // namespace maskbench::safetensors

@@ -24,15 +24,17 @@
 #include <string>
 #include <string_view>
 
+#include "maskbench/export.hpp"
+
 namespace maskbench::output {
 
-struct OutputError : std::runtime_error {
+struct MB_API OutputError : std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
 // A file being written: write() any number of times (streaming writers
 // such as the safetensors merge write tensor by tensor), then commit().
-class AtomicFile {
+class MB_API AtomicFile {
  public:
   explicit AtomicFile(std::filesystem::path target);
   // Removes the temporary unless commit() succeeded.
@@ -60,6 +62,6 @@ class AtomicFile {
 };
 
 // The whole content at once.
-void write_atomically(const std::filesystem::path& target, std::string_view content);
+MB_API void write_atomically(const std::filesystem::path& target, std::string_view content);
 
 }  // namespace maskbench::output

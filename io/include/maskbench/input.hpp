@@ -10,6 +10,7 @@
 //    any part of the document is built, so nothing that walks a parsed
 //    document can recurse deeper than that.
 // Errors are InputError, one line naming the file and what was expected.
+// The JSON parser with the depth limit is maskbench/json_input.hpp.
 #include <cstdint>
 #include <filesystem>
 #include <stdexcept>
@@ -18,11 +19,11 @@
 
 #include <sys/types.h>
 
-#include <nlohmann/json.hpp>
+#include "maskbench/export.hpp"
 
 namespace maskbench::input {
 
-struct InputError : std::runtime_error {
+struct MB_API InputError : std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
@@ -30,15 +31,15 @@ inline constexpr int kMaxJsonDepth = 64;
 
 // What a file that is not a regular file is, for messages: "a directory",
 // "a FIFO (named pipe)", "a character device", ...
-const char* file_type(mode_t mode);
+MB_API const char* file_type(mode_t mode);
 
 // The cap of one kind of file, in bytes: `default_mib` MiB unless
 // MASKBENCH_MAX_INPUT_MIB (a positive integer) is set. A malformed
 // MASKBENCH_MAX_INPUT_MIB is an InputError, not a silent default.
-std::uint64_t cap_bytes(std::uint64_t default_mib);
+MB_API std::uint64_t cap_bytes(std::uint64_t default_mib);
 
 // An open regular file: read-only, close-on-exec.
-class File {
+class MB_API File {
  public:
   // Throws InputError "<file>: is a FIFO (named pipe), expected a regular
   // file" and the like; `what` names the kind of file in messages
@@ -62,10 +63,6 @@ class File {
 
 // The whole content of a regular file of at most `cap` bytes; an empty file
 // is returned as "" (the caller says what that means).
-std::string read_file(const std::filesystem::path& file, std::string_view what, std::uint64_t cap);
-
-// JSON text parsed with the depth limit; `where` names the source in
-// messages ("bench.json", "the safetensors header of x.safetensors").
-nlohmann::json parse_json(std::string_view text, const std::string& where, int max_depth = kMaxJsonDepth);
+MB_API std::string read_file(const std::filesystem::path& file, std::string_view what, std::uint64_t cap);
 
 }  // namespace maskbench::input
