@@ -23,7 +23,9 @@
 #error "simd/ops.hpp is for SIMD levels; scalar sources live in reference/"
 #endif
 
-namespace MB_NS::simd {
+namespace MB_NS {
+namespace {  // internal linkage, see simd/impl.hpp
+namespace simd {
 
 // The op set, in the terms of the kernel contracts:
 //   W lanes; V: W f32 lanes; M: a mask of W lanes; U: W u32 lanes.
@@ -104,4 +106,6 @@ concept SimdOps = requires(typename O::V v, typename O::M m, typename O::U u, co
 
 static_assert(SimdOps<Ops>, "this level's simd::Ops does not provide the whole op set");
 
-}  // namespace MB_NS::simd
+}  // namespace simd
+}  // namespace
+}  // namespace MB_NS
