@@ -132,7 +132,7 @@ struct Ops {
 #if defined(MB_AVX512_NATIVE)
     return _mm512_maskz_expandloadu_ps(m, p);
 #else
-    float lanes[W] = {};
+    alignas(64) float lanes[W] = {};
     std::size_t j = 0;
     for (std::size_t i = 0; i < W; ++i)
       if ((m >> i) & 1) lanes[i] = p[j++];
@@ -189,7 +189,8 @@ struct Ops {
     const __m512 one = _mm512_set1_ps(1.0f);
     return _mm512_maskz_mov_ps(m, _mm512_div_ps(_mm512_mask_blend_ps(m, one, a), _mm512_mask_blend_ps(m, one, x)));
 #else
-    float av[W], xv[W], out[W] = {};
+    float av[W], xv[W];
+    alignas(64) float out[W] = {};
     std::memcpy(av, &a, sizeof a);
     std::memcpy(xv, &x, sizeof x);
     for (std::size_t i = 0; i < W; ++i)
