@@ -6,13 +6,28 @@
 #include <algorithm>
 #include <array>
 #include <type_traits>
-#include <vector>
 
 #include "maskbench/vera.hpp"
 #include "simd/ops.hpp"
 
 namespace MB_NS {
 namespace {
+
+// Scratch rows. Not std::vector: its members would be weak definitions that
+// this ISA-flagged object shares with every other object (simd/impl.hpp);
+// clang's sanitizer build keeps them out of line (tests/isa_symbols.py).
+class Scratch {
+ public:
+  explicit Scratch(std::size_t n) : p_(new float[n]()) {}
+  ~Scratch() { delete[] p_; }
+  Scratch(const Scratch&) = delete;
+  Scratch& operator=(const Scratch&) = delete;
+  float& operator[](std::size_t i) { return p_[i]; }
+  float* data() { return p_; }
+
+ private:
+  float* p_;
+};
 
 using maskbench::VeraLayer;
 using maskbench::VeraMatrix;
@@ -204,7 +219,7 @@ void forward_rows(const VeraLayer& L, const W0Rows& w0, const ARows& a, const BR
   const Blocks ab{L.r, m}, wb{L.out, m};
   // Generated elements per side: A is r x in, B's share of a W0 row is r.
   std::size_t split = overlap && L.r > 0 && L.in + L.out > 0 ? wb.count() * L.in / (L.in + L.out) : 0;
-  std::vector<float> z(m * L.r);
+  Scratch z(m * L.r);
   auto a_block = [&](std::size_t blk) {
     ab.run(blk, [&](auto rows, auto tokens, std::size_t i0, std::size_t t0) {
       constexpr std::size_t R = decltype(rows)::value, T = decltype(tokens)::value;
@@ -320,7 +335,7 @@ void merge_block(const VeraLayer& L, const W0Rows& w0, const float* c, float* w,
 }
 
 template <std::size_t R, class W0Rows>
-void merge_rows(const VeraLayer& L, const W0Rows& w0, std::vector<float>& c, float* w, std::size_t i0, V sign) {
+void merge_rows(const VeraLayer& L, const W0Rows& w0, Scratch& c, float* w, std::size_t i0, V sign) {
   for (std::size_t r = 0; r < R; ++r)
     for (std::size_t k = 0; k < L.r; ++k)
       c[r * L.r + k] = L.b[(i0 + r) * L.ldb + k] * L.lambda_d[k] * L.lambda_b[i0 + r];
@@ -333,7 +348,7 @@ void merge_rows(const VeraLayer& L, const W0Rows& w0, std::vector<float>& c, flo
 
 template <class W0Rows>
 void merge_all(const VeraLayer& L, const W0Rows& w0, float* w, float sign) {
-  std::vector<float> c(kMergeRows * L.r);
+  Scratch c(kMergeRows * L.r);
   const V vs = O::set1(sign);
   std::size_t i = 0;
   for (; i + kMergeRows <= L.out; i += kMergeRows) merge_rows<kMergeRows>(L, w0, c, w, i, vs);
