@@ -3,6 +3,7 @@
 // auto-vectorization off, and as autovec-* at -O3 for each x86 level.
 #include "maskbench/vera.hpp"
 #include "simd/impl.hpp"
+#include "vera/scratch.hpp"
 
 namespace MB_NS {
 namespace {
@@ -37,21 +38,6 @@ struct SeededRows {
       return maskbench::vera_centered24(maskbench::vera_hash32(key, static_cast<std::uint32_t>(j))) * s;
     };
   }
-};
-
-// Scratch rows. Not std::vector: its members would be weak definitions that
-// this ISA-flagged object shares with every other object (simd/impl.hpp).
-class Scratch {
- public:
-  explicit Scratch(std::size_t n) : p_(new float[n]()) {}
-  ~Scratch() { delete[] p_; }
-  Scratch(const Scratch&) = delete;
-  Scratch& operator=(const Scratch&) = delete;
-  float& operator[](std::size_t i) { return p_[i]; }
-  float* data() { return p_; }
-
- private:
-  float* p_;
 };
 
 template <class Row>

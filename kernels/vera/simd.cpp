@@ -9,25 +9,10 @@
 
 #include "maskbench/vera.hpp"
 #include "simd/ops.hpp"
+#include "vera/scratch.hpp"
 
 namespace MB_NS {
 namespace {
-
-// Scratch rows. Not std::vector: its members would be weak definitions that
-// this ISA-flagged object shares with every other object (simd/impl.hpp);
-// clang's sanitizer build keeps them out of line (tests/isa_symbols.py).
-class Scratch {
- public:
-  explicit Scratch(std::size_t n) : p_(new float[n]()) {}
-  ~Scratch() { delete[] p_; }
-  Scratch(const Scratch&) = delete;
-  Scratch& operator=(const Scratch&) = delete;
-  float& operator[](std::size_t i) { return p_[i]; }
-  float* data() { return p_; }
-
- private:
-  float* p_;
-};
 
 using maskbench::VeraLayer;
 using maskbench::VeraMatrix;
