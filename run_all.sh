@@ -261,12 +261,17 @@ linked_variant() {
   [ $rc -ne 124 ] || die 1 "conformance under qemu, ${name} build, ran past its budget of ${budget} s; see $dir/qemu-nehalem.log"
   [ $rc -eq 0 ] || die 1 "conformance under qemu, ${name} build, failed (exit $rc); see $dir/qemu-nehalem.log"
 }
-linked_by_lld() { readelf -p .comment "$1/lib/libmaskbench_kernels.so" | grep -q 'Linker: LLD'; }
+# Distributions brand the linker's note ("Linker: Debian LLD 14.0.6"), and
+# grep -q under pipefail could fail on readelf's SIGPIPE: match the captured text.
+linked_by_lld() {
+  local note
+  note=$(readelf -p .comment "$1/lib/libmaskbench_kernels.so") && [[ $note == *"Linker: "*LLD* ]]
+}
 # -fno-fat-lto-objects: the implementation objects hold GIMPLE only.
 built_with_lto() {
-  local o
-  o=$(find "$1/kernels/CMakeFiles" -path '*/mb_*' -name '*.o' | head -n 1)
-  [ -n "$o" ] && readelf -S "$o" | grep -q '\.gnu\.lto_'
+  local o sections
+  o=$(find "$1/kernels/CMakeFiles" -path '*/mb_*' -name '*.o' -print -quit)
+  [ -n "$o" ] && sections=$(readelf -S "$o") && [[ $sections == *.gnu.lto_* ]]
 }
 
 run_tests() {
