@@ -62,10 +62,10 @@ struct Ops {
 
   // The TS gives simd_mask no generator constructor: build masks from a
   // lane-index vector instead (exact in float, W <= 64).
-  static M tail(std::size_t k) {
-    const V iota([](auto lane) { return static_cast<float>(lane); });
-    return iota < V(static_cast<float>(k < W ? k : W));
+  static V lane_index() {
+    return V([](auto lane) { return static_cast<float>(lane); });
   }
+  static M tail(std::size_t k) { return lane_index() < V(static_cast<float>(k < W ? k : W)); }
   static M m_and(M a, M b) { return a && b; }
   static M m_or(M a, M b) { return a || b; }
   static M m_xor(M a, M b) { return a != b; }
@@ -81,8 +81,16 @@ struct Ops {
     return lane_set != V(0.0f);
   }
   static std::size_t count(M m) { return static_cast<std::size_t>(stdx::popcount(m)); }
-  static std::size_t first(M m) { return stdx::any_of(m) ? static_cast<std::size_t>(stdx::find_first_set(m)) : W; }
-  static std::ptrdiff_t last(M m) { return stdx::any_of(m) ? stdx::find_last_set(m) : -1; }
+  // Not find_first_set/find_last_set: their constant-propagation branch
+  // calls std::min/std::max over an initializer_list, which clang's
+  // sanitizer build keeps out of line, a weak definition in this ISA object
+  // (tests/isa_symbols.py). The least/greatest selected lane index instead.
+  static std::size_t first(M m) {
+    return stdx::any_of(m) ? static_cast<std::size_t>(stdx::hmin(stdx::where(m, lane_index()))) : W;
+  }
+  static std::ptrdiff_t last(M m) {
+    return stdx::any_of(m) ? static_cast<std::ptrdiff_t>(stdx::hmax(stdx::where(m, lane_index()))) : -1;
+  }
   static bool any(M m) { return stdx::any_of(m); }
   static bool all(M m) { return stdx::all_of(m); }
 
