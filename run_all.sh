@@ -62,8 +62,10 @@ usage() {  # the comment block at the top of this file
   sed -n '3,/^set /{/^#/p}' "$0" | sed 's/^# \{0,1\}//'
 }
 
-die() {  # die CODE MESSAGE
-  echo "run_all.sh: $2" >&2
+die() {  # die CODE MESSAGE: MESSAGE may quote options or file names, so a
+  # control character in it (an escape sequence, a newline) prints as "?".
+  local LC_ALL=C
+  echo "run_all.sh: ${2//[[:cntrl:]]/?}" >&2
   exit "$1"
 }
 

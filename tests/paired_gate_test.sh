@@ -32,6 +32,7 @@ refused() {
   err=$(cat "$tmp/err")
   [ $rc -eq 2 ] || fail "gate $*: exit status $rc, expected 2 ($err)"
   [ "$(wc -l < "$tmp/err")" -eq 1 ] || fail "gate $*: expected one line, got: $err"
+  ! LC_ALL=C grep -q '[[:cntrl:]]' "$tmp/err" || fail "gate: a control character of the arguments reached the terminal: ${err//[[:cntrl:]]/?}"
   [ ! -e "$tmp/refused" ] || fail "gate $*: created its output directory before refusing"
   echo "refused: gate $* -> $err"
 }
@@ -48,6 +49,8 @@ refused HEAD --seed 1.5
 refused HEAD --filter '('
 refused HEAD --no-such-option
 refused HEAD --rounds
+refused HEAD --rounds $'3\e[2J'
+refused HEAD $'--filter\n' x
 refused --quick
 
 nogit="$tmp/not-a-checkout"
