@@ -12,7 +12,9 @@
 #       further compiler of the matrix: clang++-19, or the list in
 #       MASKBENCH_COMPILERS (e.g. "clang++-16 clang++-19"; "" for none),
 #       and the dispatch proof under qemu as a Nehalem from a g++ build
-#       linked by lld and from an LTO build.
+#       linked by lld and from an LTO build; on x86-64, conformance
+#       cross-built for aarch64 and run under qemu-aarch64 without SVE and at
+#       SVE 128, 256, 512 and 2048 bits.
 #   ./run_all.sh gate BASE_REF [--threshold 5%] [--alpha 0.05] [--rounds N]
 #                [--max-rounds M] [--repetitions K] [--budget SECONDS]
 #                [--filter REGEX] [--quick] [--seed S] [--out DIR]
@@ -276,6 +278,69 @@ built_with_lto() {
   [ -n "$o" ] && sections=$(readelf -S "$o") && [[ $sections == *.gnu.lto_* ]]
 }
 
+# Cross builds, proven under qemu-user, where the host is x86-64: for each
+# architecture, its toolchain (cmake/toolchains/ARCH-linux-gnu.cmake), the
+# Debian packages of its compiler and of the dependencies built for it
+# (multiarch, installed beside the host's), and the CPU models its
+# conformance runs under, one "MODEL MISSING VECTOR_BITS ONLY" per entry
+# (tests/qemu_cross.sh): every row at one model without and one with the
+# scalable extension, and at the other vector lengths only the rows that
+# need it, since only their results depend on the length.
+cross_arches=(aarch64)
+[ "$(uname -m)" = x86_64 ] || cross_arches=()  # a native build covers its own architecture
+cross_debian_arch_aarch64=arm64
+cross_packages_aarch64=(g++-aarch64-linux-gnu)
+cross_models_aarch64=(
+  "max,sve=off sve 0 -"
+  "max,sve256=on - 256 -"
+  "max,sve128=on - 128 sve"
+  "max,sve512=on - 512 sve"
+  "max,sve2048=on,sve-default-vector-length=256 - 2048 sve"
+)
+# The dependencies' -dev packages for a foreign architecture (simde and
+# nlohmann-json are headers for all).
+cross_lib_packages=(libbenchmark-dev libgtest-dev libfmt-dev libcpu-features-dev libhwy-dev libopenblas-dev)
+
+install_cross_packages() {  # install_cross_packages ARCH
+  local debian_arch pkgs=() p
+  local -n extra="cross_packages_$1"
+  debian_arch="cross_debian_arch_$1"; debian_arch="${!debian_arch}"
+  for p in "${cross_lib_packages[@]}"; do pkgs+=("$p:$debian_arch"); done
+  pkgs+=("${extra[@]}")
+  if ! dpkg --print-foreign-architectures | grep -qx "$debian_arch"; then
+    [ "$(id -u)" -eq 0 ] || die 3 "the $1 cross build needs Debian's $debian_arch packages; as root: dpkg --add-architecture $debian_arch && apt-get update"
+    dpkg --add-architecture "$debian_arch"
+  fi
+  packages=("${pkgs[@]}")
+  install_packages
+}
+
+# cross_conformance ARCH: the build for ARCH (conformance and the CLI, whose
+# info each model checks) and its conformance under every model, two at a time.
+cross_conformance() {
+  local arch="$1" dir="${build_dir}-$1" model entry rc=0 i=0 pids=() logs=()
+  local -n models="cross_models_$1"
+  install_cross_packages "$arch"
+  step "cross-building conformance for ${arch} in ${dir}/"
+  cmake -S . -B "$dir" -DCMAKE_BUILD_TYPE=Release --toolchain "cmake/toolchains/${arch}-linux-gnu.cmake" >/dev/null \
+    || die 4 "cmake configuration of the ${arch} cross build failed (see the messages above)"
+  cmake --build "$dir" -j "$(nproc)" --target maskbench-conformance maskbench >&2 || die 4 "the ${arch} cross build failed (see the compiler messages above)"
+  step "running conformance for ${arch} under qemu-${arch} at ${#models[@]} CPU models"
+  for entry in "${models[@]}"; do
+    read -r model missing bits only <<< "$entry"
+    [ "$only" != - ] || only=""
+    logs+=("$dir/qemu-$i.log")
+    bash tests/qemu_cross.sh "$arch" "$model" "$missing" "$bits" "$dir/bin/maskbench" "$dir/bin/maskbench-conformance" $only \
+      > "$dir/qemu-$i.log" 2>&1 &
+    pids+=($!)
+    i=$((i + 1))
+    if [ ${#pids[@]} -ge "$(nproc)" ]; then wait "${pids[0]}" || rc=1; pids=("${pids[@]:1}"); fi
+  done
+  for p in "${pids[@]}"; do wait "$p" || rc=1; done
+  for i in "${!logs[@]}"; do tail -n 1 "${logs[$i]}" >&2; done
+  [ $rc -eq 0 ] || die 1 "conformance of the ${arch} cross build failed under qemu; see $dir/qemu-*.log"
+}
+
 run_tests() {
   local cxx
   for cxx in "${matrix_compilers[@]}"; do
@@ -309,7 +374,8 @@ run_tests() {
   for cxx in "${matrix_compilers[@]}"; do conformance_with "$cxx"; done
   linked_variant lld linked_by_lld -DCMAKE_EXE_LINKER_FLAGS=-fuse-ld=lld -DCMAKE_SHARED_LINKER_FLAGS=-fuse-ld=lld
   linked_variant lto built_with_lto -DCMAKE_INTERPROCEDURAL_OPTIMIZATION=ON
-  echo "[$(elapsed)] all tests passed with g++ and with clang++-14 under ASan and UBSan; conformance passed with: ${matrix_compilers[*]:-no further compiler}; and under qemu as a Nehalem from the lld and the LTO builds" >&2
+  for arch in "${cross_arches[@]}"; do cross_conformance "$arch"; done
+  echo "[$(elapsed)] all tests passed with g++ and with clang++-14 under ASan and UBSan; conformance passed with: ${matrix_compilers[*]:-no further compiler}; under qemu as a Nehalem from the lld and the LTO builds; cross-built for: ${cross_arches[*]:-none}" >&2
 }
 
 run_suite() {

@@ -111,8 +111,11 @@ void run_gram(benchmark::State& state, const Case& c, Call&& call) {
   set_throughput(state, c.input_bytes(), static_cast<double>(c.n));
 }
 
-// XOR of every 64-bit word: nothing but loads, at the widest vector the CPU has.
+// XOR of every 64-bit word: nothing but loads, at the widest vector the CPU
+// has (on x86; elsewhere at the baseline's, Advanced SIMD on aarch64).
+#if defined(__x86_64__)
 __attribute__((target_clones("avx512f", "avx2", "default")))  // NOLINT(implementation-name): GCC target names
+#endif
 std::uint64_t read_all(const std::uint64_t* p, std::size_t words) {
   std::uint64_t acc[8] = {};
   std::size_t i = 0;

@@ -36,9 +36,14 @@ int run_info(std::span<const std::string_view> args) {
   const auto& c = j["cpu"];
   fmt::print("CPU          {} ({})\n", text(c["brand"]), text(c["vendor"]));
   const std::string source = text(c["microarchitecture_source"]);
-  fmt::print("             family {:#x} model {:#x} stepping {}, microarchitecture {}{}\n", c["family"].get<int>(),
-             c["model"].get<int>(), c["stepping"].get<int>(), text(c["microarchitecture"]),
+  const bool arm = text(c["architecture"]) == "aarch64";  // MIDR fields, not CPUID's
+  fmt::print("             {} {:#x} {} {:#x} {} {}, microarchitecture {}{}\n", arm ? "implementer" : "family",
+             c["family"].get<int>(), arm ? "part" : "model", c["model"].get<int>(), arm ? "revision" : "stepping",
+             c["stepping"].get<int>(), text(c["microarchitecture"]),
              source == "cpu_features" ? "" : fmt::format(" (from {})", source));
+  const int vector_bits = c["vector_bits"].get<int>();
+  fmt::print("             architecture {}{}\n", text(c["architecture"]),
+             vector_bits > 0 ? fmt::format(", SVE vector length {} bits", vector_bits) : "");
   if (c.contains("caches"))
     for (const auto& cache : c["caches"])
       fmt::print("cache        L{} {:<12} {}\n", cache["level"].get<int>(), text(cache["type"]),

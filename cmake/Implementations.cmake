@@ -3,11 +3,12 @@
 # where its sources are. The C++ registry (kernels/include/maskbench/registry.hpp)
 # is generated from it; tests, benchmarks and reports enumerate the registry.
 #
-# Each row: NAME, the C++ namespace ID, KIND (how its code is written, see
+# Each row: NAME, the C++ namespace ID, ARCH (the target architecture it
+# is built for, MASKBENCH_ARCH below, or any), KIND (how its code is written, see
 # MB_KINDS below), LEVEL (the ops header the SIMD sources include: scalar, sse42,
 # avx2, avx512, stdsimd), FEATURES (cumulative CPU feature levels, see
 # kernels/include/maskbench/cpu.hpp; the last is the row's ISA level, none
-# means the x86-64 baseline), EXTRAS (features beyond that level that the row
+# means the architecture's baseline: x86-64, or armv8-a with Advanced SIMD), EXTRAS (features beyond that level that the row
 # also needs, e.g. avx512vbmi2), FLAGS, SOURCES (the candidates for family @F@;
 # the first that exists is compiled, none means the family has no such
 # implementation) and DESCRIPTION. Code chooses implementations by these tags
@@ -46,17 +47,28 @@ if(CMAKE_CXX_COMPILER_ID STREQUAL "Clang" AND MASKBENCH_SANITIZE)
 endif()
 set(MB_SIMD_SOURCES kernels/@F@/@NAME@.cpp kernels/@F@/@LEVEL@.cpp kernels/@F@/simd.cpp)
 
+# The architecture this build targets; rows of another one are not built.
+if(CMAKE_SYSTEM_PROCESSOR MATCHES "^(x86_64|AMD64|amd64)$")
+  set(MASKBENCH_ARCH x86_64)
+elseif(CMAKE_SYSTEM_PROCESSOR MATCHES "^(aarch64|arm64|ARM64)$")
+  set(MASKBENCH_ARCH aarch64)
+else()
+  set(MASKBENCH_ARCH ${CMAKE_SYSTEM_PROCESSOR})
+endif()
+set(MB_ARCHES x86_64 aarch64 any)
+
 # The kinds, as maskbench::Kind spells them: reference (the plain scalar loop
 # every other row is checked against; exactly one row), scalar_variant (another
 # hand-written scalar loop), intrinsics, stdsimd (std::experimental::simd),
 # autovec (the reference source auto-vectorized) and emulated (a SIMD source
-# on portable fallbacks). Peers (bench/peers) are not rows: they are other
+# on portable fallbacks) and translated (intrinsics of another architecture
+# mapped to this one's by simde, e.g. the SSE4.2 source on NEON). Peers (bench/peers) are not rows: they are other
 # projects' code, measured beside the rows but never chosen.
-set(MB_KINDS reference scalar_variant intrinsics stdsimd autovec emulated)
+set(MB_KINDS reference scalar_variant intrinsics stdsimd autovec emulated translated)
 set(MASKBENCH_IMPLEMENTATIONS "")
 function(maskbench_impl name)
-  cmake_parse_arguments(I "" "ID;KIND;LEVEL;DESCRIPTION" "FEATURES;EXTRAS;FLAGS;SOURCES" ${ARGN})
-  foreach(field ID KIND LEVEL DESCRIPTION SOURCES)
+  cmake_parse_arguments(I "" "ID;ARCH;KIND;LEVEL;DESCRIPTION" "FEATURES;EXTRAS;FLAGS;SOURCES" ${ARGN})
+  foreach(field ID ARCH KIND LEVEL DESCRIPTION SOURCES)
     if(NOT I_${field})
       message(FATAL_ERROR "cmake/Implementations.cmake: implementation '${name}' has no ${field}.")
     endif()
@@ -64,53 +76,76 @@ function(maskbench_impl name)
   if(NOT I_KIND IN_LIST MB_KINDS)
     message(FATAL_ERROR "cmake/Implementations.cmake: implementation '${name}' has KIND ${I_KIND}; expected one of ${MB_KINDS}.")
   endif()
+  if(NOT I_ARCH IN_LIST MB_ARCHES)
+    message(FATAL_ERROR "cmake/Implementations.cmake: implementation '${name}' has ARCH ${I_ARCH}; expected one of ${MB_ARCHES}.")
+  endif()
+  if(NOT I_ARCH STREQUAL "any" AND NOT I_ARCH STREQUAL MASKBENCH_ARCH)
+    return()
+  endif()
   foreach(field ID KIND LEVEL DESCRIPTION FEATURES EXTRAS FLAGS SOURCES)
     set(MB_IMPL_${name}_${field} "${I_${field}}" PARENT_SCOPE)
   endforeach()
   set(MASKBENCH_IMPLEMENTATIONS ${MASKBENCH_IMPLEMENTATIONS} ${name} PARENT_SCOPE)
 endfunction()
 
-maskbench_impl(scalar ID scalar KIND reference LEVEL scalar
+maskbench_impl(scalar ID scalar ARCH any KIND reference LEVEL scalar
   FLAGS -O2 ${MB_NOVEC} SOURCES reference/@F@.cpp
   DESCRIPTION "plain scalar loop, auto-vectorization off: the honest baseline")
-maskbench_impl(scalar-branchy ID scalar_branchy KIND scalar_variant LEVEL scalar
+maskbench_impl(scalar-branchy ID scalar_branchy ARCH any KIND scalar_variant LEVEL scalar
   FLAGS -O2 ${MB_NOVEC} SOURCES reference/@F@_branchy.cpp
   DESCRIPTION "scalar loop with an if per element: shows the cost of mispredictions")
 # -Wno-psabi: the emulated 512-bit vectors pass between internal functions
 # without AVX-512 registers; the ABI note is about exported interfaces.
-maskbench_impl(avx512-emu ID avx512_emu KIND emulated LEVEL avx512
+maskbench_impl(avx512-emu ID avx512_emu ARCH any KIND emulated LEVEL avx512
   FLAGS -O3 -DMB_EMULATE=1 -Wno-psabi SOURCES ${MB_SIMD_SOURCES}
   DESCRIPTION "the avx512 source on simde's portable fallbacks: checks AVX-512 lane logic on any CPU")
-maskbench_impl(autovec-sse42 ID autovec_sse42 KIND autovec LEVEL scalar FEATURES sse42
+maskbench_impl(autovec-sse42 ID autovec_sse42 ARCH x86_64 KIND autovec LEVEL scalar FEATURES sse42
   FLAGS -O3 -march=x86-64-v2 SOURCES reference/@F@.cpp
   DESCRIPTION "the scalar source auto-vectorized by the compiler for x86-64-v2")
-maskbench_impl(sse42 ID sse42 KIND intrinsics LEVEL sse42 FEATURES sse42
+maskbench_impl(sse42 ID sse42 ARCH x86_64 KIND intrinsics LEVEL sse42 FEATURES sse42
   FLAGS -O3 -march=x86-64-v2 SOURCES ${MB_SIMD_SOURCES}
   DESCRIPTION "SSE4.2 intrinsics (simde API), vector masks and movemask")
-maskbench_impl(stdsimd-sse42 ID stdsimd_sse42 KIND stdsimd LEVEL stdsimd FEATURES sse42
+maskbench_impl(stdsimd-sse42 ID stdsimd_sse42 ARCH x86_64 KIND stdsimd LEVEL stdsimd FEATURES sse42
   FLAGS -O3 -march=x86-64-v2 SOURCES ${MB_SIMD_SOURCES}
   DESCRIPTION "std::experimental::simd (native_simd, where, simd_mask) for x86-64-v2")
-maskbench_impl(autovec-avx2 ID autovec_avx2 KIND autovec LEVEL scalar FEATURES sse42 avx2
+maskbench_impl(autovec-avx2 ID autovec_avx2 ARCH x86_64 KIND autovec LEVEL scalar FEATURES sse42 avx2
   FLAGS -O3 -march=x86-64-v3 SOURCES reference/@F@.cpp
   DESCRIPTION "the scalar source auto-vectorized by the compiler for x86-64-v3")
-maskbench_impl(avx2 ID avx2 KIND intrinsics LEVEL avx2 FEATURES sse42 avx2
+maskbench_impl(avx2 ID avx2 ARCH x86_64 KIND intrinsics LEVEL avx2 FEATURES sse42 avx2
   FLAGS -O3 -march=x86-64-v3 SOURCES ${MB_SIMD_SOURCES}
   DESCRIPTION "AVX2+FMA+BMI2 intrinsics (simde API), vector masks, maskload/maskstore tails")
-maskbench_impl(stdsimd-avx2 ID stdsimd_avx2 KIND stdsimd LEVEL stdsimd FEATURES sse42 avx2
+maskbench_impl(stdsimd-avx2 ID stdsimd_avx2 ARCH x86_64 KIND stdsimd LEVEL stdsimd FEATURES sse42 avx2
   FLAGS -O3 -march=x86-64-v3 SOURCES ${MB_SIMD_SOURCES}
   DESCRIPTION "std::experimental::simd (native_simd, where, simd_mask) for x86-64-v3")
-maskbench_impl(autovec-avx512 ID autovec_avx512 KIND autovec LEVEL scalar FEATURES sse42 avx2 avx512
+maskbench_impl(autovec-avx512 ID autovec_avx512 ARCH x86_64 KIND autovec LEVEL scalar FEATURES sse42 avx2 avx512
   FLAGS -O3 -march=x86-64-v4 SOURCES reference/@F@.cpp
   DESCRIPTION "the scalar source auto-vectorized by the compiler for x86-64-v4")
-maskbench_impl(avx512 ID avx512 KIND intrinsics LEVEL avx512 FEATURES sse42 avx2 avx512
+maskbench_impl(avx512 ID avx512 ARCH x86_64 KIND intrinsics LEVEL avx512 FEATURES sse42 avx2 avx512
   FLAGS -O3 -march=x86-64-v4 SOURCES ${MB_SIMD_SOURCES}
   DESCRIPTION "AVX-512 F/VL/BW/DQ intrinsics (simde API), mask registers, masked tails")
-maskbench_impl(stdsimd-avx512 ID stdsimd_avx512 KIND stdsimd LEVEL stdsimd FEATURES sse42 avx2 avx512
+maskbench_impl(stdsimd-avx512 ID stdsimd_avx512 ARCH x86_64 KIND stdsimd LEVEL stdsimd FEATURES sse42 avx2 avx512
   FLAGS -O3 -march=x86-64-v4 SOURCES ${MB_SIMD_SOURCES}
   DESCRIPTION "std::experimental::simd (native_simd, where, simd_mask) for x86-64-v4")
-maskbench_impl(avx512-vbmi2 ID avx512_vbmi2 KIND intrinsics LEVEL avx512 FEATURES sse42 avx2 avx512 EXTRAS avx512vbmi2
+maskbench_impl(avx512-vbmi2 ID avx512_vbmi2 ARCH x86_64 KIND intrinsics LEVEL avx512 FEATURES sse42 avx2 avx512 EXTRAS avx512vbmi2
   FLAGS -O3 -march=x86-64-v4 -mavx512vbmi2 SOURCES kernels/@F@/avx512_vbmi2.cpp
   DESCRIPTION "AVX-512 VBMI2 byte and word compress (vpcompressb/w)")
+
+# 64-bit Arm: Advanced SIMD (NEON) is part of the armv8-a baseline.
+maskbench_impl(autovec-neon ID autovec_neon ARCH aarch64 KIND autovec LEVEL scalar
+  FLAGS -O3 -march=armv8-a SOURCES reference/@F@.cpp
+  DESCRIPTION "the scalar source auto-vectorized by the compiler for armv8-a (Advanced SIMD)")
+maskbench_impl(simde-sse42 ID simde_sse42 ARCH aarch64 KIND translated LEVEL sse42
+  FLAGS -O3 -march=armv8-a SOURCES ${MB_SIMD_SOURCES}
+  DESCRIPTION "the SSE4.2 intrinsic source translated to Advanced SIMD by simde")
+maskbench_impl(simde-avx2 ID simde_avx2 ARCH aarch64 KIND translated LEVEL avx2
+  FLAGS -O3 -march=armv8-a SOURCES ${MB_SIMD_SOURCES}
+  DESCRIPTION "the AVX2 intrinsic source translated to Advanced SIMD by simde (two 128-bit halves per vector)")
+maskbench_impl(stdsimd-neon ID stdsimd_neon ARCH aarch64 KIND stdsimd LEVEL stdsimd
+  FLAGS -O3 -march=armv8-a SOURCES ${MB_SIMD_SOURCES}
+  DESCRIPTION "std::experimental::simd (native_simd, where, simd_mask) for armv8-a")
+maskbench_impl(autovec-sve ID autovec_sve ARCH aarch64 KIND autovec LEVEL scalar FEATURES sve
+  FLAGS -O3 -march=armv8.2-a+sve SOURCES reference/@F@.cpp
+  DESCRIPTION "the scalar source auto-vectorized by the compiler for armv8.2-a+sve (vector-length agnostic)")
 
 # A family is a folder kernels/<family>/ (besides include/, src/ and simd/).
 file(GLOB _mb_dirs LIST_DIRECTORIES true RELATIVE ${CMAKE_SOURCE_DIR}/kernels ${CMAKE_SOURCE_DIR}/kernels/*)

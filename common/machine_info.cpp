@@ -67,7 +67,9 @@ nlohmann::json machine_info_json() {
   c = {{"vendor", cpu.vendor},     {key::kBrand, cpu.brand},
        {"family", cpu.family},     {"model", cpu.model},
        {"stepping", cpu.stepping}, {key::kMicroarchitecture, cpu.microarchitecture},
-       {"microarchitecture_source", cpu.microarchitecture_source}};
+       {"microarchitecture_source", cpu.microarchitecture_source},
+       {"architecture", cpu.architecture},
+       {"vector_bits", cpu.vector_bits}};
   c["cache_source"] = cpu.cache_source;
   for (const CacheLevel& l : cpu.caches)
     c["caches"].push_back({{"level", l.level}, {"type", l.type}, {"size_bytes", l.size_bytes}, {"line_bytes", l.line_bytes}});

@@ -69,6 +69,13 @@ std::string cpuid_flags(const nlohmann::json& info) {
   return out;
 }
 
+// ", SVE 256 bits" where the machine has a scalable vector length.
+std::string vector_length(const nlohmann::json& info) {
+  const nlohmann::json* v = at(info, {key::kCpu, "vector_bits"});
+  if (v == nullptr || !v->is_number_integer() || v->get<std::int64_t>() <= 0) return "";
+  return fmt::format(", SVE {} bits", v->get<std::int64_t>());
+}
+
 std::string context(const results::ResultsDir& r, const char* key) { return text(at(r.context, {key})); }
 
 }  // namespace
@@ -80,6 +87,7 @@ std::vector<std::pair<std::string, std::string>> machine_facts(const results::Re
       {"microarchitecture", fmt::format("{}, family {} model {} stepping {}", text(at(i, {key::kCpu, key::kMicroarchitecture})),
                                         text(at(i, {key::kCpu, "family"})), text(at(i, {key::kCpu, "model"})),
                                         text(at(i, {key::kCpu, "stepping"})))},
+      {"architecture", fmt::format("{}{}", text(at(i, {key::kCpu, "architecture"})), vector_length(i))},
       {"feature levels", features(i)},
       {"CPUID flags", cpuid_flags(i)},
       {"caches", caches(i)},

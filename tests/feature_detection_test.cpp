@@ -9,9 +9,14 @@
 #include <set>
 #include <sstream>
 #include <string>
+#include <utility>
 #include <vector>
 
+#if defined(__x86_64__)
 #include <cpuinfo_x86.h>
+#elif defined(__aarch64__)
+#include <cpuinfo_aarch64.h>
+#endif
 
 #include "maskbench/cpu.hpp"
 #include "maskbench/registry.hpp"
@@ -81,7 +86,7 @@ TEST(FeatureFlags, DetectionChecksEveryExtensionTheFlagsEnable) {
           }
       EXPECT_TRUE(claimed) << impl.name << ": its flags (" << flags << ") let " << MASKBENCH_CXX << " use " << macro
                            << ", which no extension of its levels (" << maskbench::feature_names(impl.required)
-                           << ") in kernels/src/cpu.cpp checks";
+                           << ") in kernels/src/cpu_" << maskbench::target_architecture() << ".cpp checks";
     }
     for (const Extension& e : checked)
       EXPECT_TRUE(e.macros.empty() || used.contains(e.name))
@@ -90,26 +95,49 @@ TEST(FeatureFlags, DetectionChecksEveryExtensionTheFlagsEnable) {
   }
 }
 
+// cpu_features' own bits by name, and how many of the extensions it should name.
+template <class Enum, class Features>
+std::vector<std::pair<std::string, bool>> bits_by_name(const Features& features, int last, const char* (*name)(Enum),
+                                                       int (*value)(const Features*, Enum)) {
+  std::vector<std::pair<std::string, bool>> out;
+  for (int f = 0; f < last; ++f) out.emplace_back(name(static_cast<Enum>(f)), value(&features, static_cast<Enum>(f)) != 0);
+  return out;
+}
+#if defined(__x86_64__)
+std::vector<std::pair<std::string, bool>> cpu_features_bits() {
+  return bits_by_name(cpu_features::GetX86Info().features, cpu_features::X86_LAST_, cpu_features::GetX86FeaturesEnumName,
+                      cpu_features::GetX86FeaturesEnumValue);
+}
+constexpr int kNamedByCpuFeatures = 15;
+#elif defined(__aarch64__)
+std::vector<std::pair<std::string, bool>> cpu_features_bits() {
+  return bits_by_name(cpu_features::GetAarch64Info().features, cpu_features::AARCH64_LAST_,
+                      cpu_features::GetAarch64FeaturesEnumName, cpu_features::GetAarch64FeaturesEnumValue);
+}
+constexpr int kNamedByCpuFeatures = 6;
+#else
+std::vector<std::pair<std::string, bool>> cpu_features_bits() { return {}; }
+constexpr int kNamedByCpuFeatures = 0;
+#endif
+
 // The bits cpu_features also reads must agree with it (its AVX bits read 0
 // when the OS does not save the state, ours stand apart as os_*_state).
 TEST(FeatureFlags, BitsAgreeWithCpuFeatures) {
   const maskbench::CpuInfo& cpu = maskbench::host_cpu();
-  const auto features = cpu_features::GetX86Info().features;
   const std::vector<std::string_view> os_missing = cpu.missing_extensions(FeatureSet{~0u});
   const bool os_saves_all = std::none_of(os_missing.begin(), os_missing.end(),
                                          [](std::string_view n) { return n.starts_with("os"); });
   int compared = 0;
+  const auto bits = cpu_features_bits();
   for (std::size_t i = 0; i < maskbench::extensions().size(); ++i)
-    for (int f = 0; f < cpu_features::X86_LAST_; ++f) {
-      const auto fe = static_cast<cpu_features::X86FeaturesEnum>(f);
-      if (cpu_features::GetX86FeaturesEnumName(fe) != maskbench::extensions()[i].name) continue;
+    for (const auto& [name, on] : bits) {
+      if (name != maskbench::extensions()[i].name) continue;
       ++compared;
       if (os_saves_all || !cpu.has_extension[i]) {
-        EXPECT_EQ(cpu.has_extension[i], cpu_features::GetX86FeaturesEnumValue(&features, fe) != 0)
-            << maskbench::extensions()[i].name;
+        EXPECT_EQ(cpu.has_extension[i], on) << name;
       }
     }
-  EXPECT_GE(compared, 15) << "cpu_features 0.7 names most of the extensions; did the names change?";
+  EXPECT_GE(compared, kNamedByCpuFeatures) << "cpu_features 0.7 names most of the extensions; did the names change?";
 }
 
 // A CPU that lacks exactly one extension: the implementations whose levels

@@ -35,7 +35,7 @@ EXTENSIONS = (".c", ".cc", ".cpp", ".h", ".hpp", ".inc")
 EXEMPT = {
     "kernels/src/known_defects.cpp": "the known-defect table: each defect names the row it affects "
                                      "(conformance/known_defect_choice_test.cpp checks that it is a row)",
-    "kernels/src/cpu.cpp": "the feature table: sse42, avx2 and avx512 are feature levels",
+    "kernels/src/cpu_x86_64.cpp": "the x86 feature table: sse42, avx2 and avx512 are feature levels",
     "conformance/best_test.cpp": "a test of the registry itself",
     "conformance/known_defect_choice_test.cpp": "a test of the registry itself",
     "conformance/known_defects_test.cpp": "a test of the registry itself",
@@ -150,7 +150,7 @@ def self_test(source_dir):
     expected = {("bench/planted.cpp", 4), ("bench/planted.cpp", 5), ("bench/planted.cpp", 7)}
     with tempfile.TemporaryDirectory() as tmp:
         for rel, content in [("cmake/Implementations.cmake", table), ("bench/planted.cpp", planted),
-                             ("kernels/src/cpu.cpp", f'const char* level = "{a}";\n'),
+                             ("kernels/src/cpu_x86_64.cpp", f'const char* level = "{a}";\n'),
                              ("build/CMakeCache.txt", ""), ("build/generated/table.inc", f'"{a}"\n'),
                              ("docs/notes.md", f'"{a}"\n')]:
             os.makedirs(os.path.dirname(os.path.join(tmp, rel)), exist_ok=True)

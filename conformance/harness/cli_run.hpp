@@ -39,18 +39,23 @@ class CliScratch : public testing::Test {
   std::string path(const std::string& name) const { return (dir_ / name).string(); }
 
   // `maskbench ARGS` (ARGS as a shell would split them), stopped after 20
-  // seconds so that a hang fails instead of blocking the suite. The child
+  // seconds (120 under an emulator) so that a hang fails instead of blocking
+  // the suite. The child
   // sees the CPU levels this process sees: under qemu-user (the dispatch
   // proof) only this process is emulated, and the child would otherwise
-  // run on the host's CPU and disagree with the test's expectations.
+  // run on the host's CPU and disagree with the test's expectations. A
+  // cross-built binary's child needs the emulator too:
+  // MASKBENCH_CHILD_LAUNCHER (tests/qemu_cross.sh sets it) is put before it.
   CliResult run(const std::string& args) const {
     const std::string out = path(".stdout"), err = path(".stderr");
     FeatureSet all;
     for (const FeatureInfo& f : all_features()) all = all | f.feature;
     const FeatureSet unusable = all.without(host_cpu().usable());
     const std::string env = unusable.empty() ? "" : fmt::format("MASKBENCH_DISABLE={} ", feature_names(unusable));
-    const std::string cmd = fmt::format("{}timeout -s KILL 20 '{}' {} >'{}' 2>'{}' </dev/null", env, binary().string(), args,
-                                        out, err);
+    const char* launcher = std::getenv("MASKBENCH_CHILD_LAUNCHER");
+    const std::string cmd = fmt::format("{}timeout -s KILL {} {} '{}' {} >'{}' 2>'{}' </dev/null", env,
+                                        launcher != nullptr ? 120 : 20, launcher != nullptr ? launcher : "",
+                                        binary().string(), args, out, err);
     const int status = std::system(cmd.c_str());
     return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, slurp(out), slurp(err)};
   }

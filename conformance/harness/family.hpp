@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "contracts/contract.hpp"
+#include "harness/skip.hpp"
 #include "maskbench/known_defects.hpp"
 #include "maskbench/registry.hpp"
 #include "schema.hpp"
@@ -18,17 +19,6 @@ namespace maskbench::conformance {
 inline std::string impl_test_name(const testing::TestParamInfo<const Implementation*>& info) {
   return schema::test_name_suffix(info.param->name);
 }
-
-// Skips the running test with `reason`. GoogleTest 1.12's JSON output drops a
-// skip's message, and the reason is what the reports show ("known defect
-// KD-1: ...", "skipped: the CPU lacks avx512"), so it is also recorded as the
-// test property schema::kSkipReasonProperty, which the JSON keeps.
-#define MB_SKIP(reason)                                                                     \
-  do {                                                                                      \
-    const std::string mb_skip_reason_ = (reason);                                           \
-    ::testing::Test::RecordProperty(::maskbench::schema::kSkipReasonProperty, mb_skip_reason_); \
-    GTEST_SKIP() << mb_skip_reason_;                                                        \
-  } while (0)
 
 template <class Table>
 class FamilyTest : public testing::TestWithParam<const Implementation*> {

@@ -17,7 +17,8 @@ namespace {
 // Among rows of one level and extras, the higher the better; below zero never.
 int kind_rank(Kind kind) {
   switch (kind) {
-    case Kind::intrinsics: return 4;
+    case Kind::intrinsics: return 5;
+    case Kind::translated: return 4;
     case Kind::stdsimd: return 3;
     case Kind::autovec: return 2;
     case Kind::reference: return 1;

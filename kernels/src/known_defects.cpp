@@ -1,5 +1,7 @@
 #include "maskbench/known_defects.hpp"
 
+#include <vector>
+
 #include <fmt/format.h>
 
 namespace maskbench {
@@ -8,17 +10,25 @@ namespace {
 constexpr std::string_view kKd1Compilers[] = {"Clang 14.", "Clang 19."};
 
 constexpr KnownDefect kKnownDefects[] = {
-    {"KD-1", kKd1Compilers, "stdsimd-avx512",
+    {"KD-1", "x86_64", kKd1Compilers, "stdsimd-avx512",
      "clang (14 and 19 checked) with libstdc++ 12 <experimental/simd> at -march=x86-64-v4: where(mask, v) = w "
      "writes the wrong lanes (AVX-512 bitmask ABI), so every masked kernel of stdsimd-avx512 is wrong"},
 };
 
 }  // namespace
 
-std::span<const KnownDefect> known_defects() { return kKnownDefects; }
+std::span<const KnownDefect> known_defects() {
+  static const std::vector<KnownDefect> here = [] {
+    std::vector<KnownDefect> out;
+    for (const KnownDefect& d : kKnownDefects)
+      if (d.architecture == target_architecture()) out.push_back(d);
+    return out;
+  }();
+  return here;
+}
 
 const KnownDefect* known_defect(std::string_view implementation, std::string_view compiler_id) {
-  for (const KnownDefect& d : kKnownDefects)
+  for (const KnownDefect& d : known_defects())
     if (d.implementation == implementation && d.applies_to(compiler_id)) return &d;
   return nullptr;
 }

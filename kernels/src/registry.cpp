@@ -38,6 +38,7 @@ std::string_view kind_name(Kind kind) {
     case Kind::stdsimd: return "stdsimd";
     case Kind::autovec: return "autovec";
     case Kind::emulated: return "emulated";
+    case Kind::translated: return "translated";
   }
   return "unknown";
 }
@@ -65,5 +66,7 @@ Runnability runnable(const Implementation& impl, const CpuInfo& cpu) {
 }
 
 std::string_view compiler() { return detail::kCompiler; }
+
+std::string_view target_architecture() { return detail::kArchitecture; }
 
 }  // namespace maskbench

@@ -9,7 +9,7 @@
 // CPU always makes the same choice: among the rows that provide the family
 // and are usable (they run on the CPU and are no known defect of the
 // compiler, maskbench/known_defects.hpp), the highest ISA level, then the
-// most extras, then by kind: intrinsics, stdsimd, autovec, the reference,
+// most extras, then by kind: intrinsics, translated intrinsics, stdsimd, autovec, the reference,
 // another scalar loop. An emulated row is never chosen: it runs everywhere
 // and only to check lane logic.
 #include <string>

@@ -13,11 +13,14 @@
 
 namespace maskbench {
 
+// The levels of every architecture; a build knows those of its target
+// (all_features()), and rows of other architectures are not built.
 enum class Feature : std::uint32_t {
   sse42 = 1u << 0,        // x86-64-v2
   avx2 = 1u << 1,         // x86-64-v3, and the OS saves YMM state
   avx512 = 1u << 2,       // x86-64-v4, and the OS saves opmask and ZMM state
   avx512vbmi2 = 1u << 3,  // AVX-512 VBMI2 (vpcompressb/w)
+  sve = 1u << 4,          // aarch64: armv8.2-a+sve (Advanced SIMD is the baseline)
 };
 
 class FeatureSet {
@@ -47,10 +50,10 @@ MB_API std::span<const FeatureInfo> all_features();
 // "sse42,avx2" for a set; "none" for the empty set.
 MB_API std::string feature_names(FeatureSet set);
 
-// One thing a level needs: an instruction set extension (a CPUID bit) or
-// register state that the OS must save (XCR0 bits).
+// One thing a level needs: an instruction set extension (a CPUID bit, an
+// aarch64 HWCAP bit) or register state that the OS must save (XCR0 bits).
 struct Extension {
-  std::string_view name;  // cpu_features' name where it has one ("fma3"), else "lzcnt", "os_ymm_state", ...
+  std::string_view name;  // cpu_features' name where it has one ("fma3", "sve"), else "lzcnt", "os_ymm_state", ...
   Feature level;          // the lowest level that needs it
   // What the compiler predefines when the flags let it use this extension,
   // space-separated ('*' ends a prefix); empty for OS state. The flags test
@@ -71,9 +74,13 @@ struct CacheLevel {
 };
 
 struct MB_API CpuInfo {
+  std::string architecture;  // the build's target: "x86_64", "aarch64", ...
   std::string vendor;
   std::string brand;
+  // x86: CPUID's family, model, stepping; aarch64: MIDR's implementer, part, revision.
   int family = 0, model = 0, stepping = 0;
+  // The SVE vector length this process runs with, in bits; 0 where there is none.
+  int vector_bits = 0;
   // cpu_features' name, e.g. INTEL_SPR. Where cpu_features (0.7 on Debian 12)
   // says X86_UNKNOWN for a generation newer than its table, the name comes
   // from maskbench's own family/model table and microarchitecture_source says so.
@@ -83,8 +90,8 @@ struct MB_API CpuInfo {
   // "cpu_features", or "none" when it reports no cache (the benchmarks then
   // size for assumed caches, and bench.json's context says so).
   std::string cache_source;
-  std::vector<std::pair<std::string, bool>> cpuid_flags;  // cpu_features' bits, for the record
-  std::vector<bool> has_extension;  // parallel to extensions(), read from CPUID and XCR0
+  std::vector<std::pair<std::string, bool>> cpuid_flags;  // cpu_features' bits (CPUID, HWCAP), for the record
+  std::vector<bool> has_extension;  // parallel to extensions(), read from CPUID and XCR0, or HWCAP
   FeatureSet detected;  // what the CPU and OS support: levels_supported(has_extension)
   FeatureSet disabled;  // masked by MASKBENCH_DISABLE
   FeatureSet usable() const { return detected.without(disabled); }

@@ -21,6 +21,7 @@ namespace maskbench {
 
 struct KnownDefect {
   std::string_view id;
+  std::string_view architecture;  // target_architecture() of the builds it concerns
   // The compiler versions the defect was reproduced with, as prefixes of
   // compiler() ("Clang 14."): a version nobody has checked is not assumed.
   std::span<const std::string_view> compilers;
@@ -34,6 +35,8 @@ struct KnownDefect {
   }
 };
 
+// The defects listed for this build's target architecture: another
+// architecture's rows are not built, so its defects concern nothing here.
 MB_API std::span<const KnownDefect> known_defects();
 
 // The listed defect of `implementation` when built by `compiler_id`

@@ -25,7 +25,7 @@ struct FamilyEntry {
 };
 
 // How an implementation's code is written (cmake/Implementations.cmake, KIND).
-enum class Kind : std::uint8_t { reference, scalar_variant, intrinsics, stdsimd, autovec, emulated };
+enum class Kind : std::uint8_t { reference, scalar_variant, intrinsics, stdsimd, autovec, emulated, translated };
 MB_API std::string_view kind_name(Kind kind);
 
 struct Implementation {
@@ -76,5 +76,8 @@ MB_API Runnability runnable(const Implementation& impl, const CpuInfo& cpu = hos
 
 // "GNU 12.2.0": the compiler that built the kernel library.
 MB_API std::string_view compiler();
+// "x86_64", "aarch64", ...: the architecture the kernel library was built
+// for, whose rows of cmake/Implementations.cmake it holds.
+MB_API std::string_view target_architecture();
 
 }  // namespace maskbench

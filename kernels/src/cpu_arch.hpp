@@ -1,0 +1,22 @@
+#pragma once
+// What each target architecture supplies to cpu.cpp: its levels, the
+// extensions they need, how to read them, and the CPU's identity. One
+// cpu_<arch>.cpp is compiled per build (kernels/CMakeLists.txt).
+#include <span>
+#include <vector>
+
+#include "maskbench/cpu.hpp"
+
+namespace maskbench::arch {
+
+// The levels in ascending order: each needs the ones before it.
+std::span<const FeatureInfo> features();
+// Every extension some level needs, grouped by level in ascending order.
+std::span<const Extension> extensions();
+// What this CPU and OS have, parallel to extensions().
+std::vector<bool> detect_extensions();
+// Vendor, brand, identity numbers, microarchitecture, caches, feature bits,
+// vector length.
+void identify(CpuInfo& cpu);
+
+}  // namespace maskbench::arch
