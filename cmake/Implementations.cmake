@@ -134,6 +134,9 @@ maskbench_impl(avx512-vbmi2 ID avx512_vbmi2 ARCH x86_64 KIND intrinsics LEVEL av
 maskbench_impl(autovec-neon ID autovec_neon ARCH aarch64 KIND autovec LEVEL scalar
   FLAGS -O3 -march=armv8-a SOURCES reference/@F@.cpp
   DESCRIPTION "the scalar source auto-vectorized by the compiler for armv8-a (Advanced SIMD)")
+maskbench_impl(neon ID neon ARCH aarch64 KIND intrinsics LEVEL neon
+  FLAGS -O3 -march=armv8-a SOURCES ${MB_SIMD_SOURCES}
+  DESCRIPTION "Advanced SIMD intrinsics: vector masks (compare, BSL), fused multiply-add, tails through a local copy")
 maskbench_impl(simde-sse42 ID simde_sse42 ARCH aarch64 KIND translated LEVEL sse42
   FLAGS -O3 -march=armv8-a SOURCES ${MB_SIMD_SOURCES}
   DESCRIPTION "the SSE4.2 intrinsic source translated to Advanced SIMD by simde")

@@ -1,6 +1,7 @@
 #include "report_page.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <map>
 #include <set>
 
@@ -195,8 +196,13 @@ std::string speedup_table(const ResultsDir& r, const Benches& bs, const analysis
   }
   std::vector<std::size_t> by_value(columns.size()), position(columns.size());
   for (std::size_t c = 0; c < columns.size(); ++c) by_value[c] = c;
-  std::stable_sort(by_value.begin(), by_value.end(),
-                   [&](std::size_t a, std::size_t b) { return columns[a].value < columns[b].value; });
+  // Ties in column order (std::sort with the index as tie-break: see benjamini_hochberg).
+  std::sort(by_value.begin(), by_value.end(), [&](std::size_t a, std::size_t b) {
+    const double x = columns[a].value, y = columns[b].value;
+    const bool na = std::isnan(x), nb = std::isnan(y);
+    if (na != nb) return nb;
+    return (!na && x != y) ? x < y : a < b;
+  });
   for (std::size_t p = 0; p < by_value.size(); ++p) position[by_value[p]] = p;
   std::map<std::string, std::size_t> rank;
   for (const std::string& impl : implementation_order(r, present)) rank.emplace(impl, rank.size());

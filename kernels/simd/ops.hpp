@@ -17,6 +17,8 @@
 #include "simd/ops_avx2.hpp"
 #elif defined(MB_LEVEL_avx512)
 #include "simd/ops_avx512.hpp"
+#elif defined(MB_LEVEL_neon)
+#include "simd/ops_neon.hpp"
 #elif defined(MB_LEVEL_stdsimd)
 #include "simd/ops_stdsimd.hpp"
 #else
@@ -34,7 +36,7 @@ namespace simd {
 //     the other lanes load as 0. The loads take f32, Bf16 or F16 and widen
 //     exactly (maskbench/half.hpp).
 //   Arithmetic. set1, zero, add, sub, mul, div; fmadd(a, b, c) = a*b + c,
-//     fused at avx2 and avx512, two roundings at sse42 and stdsimd (contracts
+//     fused at avx2, avx512 and neon, two roundings at sse42 and stdsimd (contracts
 //     that use it state a bound covering both); reduce_add: a halving tree,
 //     ceil(log2 W) additions deep.
 //   Compare to mask. gt, ge, lt, le, eq ordered (a NaN lane is false); ne
