@@ -315,8 +315,9 @@ install_cross_packages() {  # install_cross_packages ARCH
   install_packages
 }
 
-# cross_conformance ARCH: the build for ARCH (conformance and the CLI, whose
-# info each model checks) and its conformance under every model, two at a time.
+# cross_conformance ARCH: the build for ARCH (conformance, the CLI, whose
+# info each model checks, and the fuzz corpus replay) and its conformance
+# under every model, two at a time.
 cross_conformance() {
   local arch="$1" dir="${build_dir}-$1" model entry rc=0 i=0 pids=() logs=()
   local -n models="cross_models_$1"
@@ -324,7 +325,7 @@ cross_conformance() {
   step "cross-building conformance for ${arch} in ${dir}/"
   cmake -S . -B "$dir" -DCMAKE_BUILD_TYPE=Release --toolchain "cmake/toolchains/${arch}-linux-gnu.cmake" >/dev/null \
     || die 4 "cmake configuration of the ${arch} cross build failed (see the messages above)"
-  cmake --build "$dir" -j "$(nproc)" --target maskbench-conformance maskbench >&2 || die 4 "the ${arch} cross build failed (see the compiler messages above)"
+  cmake --build "$dir" -j "$(nproc)" --target maskbench-conformance maskbench maskbench-fuzz-replay >&2 || die 4 "the ${arch} cross build failed (see the compiler messages above)"
   step "running conformance for ${arch} under qemu-${arch} at ${#models[@]} CPU models"
   for entry in "${models[@]}"; do
     read -r model missing bits only <<< "$entry"

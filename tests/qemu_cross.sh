@@ -10,6 +10,8 @@
 # the same rows cannot run. VECTOR_BITS: the SVE length info must report (0
 # for none). ONLY: a feature level; only the rows that need it are run (the
 # rows whose results depend on the vector length), as info lists them.
+# Without ONLY, the fuzz corpus (fuzz/corpus/, every file a valid input) is
+# replayed too, by maskbench-fuzz-replay beside the conformance binary.
 # Prints the per-implementation table and one PASS or FAIL line.
 set -u
 arch="$1" cpu="$2" missing="$3" bits="$4" maskbench="$5" conformance="$6" only="${7:-}"
@@ -52,9 +54,18 @@ if [ $rc -ge 128 ] || echo "$out" | grep -q "uncaught target signal"; then
   echo "FAIL: conformance died under $where (exit $rc)"; exit 1
 fi
 [ $rc -eq 0 ] || { echo "$out" | grep -E '^\[  FAILED  \]' | sort -u; echo "FAIL: conformance failed under $where"; exit 1; }
-python3 - "$tmp/conformance.json" "$missing" "$where" <<'PY'
+replayed=""
+if [ -z "$only" ]; then
+  replay="$(dirname "$conformance")/maskbench-fuzz-replay"
+  corpus="$(cd "$(dirname "${BASH_SOURCE[0]}")/../fuzz/corpus" && pwd)"
+  rout=$("qemu-$arch" -cpu "$cpu" "$replay" "$corpus"/* 2>&1)
+  rrc=$?
+  [ $rrc -eq 0 ] || { echo "$rout" | tail -n 30; echo "FAIL: the fuzz corpus replay failed under $where (exit $rrc)"; exit 1; }
+  replayed="; $(echo "$rout" | tail -n 1 | sed 's/^maskbench-fuzz-replay: //')"
+fi
+python3 - "$tmp/conformance.json" "$missing" "$where" "$replayed" <<'PY'
 import json, re, sys
-path, missing, where = sys.argv[1:4]
+path, missing, where, replayed = sys.argv[1:5]
 report = json.load(open(path, encoding="utf-8"))
 ran = skipped = 0
 wrong = []
@@ -81,5 +92,5 @@ if wrong:
 if missing != "-" and skipped == 0:
     sys.exit(f"FAIL: nothing was skipped under {where}, which lacks {missing}")
 lacking = f", {skipped} skipped for lacking {missing}" if missing != "-" else ""
-print(f"PASS: {ran} tests ran under {where}{lacking}")
+print(f"PASS: {ran} tests ran under {where}{lacking}{replayed}")
 PY
