@@ -15,6 +15,8 @@
 
 #include <fmt/format.h>
 
+#include "escape.hpp"
+
 extern "C" int LLVMFuzzerInitialize(int* argc, char*** argv);
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size);
 
@@ -24,19 +26,22 @@ namespace {
 // larger file is refused rather than read whole.
 constexpr std::uintmax_t kMaxInputBytes = 1 << 20;
 
+// A path as given on the command line, safe for a terminal or a CI log.
+std::string shown(const std::filesystem::path& p) { return maskbench::escape::terminal(p.string()); }
+
 bool collect(const std::filesystem::path& p, std::vector<std::filesystem::path>& out) {
   std::error_code ec;
   if (std::filesystem::is_directory(p, ec)) {
     for (const auto& e : std::filesystem::directory_iterator(p, ec))
       if (e.is_regular_file(ec)) out.push_back(e.path());
     if (ec) {
-      fmt::print(stderr, "maskbench-fuzz-replay: {}: cannot list the directory ({})\n", p.string(), ec.message());
+      fmt::print(stderr, "maskbench-fuzz-replay: {}: cannot list the directory ({})\n", shown(p), ec.message());
       return false;
     }
     return true;
   }
   if (!std::filesystem::is_regular_file(p, ec)) {
-    fmt::print(stderr, "maskbench-fuzz-replay: {}: expected an input file or a directory of them\n", p.string());
+    fmt::print(stderr, "maskbench-fuzz-replay: {}: expected an input file or a directory of them\n", shown(p));
     return false;
   }
   out.push_back(p);
@@ -59,7 +64,7 @@ int main(int argc, char** argv) {
     std::error_code ec;
     const std::uintmax_t size = std::filesystem::file_size(p, ec);
     if (ec || size > kMaxInputBytes) {
-      fmt::print(stderr, "maskbench-fuzz-replay: {}: expected a readable input of at most {} bytes\n", p.string(),
+      fmt::print(stderr, "maskbench-fuzz-replay: {}: expected a readable input of at most {} bytes\n", shown(p),
                  kMaxInputBytes);
       return 2;
     }
