@@ -33,20 +33,12 @@ struct Bytes16 {
   static M ne(V v, V c) { return ~static_cast<M>(simde_mm_movemask_epi8(simde_mm_cmpeq_epi8(v, c))) & 0xFFFF; }
 };
 
-// Row m: the set lanes of the 8-bit mask m, in order; the rest are don't-care.
-inline constexpr auto kByteCompress = [] {
-  std::array<std::uint64_t, 256> t{};
-  for (std::uint32_t m = 0; m < 256; ++m)
-    for (std::size_t r = 0; r < 8; ++r) t[m] |= std::uint64_t{set_lane<8>(m, r)} << (8 * r);
-  return t;
-}();
-
 // Each 8-byte half is compressed in place by one pshufb; the halves are then
 // stored at out and out + count(low half).
 struct BytesLutStore {
   static simde__m128i shuffle(simde__m128i v, std::uint32_t m) {
     const std::uint64_t lo = kByteCompress[m & 0xFF];
-    const std::uint64_t hi = kByteCompress[(m >> 8) & 0xFF] + 0x0808080808080808ull;
+    const std::uint64_t hi = kByteCompress[(m >> 8) & 0xFF] + kHighHalf;
     return simde_mm_shuffle_epi8(v, simde_mm_set_epi64x(static_cast<std::int64_t>(hi), static_cast<std::int64_t>(lo)));
   }
   static std::size_t full(std::uint8_t* out, simde__m128i v, std::uint32_t m) {

@@ -170,6 +170,32 @@ constexpr std::size_t rank_of(std::uint32_t m, std::size_t lane) {
   return r;
 }
 
+// Byte-shuffle controls for four 32-bit lanes (pshufb, tbl), one 16-byte row
+// per 4-bit mask: compress moves set lane set_lane(m, r) to lane r; expand
+// moves lane rank_of(m, j) to lane j.
+template <bool Expand>
+alignas(64) inline constexpr auto kShuffle32 = [] {
+  std::array<std::array<std::uint8_t, 16>, 16> t{};
+  for (std::uint32_t m = 0; m < 16; ++m)
+    for (std::size_t lane = 0; lane < 4; ++lane) {
+      const std::size_t from = Expand ? rank_of<4>(m, lane) : set_lane<4>(m, lane);
+      for (std::size_t b = 0; b < 4; ++b) t[m][lane * 4 + b] = static_cast<std::uint8_t>(from * 4 + b);
+    }
+  return t;
+}();
+
+// Byte compress of 8 lanes: row m holds the set lanes of the 8-bit mask m, in
+// order, one byte each; the rest are don't-care. 16 lanes are two halves (a
+// table for 16 would take 1 MiB); the high half's row plus 0x08 in every
+// byte indexes the high half of a 16-byte vector.
+inline constexpr auto kByteCompress = [] {
+  std::array<std::uint64_t, 256> t{};
+  for (std::uint32_t m = 0; m < 256; ++m)
+    for (std::size_t r = 0; r < 8; ++r) t[m] |= std::uint64_t{set_lane<8>(m, r)} << (8 * r);
+  return t;
+}();
+inline constexpr std::uint64_t kHighHalf = 0x0808080808080808ull;
+
 }  // namespace compress
 }  // namespace
 }  // namespace MB_NS

@@ -42,20 +42,8 @@ struct Lanes {
   }
 };
 
-// pshufb controls, one 16-byte row per 4-bit mask: compress moves set lane
-// set_lane(m, r) to lane r; expand moves lane rank_of(m, j) to lane j.
-template <bool Expand>
-constexpr auto make_shuffles() {
-  std::array<std::array<std::uint8_t, 16>, 16> t{};
-  for (std::uint32_t m = 0; m < 16; ++m)
-    for (std::size_t lane = 0; lane < 4; ++lane) {
-      const std::size_t from = Expand ? rank_of<4>(m, lane) : set_lane<4>(m, lane);
-      for (std::size_t b = 0; b < 4; ++b) t[m][lane * 4 + b] = static_cast<std::uint8_t>(from * 4 + b);
-    }
-  return t;
-}
-alignas(64) constexpr auto kCompress = make_shuffles<false>();
-alignas(64) constexpr auto kExpand = make_shuffles<true>();
+constexpr const auto& kCompress = kShuffle32<false>;
+constexpr const auto& kExpand = kShuffle32<true>;
 
 simde__m128i shuffle(simde__m128i v, const std::array<std::uint8_t, 16>& control) {
   return simde_mm_shuffle_epi8(v, simde_mm_load_si128(reinterpret_cast<const simde__m128i*>(control.data())));
