@@ -14,16 +14,13 @@ namespace {
 
 using Compress = FamilyTest<CompressKernels>;
 
-// The widest vector of any compress kernel: 64 bytes of u8 lanes (AVX-512).
-constexpr std::size_t kMaxByteLanes = 64;
-
 // Sizes for the contract sweep: every n to 3W+1 for the widest vector, then
 // the harness's larger sizes.
 std::vector<std::size_t> compress_sizes() {
   std::vector<std::size_t> s;
-  for (std::size_t n = 0; n <= 3 * kMaxByteLanes + 1; ++n) s.push_back(n);
+  for (std::size_t n = 0; n <= 3 * max_byte_lanes() + 1; ++n) s.push_back(n);
   for (std::size_t n : test_sizes())
-    if (n > 3 * kMaxByteLanes + 1) s.push_back(n);
+    if (n > 3 * max_byte_lanes() + 1) s.push_back(n);
   for (std::size_t n : {255u, 256u, 257u, 2048u + 61u}) s.push_back(n);
   return s;
 }
@@ -87,7 +84,7 @@ TEST_P(Compress, U8EverySizeAndPattern) {
 
 TEST_P(Compress, EveryOutputOffset) {
   Rng rng(seed() + 2);
-  for (std::size_t n = 0; n <= 3 * kMaxLanes + 1; ++n)
+  for (std::size_t n = 0; n <= 3 * max_lanes() + 1; ++n)
     for (std::size_t off = 0; off < 16; ++off) {
       for (std::size_t si = 0; si < set_count(k()); ++si) {
         const std::vector<float> x = make_f32(n, Pattern::random_50, 0.25f, true, rng);
@@ -125,7 +122,7 @@ TEST_P(Compress, ExpandEverySizePatternAndOffset) {
   Rng rng(seed() + 4);
   for (std::size_t n : compress_sizes())
     for (Pattern pat : kPatterns) holds<CompressExpand>({{n % 16, n % 3 == 0}, {}, mask_bytes(n, pat, rng)}, pattern_name(pat));
-  for (std::size_t n = 0; n <= 3 * kMaxLanes + 1; ++n)
+  for (std::size_t n = 0; n <= 3 * max_lanes() + 1; ++n)
     for (std::size_t off = 0; off < 16; ++off) holds<CompressExpand>({{off, 0}, {}, mask_bytes(n, Pattern::random_50, rng)});
 }
 

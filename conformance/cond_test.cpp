@@ -41,7 +41,7 @@ TEST_P(Cond, SelectEverySizePatternAndOffset) {
 TEST_P(Cond, SelectOffsetsAndInPlace) {
   Rng rng(seed() + 1);
   const Params p;
-  for (std::size_t n = 0; n <= 3 * kMaxLanes + 1; ++n)
+  for (std::size_t n = 0; n <= 3 * max_lanes() + 1; ++n)
     for (std::size_t off = 0; off < 16; ++off)
       for (std::size_t in_place : {0, 1}) holds<CondSelect>({{off, in_place}, p.select(), make_input(n, Pattern::random_50, true, rng, p)});
 }

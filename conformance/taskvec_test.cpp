@@ -159,7 +159,7 @@ void ties_every_case(Taskvec& test, std::size_t bf16, std::uint64_t s) {
     // turn, so that each pair still meets many sizes and tails. The full
     // cross product cost 20 rounds of a 65536-bin histogram per size, 40 s
     // per implementation under ASan.
-    const bool every_pair = n <= 1 || n == kMaxLanes + 1 || n == 1000;
+    const bool every_pair = n <= 1 || n == max_lanes() + 1 || n == 1000;
     for (std::size_t pair = 0; pair < kPairs; ++pair) {
       const std::size_t ki = pair / std::size(kPercents), pi = pair % std::size(kPercents);
       if (every_pair || (n > 4000 ? ki == (pi + n) % (std::size(kTasks) - 1) : pair == n % kPairs))

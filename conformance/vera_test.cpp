@@ -23,7 +23,7 @@ struct Shape {
 // Odd shapes of the plan (1x1, 17x33 with r = 3, in = W+1), exact multiples of
 // the vector widths, and strided slices of larger shared matrices.
 std::vector<Shape> shapes() {
-  return {{1, 1, 1, 1, 1},      {33, 17, 3, 33, 3},    {33, 17, 3, 40, 7},      {kMaxLanes + 1, 9, 5, 20, 5},
+  return {{1, 1, 1, 1, 1},      {33, 17, 3, 33, 3},    {33, 17, 3, 40, 7},      {max_lanes() + 1, 9, 5, 20, 5},
           {16, 16, 16, 16, 16}, {64, 48, 32, 100, 33}, {7, 9, 0, 7, 0},         {0, 5, 3, 4, 3},
           {5, 0, 3, 5, 3},      {100, 37, 20, 129, 31}, {257, 130, 17, 300, 19}, {3, 70, 1, 3, 2},
           {31, 8, 67, 31, 70}};
@@ -95,7 +95,7 @@ TEST_P(Vera, ForwardEveryShapeTypeAndOffset) {
 TEST_P(Vera, EveryLengthEntryAndOffset) {
   Rng rng(seed() + 48);
   constexpr Values kValues[] = {Values::ordinary, Values::underflow, Values::specials};
-  for (std::size_t in = 0; in <= 3 * kMaxLanes + 1; ++in) {
+  for (std::size_t in = 0; in <= 3 * max_lanes() + 1; ++in) {
     const Shape shape{in, 5, in % 7, in + in % 3, in % 7 + in % 2};
     const Values values = kValues[in % 3];
     const std::size_t m = 1 + in % 4;

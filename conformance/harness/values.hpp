@@ -17,14 +17,21 @@
 
 #include <fmt/format.h>
 
+#include "maskbench/cpu.hpp"
 #include "schema.hpp"
 
 namespace maskbench::conformance {
 
-// The widest vector of f32 lanes of any implementation (AVX-512): sizes sweep
+// The widest vector of f32 lanes of any implementation on this CPU: 16
+// (AVX-512), or an SVE vector's lanes where it is longer (up to 64 at 2048
+// bits), read at run time since SVE's length is the machine's. Sizes sweep
 // 0..3W+1 so that every implementation sees empty, partial and several full
 // vectors plus a tail.
-inline constexpr std::size_t kMaxLanes = 16;
+inline std::size_t max_lanes() {
+  return std::max<std::size_t>(16, static_cast<std::size_t>(maskbench::host_cpu().vector_bits) / 32);
+}
+// The same for byte lanes: 64 (AVX-512), or an SVE vector's bytes.
+inline std::size_t max_byte_lanes() { return 4 * max_lanes(); }
 
 // MASKBENCH_SEED=<n> replays a run; the default is fixed so that CI is
 // reproducible. Every randomized test prints the seed it used.
@@ -137,7 +144,7 @@ inline int fuzz_rounds(int full) { return smoke_level() ? std::max(1, full / 10)
 // Sizes every kernel is tested at: 0..3W+1, then some large ones.
 inline std::vector<std::size_t> test_sizes() {
   std::vector<std::size_t> s;
-  for (std::size_t n = 0; n <= 3 * kMaxLanes + 1; ++n) s.push_back(n);
+  for (std::size_t n = 0; n <= 3 * max_lanes() + 1; ++n) s.push_back(n);
   for (std::size_t n : {63u, 64u, 65u, 127u, 1000u}) s.push_back(n);
   if (!smoke_level())
     for (std::size_t n : {4097u, 65536u + 3u}) s.push_back(n);
