@@ -129,6 +129,9 @@ int main(int argc, char** argv) {
   add(schema::context::kFrequencyScaling, info[key::kConditions][key::kScalingGovernor]);
   add(schema::context::kPinning, pinning);
   add(schema::context::kCacheSource, maskbench::host_cpu().cache_source);
+  for (const std::string& a : args)
+    if (a.starts_with("--benchmark_min_time="))
+      benchmark::AddCustomContext(schema::context::kMinTime, a.substr(std::string_view("--benchmark_min_time=").size()));
   add(schema::context::kMode, quick() ? schema::context::kModeQuick : schema::context::kModeFull);
 
   if (!maskbench::forced_name().empty()) benchmark::AddCustomContext("maskbench_force", std::string(maskbench::forced_name()));

@@ -31,8 +31,10 @@ std::string markdown(const regression::GateResult& g, const regression::Options&
       s += fmt::format("| {} | {} | {:.3f} | {} | {:.4f} ({}) |\n",
                        c.verdict == regression::Verdict::regression ? "regression" : "improvement",
                        markdown_code(c.name), c.ratio, interval(c), c.p_value, stats::describe(c.p_method));
-  s += fmt::format("\n{} benchmarks compared; {} only in the baseline; {} only in the current run.\n", g.compared.size(),
-                   g.only_in_baseline.size(), g.only_in_current.size());
+  s += fmt::format("\n{} benchmarks compared; {} only in the baseline; {} only in the current run; {} lost under-iterated "
+                   "repetitions, dropped.\n", g.compared.size(), g.only_in_baseline.size(), g.only_in_current.size(),
+                   g.under_iterated.size());
+  for (const std::string& n : g.under_iterated) s += fmt::format("- under-iterated: {}\n", markdown_code(n));
   return s;
 }
 
@@ -72,6 +74,10 @@ int run_gate(std::span<const std::string_view> args) {
   for (const std::string& f : g.failing_implementations) fmt::print("CONFORMANCE  {}\n", terminal(f));
   for (const std::string& n : g.only_in_baseline) fmt::print("only in baseline  {}\n", terminal(n));
   for (const std::string& n : g.only_in_current) fmt::print("only in current   {}\n", terminal(n));
+  for (const std::string& n : g.under_iterated) fmt::print("under-iterated    {}\n", terminal(n));
+  if (!g.under_iterated.empty())
+    fmt::print("under-iterated: {} benchmarks lost repetitions that measured under half the minimum time (a descheduling cut "
+               "Google Benchmark's iteration estimate short); they were dropped\n", g.under_iterated.size());
   if (untested > 0)
     fmt::print("untested: {} benchmarks have fewer than {} repetitions on a side\n", untested, regression::kMinRepetitions);
   fmt::print("{}: {} compared, {} regressions, {} improvements, {} implementations failing conformance\n",

@@ -100,6 +100,7 @@ struct Measurement {
   std::string time_unit = "ns";
   std::optional<double> items_per_second, bytes_per_second;
   double real_time = 0, cpu_time = 0;
+  std::optional<double> iterations;
 };
 
 constexpr Field<Measurement> kMeasurementFields[] = {
@@ -115,7 +116,20 @@ constexpr Field<Measurement> kMeasurementFields[] = {
     {"bytes_per_second", kOptional, "", [](const Node& v, Measurement& m) { m.bytes_per_second = v.rate(); }},
     {"real_time", kRequired, "a time", [](const Node& v, Measurement& m) { m.real_time = v.measurement(); }},
     {"cpu_time", kRequired, "a time", [](const Node& v, Measurement& m) { m.cpu_time = v.measurement(); }},
+    {"iterations", kOptional, "", [](const Node& v, Measurement& m) { m.iterations = v.measurement(); }},
 };
+
+// The run's minimum time per repetition in ns, where bench.json records it.
+std::optional<double> min_time_ns(const Node& context) {
+  const std::optional<Node> v = context.find(schema::context::kMinTime);
+  if (!v) return std::nullopt;
+  std::string text = v->text();
+  if (text.ends_with('s')) text.pop_back();  // Google Benchmark 1.8 spells it "0.01s"
+  char* end = nullptr;
+  const double s = std::strtod(text.c_str(), &end);
+  if (text.empty() || end != text.c_str() + text.size() || !(s > 0 && s <= 3600)) v->refuse("seconds in (0, 3600]");
+  return s * 1e9;
+}
 
 std::vector<Benchmark> load_bench(const path& file, nlohmann::json& context) {
   const nlohmann::json j = read_json(file, kBenchJson);
@@ -124,8 +138,10 @@ std::vector<Benchmark> load_bench(const path& file, nlohmann::json& context) {
                                    file.string()));
   const std::string where = file.string();
   const Node doc(j, where);
+  std::optional<double> min_time;
   if (const std::optional<Node> c = doc.find("context")) {
     c->require_object();
+    min_time = min_time_ns(*c);
     // Without the tag: written before it existed, in version 1's format.
     if (const std::optional<Node> tag = c->find(schema::kSchemaContextKey))
       input::schema_version(*tag, schema::Document::bench);
@@ -156,10 +172,15 @@ std::vector<Benchmark> load_bench(const path& file, nlohmann::json& context) {
     input::read_fields(row, kMeasurementFields, m);
     b.level = m.label.level;
     b.label_fields = m.label.fields;
+    const double cpu_ns = to_ns(m.cpu_time, m.time_unit);
+    if (m.iterations && min_time && schema::under_iterated(*m.iterations, cpu_ns, *min_time)) {
+      ++b.under_iterated;
+      return;
+    }
     if (m.items_per_second) b.items_per_second.push_back(*m.items_per_second);
     if (m.bytes_per_second) b.bytes_per_second.push_back(*m.bytes_per_second);
     b.real_time_ns.push_back(to_ns(m.real_time, m.time_unit));
-    b.cpu_time_ns.push_back(to_ns(m.cpu_time, m.time_unit));
+    b.cpu_time_ns.push_back(cpu_ns);
   });
   return out;
 }

@@ -55,6 +55,9 @@ struct Benchmark {
   std::vector<double> bytes_per_second;       // one per repetition, where reported
   std::vector<double> real_time_ns;           // one per repetition (wall time per iteration)
   std::vector<double> cpu_time_ns;            // one per repetition (CPU time per iteration)
+  // Repetitions dropped as under-iterated (schema::under_iterated), where
+  // bench.json records its minimum time: not in the vectors above.
+  std::size_t under_iterated = 0;
   bool skipped = false;
   std::string skip_reason;
   // The implementation is not in the directory's registry (info.json): a

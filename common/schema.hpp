@@ -104,6 +104,8 @@ inline constexpr const char* kBuildFlags = "maskbench_build_flags";
 inline constexpr const char* kCommit = "maskbench_commit";
 inline constexpr const char* kFrequencyScaling = "maskbench_frequency_scaling";
 inline constexpr const char* kPinning = "maskbench_pinning";
+// --benchmark_min_time of the run, seconds per repetition (under_iterated).
+inline constexpr const char* kMinTime = "maskbench_min_time_s";
 inline constexpr const char* kCacheSource = "maskbench_cache_source";
 inline constexpr const char* kMode = "maskbench_mode";  // kModeQuick or kModeFull
 inline constexpr const char *kModeQuick = "quick", *kModeFull = "full";
@@ -166,5 +168,18 @@ inline constexpr const char* kRunnable = "runnable";
 inline constexpr const char* kRequires = "requires";
 inline constexpr const char* kReason = "reason";
 }  // namespace info
+
+// A repetition that measured under half the run's minimum time in all
+// (iterations x CPU time per iteration). Google Benchmark sizes the iteration
+// count in a benchmark's first repetition, 10x at a time, and accepts a count
+// as soon as the real time reaches 5x the minimum time, so one descheduling
+// (6 ms at the paired gate's 1.25 ms repetitions, 50 ms at --quick's 10 ms)
+// stops it at 1, 10 or 100 iterations, and every repetition of that process
+// runs that few: it then times a cold start and the clock's own cost, up to
+// 90x the benchmark's in-process time on the development VM (issue 13, item
+// 7). 4.7% of the samples of 10 measured A/A paired gates were such.
+inline bool under_iterated(double iterations, double cpu_time_ns, double min_time_ns) {
+  return iterations * cpu_time_ns < 0.5 * min_time_ns;
+}
 
 }  // namespace maskbench::schema

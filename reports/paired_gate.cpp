@@ -109,6 +109,26 @@ double time_ns(const nlohmann::json& row, const path& file, const std::string& w
   throw InputError(fmt::format("{}: {}.time_unit is '{}', expected ns, us, ms or s", file.string(), where, unit));
 }
 
+// The repetition's iteration count, where the row has one.
+std::optional<double> iterations(const nlohmann::json& row, const path& file, const std::string& where) {
+  const nlohmann::json* v = member(row, "iterations");
+  if (v == nullptr) return std::nullopt;
+  if (!v->is_number() || !(v->get<double>() >= 1))
+    throw InputError(fmt::format("{}: {}.iterations is {}, expected a positive integer", file.string(), where,
+                                 v->dump(-1, ' ', true, nlohmann::json::error_handler_t::replace)));
+  return v->get<double>();
+}
+
+// gate-run.json's min_time_s, absent in records written before it was.
+std::optional<double> min_time_ns(const nlohmann::json& run, const path& file) {
+  const nlohmann::json* v = member(run, "min_time_s");
+  if (v == nullptr) return std::nullopt;
+  if (!v->is_number() || !(v->get<double>() > 0 && v->get<double>() <= 3600))
+    throw InputError(fmt::format("{}: $.min_time_s is {}, expected seconds in (0, 3600]", file.string(),
+                                 v->dump(-1, ' ', true, nlohmann::json::error_handler_t::replace)));
+  return v->get<double>() * 1e9;
+}
+
 struct SampleName {
   bool current = false;
   long long round = 0, chunk = 0;
@@ -208,6 +228,7 @@ GateInput load_gate(const path& dir) {
     throw InputError(fmt::format("{}: $.schema is not \"maskbench-gate-run/1\"", (dir / "gate-run.json").string()));
   for (const char* key : {"base_ref", "base_commit", "current_commit"})
     name_field(in.run, key, dir / "gate-run.json", "$", false);
+  in.min_time_ns = min_time_ns(in.run, dir / "gate-run.json");
   in.conformance_failures = read_conformance(dir / "conformance.json");
 
   std::vector<std::pair<path, SampleName>> files;
@@ -272,6 +293,8 @@ GateInput load_gate(const path& dir) {
         if (e->get<bool>()) continue;  // skipped on this side: measured nothing
       }
       const double t = time_ns(row, file, where);
+      if (const std::optional<double> n = iterations(row, file, where); n && in.min_time_ns && schema::under_iterated(*n, t, *in.min_time_ns))
+        ++in.under_iterated;
       Bench& b = benches[name];
       if (const auto [it, fresh] = b.chunk_of[side].try_emplace(s.round, s.chunk); !fresh && it->second != s.chunk)
         throw InputError(fmt::format("{}: {} '{}' was also measured in chunk {} of the same side and round", file.string(), where,

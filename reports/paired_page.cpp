@@ -85,9 +85,11 @@ std::string markdown(const nlohmann::json& v) {
   list("Only in base", v["only_in_base"]);
   list("Only in current", v["only_in_current"]);
   list("Never paired in a round", v["unpaired"]);
-  s += fmt::format("\n{} benchmarks paired: {} no regression beyond the threshold, {} undecided, {} regressions; {} samples unpaired.\n",
+  s += fmt::format("\n{} benchmarks paired: {} no regression beyond the threshold, {} undecided, {} regressions; {} samples unpaired; "
+                   "{} repetitions under-iterated (a descheduling cut Google Benchmark's iteration estimate short; kept, the fastest of a round absorbs them).\n",
                    v["benchmarks"].size(), names_with(v["benchmarks"], "no-regression").size(), undecided.size(),
-                   names_with(v["benchmarks"], "regression").size(), v["unpaired_samples"].get<std::size_t>());
+                   names_with(v["benchmarks"], "regression").size(), v["unpaired_samples"].get<std::size_t>(),
+                   v["under_iterated_repetitions"].get<std::size_t>());
   return s;
 }
 
@@ -136,13 +138,14 @@ nlohmann::json verdict_json(const GateInput& in, const Decision& d, const Rule& 
   for (std::size_t i = 0; i < in.pairs.size(); ++i) {
     const Pairs& p = in.pairs[i];
     nlohmann::json b = test_json(d.benchmarks[i], p.log_ratios, d.level);
-    const double shift = paired_stats::detectable_shift(paired_stats::robust_sd(p.log_ratios), p.log_ratios.size(), a1, kDetectionPower);
+    const double paired_spread = paired_stats::robust_sd(p.log_ratios);
+    const double shift = paired_stats::detectable_shift(paired_spread, p.log_ratios.size(), a1, kDetectionPower);
     const double mde = std::exp(d.benchmarks[i].null_log + shift) - 1;
     b["name"] = p.name;
     b["family"] = p.family;
     b["minimum_detectable_slowdown"] = std::isfinite(mde) ? nlohmann::json(mde) : nlohmann::json();
     b["too_noisy"] = !std::isfinite(mde) || mde > 2 * rule.threshold;
-    b["spread"] = {{"base", spread_json(in.base_spread[i])}, {"current", spread_json(in.current_spread[i])}};
+    b["spread"] = {{"base", spread_json(in.base_spread[i])}, {"current", spread_json(in.current_spread[i])}, {"paired", paired_spread}};
     v["benchmarks"].push_back(std::move(b));
   }
   v["families"] = nlohmann::json::array();
@@ -158,6 +161,7 @@ nlohmann::json verdict_json(const GateInput& in, const Decision& d, const Rule& 
   v["only_in_current"] = in.only_in_current;
   v["unpaired"] = in.unpaired;
   v["unpaired_samples"] = in.unpaired_samples;
+  v["under_iterated_repetitions"] = in.under_iterated;
   v["sample_files"] = in.sample_files;
   v["conformance_failures"] = in.conformance_failures;
   v["machine_differences"] = in.machine_differences;

@@ -18,7 +18,7 @@ std::vector<double> scaled(const std::vector<double>& v, double factor) {
 std::map<std::string, const results::Benchmark*> measured(const results::ResultsDir& r) {
   std::map<std::string, const results::Benchmark*> out;
   for (const results::Benchmark& b : r.benchmarks)
-    if (!b.skipped && !b.cpu_time_ns.empty()) out[b.name] = &b;
+    if (!b.skipped && (!b.cpu_time_ns.empty() || b.under_iterated > 0)) out[b.name] = &b;
   return out;
 }
 
@@ -35,6 +35,10 @@ Comparison compare_samples(const std::string& name, const std::vector<double>& b
   c.name = name;
   c.baseline_reps = baseline.size();
   c.current_reps = current.size();
+  if (baseline.empty() || current.empty()) {  // every repetition under-iterated
+    c.verdict = Verdict::untested;
+    return c;
+  }
   const double base_median = stats::median(baseline);
   c.ratio = base_median > 0 ? stats::median(current) / base_median : 1.0;
   c.interval = stats::bootstrap_median_ratio(current, baseline, 1.0 - options.alpha);
@@ -64,6 +68,9 @@ GateResult gate(const results::ResultsDir& baseline, const results::ResultsDir& 
       g.only_in_baseline.push_back(name);
     else
       g.compared.push_back(compare_samples(name, b->cpu_time_ns, it->second->cpu_time_ns, options));
+    if (it != cur.end() && (b->under_iterated > 0 || it->second->under_iterated > 0))
+      g.under_iterated.push_back(fmt::format("{} ({} baseline and {} current repetitions)", name, b->under_iterated,
+                                             it->second->under_iterated));
   }
   for (const auto& [name, b] : cur)
     if (!base.contains(name)) g.only_in_current.push_back(name);

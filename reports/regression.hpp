@@ -52,6 +52,9 @@ struct GateResult {
   std::vector<Comparison> compared;            // every benchmark run on both sides
   std::vector<std::string> only_in_baseline;   // names, incl. those skipped in current
   std::vector<std::string> only_in_current;
+  // Benchmarks that lost repetitions as under-iterated (schema.hpp): each
+  // "<name> (<k> baseline and <l> current repetitions)".
+  std::vector<std::string> under_iterated;
   std::vector<std::string> failing_implementations;  // in CURRENT, with the first failing case
   bool failed() const;
 };

@@ -18,7 +18,6 @@ directory is trusted (it is your own run)."""
 import argparse
 import glob
 import json
-import math
 import os
 import shutil
 import statistics
@@ -28,34 +27,19 @@ import tempfile
 FACTORS = (1.0, 1.05, 1.10, 1.20)
 
 
-def robust_sd(xs):
-    m = statistics.median(xs)
-    return 1.4826 * statistics.median([abs(x - m) for x in xs])
-
-
 def iteration_rows(sample):
     return [b for b in sample['benchmarks'] if b.get('run_type', 'iteration') == 'iteration' and not b.get('error_occurred')]
 
 
-def spreads(gate):
-    """Per benchmark, the robust sd of log(current / base) over rounds."""
-    fastest = {}  # (name, round) -> {side: time}
-    for f in glob.glob(os.path.join(gate, 'samples', '*.json')):
-        side, r = os.path.basename(f).split('-')[:2]
-        with open(f) as fh:
-            for b in iteration_rows(json.load(fh)):
-                cell = fastest.setdefault((b.get('run_name', b['name']), int(r[1:])), {})
-                cell[side] = min(cell.get(side, math.inf), b['cpu_time'])
-    logs = {}
-    for (name, _), cell in fastest.items():
-        if 'base' in cell and 'current' in cell:
-            logs.setdefault(name, []).append(math.log(cell['current'] / cell['base']))
-    return {name: robust_sd(d) for name, d in logs.items() if len(d) >= 5}
-
-
 def scaled_copy(gate, factor, into):
-    for f in ('gate-run.json', 'conformance.json'):
-        shutil.copy(os.path.join(gate, f), into)
+    shutil.copy(os.path.join(gate, 'conformance.json'), into)
+    with open(os.path.join(gate, 'gate-run.json')) as fh:
+        run = json.load(fh)
+    # Records written before min_time_s existed: the gate's rule then
+    # (paired_gate.sh), so that under-iterated repetitions are dropped.
+    run.setdefault('min_time_s', (0.01 if run.get('quick') else 0.02) / run.get('repetitions', 1))
+    with open(os.path.join(into, 'gate-run.json'), 'w') as fh:
+        json.dump(run, fh)
     os.mkdir(os.path.join(into, 'samples'))
     for f in glob.glob(os.path.join(gate, 'samples', '*.json')):
         with open(f) as fh:
@@ -111,18 +95,20 @@ def main():
     with open(os.path.join(a.gate, 'gate-run.json')) as fh:
         run = json.load(fh)
     looks = 1 + (run['max_rounds'] - 1) // run['rounds']
-    sd = spreads(a.gate)
-    by_noise = sorted(sd, key=sd.get)
-    quiet = set(by_noise[:len(by_noise) - len(by_noise) // 10])
-    values = sorted(sd.values())
-    result = {'gate': os.path.basename(os.path.normpath(a.gate)),
-              'rounds': max(o['round'] for o in run['order']),
-              'spread': {'p10': values[len(values) // 10], 'median': statistics.median(values),
-                         'p90': values[9 * len(values) // 10]}}
+    result = {'gate': os.path.basename(os.path.normpath(a.gate)), 'rounds': max(o['round'] for o in run['order'])}
+    quiet = set()
     for factor in FACTORS:
         with tempfile.TemporaryDirectory(prefix='evaluate-gate-') as d:
             scaled_copy(a.gate, factor, d)
             v = paired(a.maskbench, d, a.threshold, looks)
+            if factor == 1.0:
+                sd = {b['name']: b['spread']['paired'] for b in v['benchmarks'] if b['rounds'] >= 5}
+                by_noise = sorted(sd, key=sd.get)
+                quiet = set(by_noise[:len(by_noise) - len(by_noise) // 10])
+                values = sorted(sd.values())
+                result['spread'] = {'p10': values[len(values) // 10], 'median': statistics.median(values),
+                                    'p90': values[9 * len(values) // 10]}
+                result['under_iterated_repetitions'] = v.get('under_iterated_repetitions', 0)
             flagged = [b for b in v['benchmarks'] if b['verdict'] == 'regression']
             result[f'{factor:.2f}'] = {
                 'regression': len(flagged),

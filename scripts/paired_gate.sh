@@ -86,10 +86,10 @@ gate_write_run_record() {
   order=$(IFS=,; echo "${gate_order[*]}")
   local t
   make_temp t "$results_dir/gate-run.json"
-  printf '{"schema":"maskbench-gate-run/1","base_ref":%s,"base_commit":%s,"current_commit":%s,"seed":%s,"threshold":%s,"alpha":%s,"order":[%s],"quick":%s,"budget_s":%s,"filter":%s,"rounds":%s,"max_rounds":%s,"repetitions":%s,"chunk_size":%s}\n' \
+  printf '{"schema":"maskbench-gate-run/1","base_ref":%s,"base_commit":%s,"current_commit":%s,"seed":%s,"threshold":%s,"alpha":%s,"order":[%s],"quick":%s,"budget_s":%s,"filter":%s,"rounds":%s,"max_rounds":%s,"repetitions":%s,"min_time_s":%s,"chunk_size":%s}\n' \
     "$(json_string "$gate_base_ref")" "$(json_string "$gate_base_commit")" "$(json_string "$gate_current_commit")" \
     "$gate_seed" "$gate_threshold" "$gate_alpha" "$order" "$([ $gate_quick -eq 1 ] && echo true || echo false)" \
-    "$gate_budget" "$(json_string "$gate_filter")" "$gate_rounds" "$gate_max_rounds" "$gate_repetitions" "$gate_chunk_size" \
+    "$gate_budget" "$(json_string "$gate_filter")" "$gate_rounds" "$gate_max_rounds" "$gate_repetitions" "$gate_min_time" "$gate_chunk_size" \
     > "$t"
   commit_temp "$t" "$results_dir/gate-run.json"
 }

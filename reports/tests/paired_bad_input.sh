@@ -91,5 +91,28 @@ expect "repetitions in a round" 0 "" "$d" --look 1 --max-looks 1
 python3 -c 'import json, sys; b = json.load(open(sys.argv[1]))["benchmarks"][0]; sys.exit(abs(b["median_ratio"] - 1.02) > 1e-9)' \
   "$d/verdict.json" || { echo "FAIL a round's value is not the fastest repetition of each side"; failures=$((failures + 1)); }
 
+d=$(good "$work/min-time"); sed -i 's/"alpha":0.05/"alpha":0.05,"min_time_s":-1/' "$d/gate-run.json"
+expect "negative min_time_s" 2 'gate-run.json: $.min_time_s is -1, expected seconds' "$d"
+d=$(good "$work/iterations"); sed -i 's/"cpu_time"/"iterations":"many","cpu_time"/' "$d/samples/base-r003-c001.json"
+expect "iterations not a number" 2 'base-r003-c001.json: benchmarks[0].iterations is "many", expected a positive integer' "$d"
+
+# An under-iterated repetition (schema.hpp) is counted and kept: with a
+# minimum time of 1 us per repetition, the current's one-iteration row of
+# 50 ns (0.05 us measured in all) is counted in every round and, the
+# fastest, makes every round's ratio 0.5.
+d=$(good "$work/under-iterated"); sed -i 's/"alpha":0.05/"alpha":0.05,"min_time_s":1e-6/' "$d/gate-run.json"
+for r in 1 2 3 4 5 6 7 8; do
+  printf '{"context":{"host_name":"vm"},"benchmarks":[%s]}' \
+    '{"name":"cond/select/avx2/n:64","run_type":"iteration","iterations":20,"cpu_time":100}' >"$d/samples/base-r00$r-c001.json"
+  printf '{"context":{"host_name":"vm"},"benchmarks":[%s,%s]}' \
+    '{"name":"cond/select/avx2/n:64","run_type":"iteration","iterations":1,"cpu_time":50}' \
+    '{"name":"cond/select/avx2/n:64","run_type":"iteration","iterations":20,"cpu_time":102}' >"$d/samples/current-r00$r-c001.json"
+done
+expect "under-iterated repetitions" 0 "" "$d" --look 1 --max-looks 1
+python3 -c 'import json, sys; v = json.load(open(sys.argv[1])); b = v["benchmarks"][0]
+sys.exit(abs(b["median_ratio"] - 0.5) > 1e-9 or b["rounds"] != 8 or v["under_iterated_repetitions"] != 8)' \
+  "$d/verdict.json" || { echo "FAIL under-iterated repetitions were not counted: $(head -c 600 "$d/verdict.json")"; failures=$((failures + 1)); }
+grep -q "8 repetitions under-iterated" "$d/gate.md" || { echo "FAIL gate.md does not count the under-iterated repetitions"; failures=$((failures + 1)); }
+
 echo "$failures failures"
 [ $failures -eq 0 ]

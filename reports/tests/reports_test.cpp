@@ -187,6 +187,36 @@ results::ResultsDir hostile_with_row(const std::string& scratch, const std::stri
   return r;
 }
 
+// A process whose iteration estimate a descheduling cut short
+// (schema::under_iterated): with bench.json recording 10 us a repetition,
+// the one-iteration repetition (1 us in all) is dropped and counted, the
+// 100000-iteration one (30 ms) kept; the gate lists the benchmark.
+TEST(Results, UnderIteratedRepetitionsAreDroppedAndCounted) {
+  const std::filesystem::path dir = std::filesystem::temp_directory_path() / "mb-under-iterated";
+  std::filesystem::remove_all(dir);
+  std::filesystem::copy(kFixtures / "hostile", dir);
+  std::ifstream in(kFixtures / "hostile" / "bench.json");
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const std::string context = "\"context\":{", head = "\"benchmarks\":[";
+  text.insert(text.find(context) + context.size(), "\"maskbench_min_time_s\":\"0.00001s\",");
+  text.insert(text.find(head) + head.size(),
+              "{\"name\":\"cond/select/scalar/n:99\",\"run_type\":\"iteration\",\"iterations\":1,\"cpu_time\":1000,"
+              "\"real_time\":9e7,\"time_unit\":\"ns\"},"
+              "{\"name\":\"cond/select/scalar/n:99\",\"run_type\":\"iteration\",\"iterations\":100000,\"cpu_time\":300,"
+              "\"real_time\":300,\"time_unit\":\"ns\"},");
+  std::ofstream(dir / "bench.json") << text;
+  const results::ResultsDir r = results::load(dir);
+  std::filesystem::remove_all(dir);
+  const auto it = std::find_if(r.benchmarks.begin(), r.benchmarks.end(),
+                               [](const results::Benchmark& b) { return b.name == "cond/select/scalar/n:99"; });
+  ASSERT_NE(it, r.benchmarks.end());
+  EXPECT_EQ(it->under_iterated, 1u);
+  EXPECT_EQ(it->cpu_time_ns, std::vector<double>{300.0});
+  const auto g = regression::gate(r, r, {});
+  ASSERT_EQ(g.under_iterated.size(), 1u);
+  EXPECT_EQ(g.under_iterated[0].rfind("cond/select/scalar/n:99 (1 baseline", 0), 0u);
+}
+
 // A known-defect skip means the implementation was never checked: its
 // figures must not become a best peer or a roofline point.
 TEST(Analysis, KnownDefectsAndFailuresAreNotValid) {
