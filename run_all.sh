@@ -14,7 +14,13 @@
 #       and the dispatch proof under qemu as a Nehalem from a g++ build
 #       linked by lld and from an LTO build; on x86-64, conformance
 #       cross-built for aarch64 and run under qemu-aarch64 without SVE and at
-#       SVE 128, 256, 512 and 2048 bits.
+#       SVE 128, 256, 512 and 2048 bits, and for riscv64 (clang-19) under
+#       qemu-riscv64 without V and at VLEN 128, 256 and 1024.
+#   ./run_all.sh cross [ARCH...]
+#       the complete qemu matrix (aarch64 and riscv64 by default): every
+#       row at every CPU model of the test suite's cross step, where the
+#       test suite runs only the rows that need the scalable extension at
+#       all lengths but one.
 #   ./run_all.sh gate BASE_REF [--threshold 5%] [--alpha 0.05] [--rounds N]
 #                [--max-rounds M] [--repetitions K] [--budget SECONDS]
 #                [--filter REGEX] [--quick] [--seed S] [--out DIR]
@@ -283,31 +289,52 @@ built_with_lto() {
 # Debian packages of its compiler and of the dependencies built for it
 # (multiarch, installed beside the host's), and the CPU models its
 # conformance runs under, one "MODEL MISSING VECTOR_BITS ONLY" per entry
-# (tests/qemu_cross.sh): every row at one model without and one with the
-# scalable extension, and at the other vector lengths only the rows that
-# need it, since only their results depend on the length.
-cross_arches=(aarch64)
+# (tests/qemu_cross.sh). The test suite runs every row once, at one length
+# of the scalable extension; on the model without it, only the proof that
+# the rows needing it are skipped with the reason (and the corpus replay,
+# which runs every row the model can); and at the other lengths only the
+# rows that need the extension (ONLY), since only their results depend on
+# the length. ./run_all.sh cross runs every row at every model, and the
+# models of cross_matrix_models_ARCH too.
+cross_arches=(aarch64 riscv64)
 [ "$(uname -m)" = x86_64 ] || cross_arches=()  # a native build covers its own architecture
 cross_debian_arch_aarch64=arm64
 cross_packages_aarch64=(g++-aarch64-linux-gnu)
 cross_models_aarch64=(
-  "max,sve=off sve 0 -"
+  "max,sve=off sve 0 sve"
   "max,sve256=on - 256 -"
   "max,sve128=on - 128 sve"
   "max,sve512=on - 512 sve"
   "max,sve2048=on,sve-default-vector-length=256 - 2048 sve"
 )
-# The dependencies' -dev packages for a foreign architecture (simde and
-# nlohmann-json are headers for all).
+cross_matrix_models_aarch64=()
+# riscv64 is not a Debian 12 release architecture: no :riscv64 packages. The
+# toolchain (cmake/toolchains/riscv64-linux-gnu.cmake) builds with clang-19
+# on the GCC cross compiler's sysroot, GoogleTest from its sources and fmt
+# header-only, without the benchmark binary (cmake/Dependencies.cmake).
+# At VLEN 1024 the test suite runs the intrinsics row only: the
+# auto-vectorized row's sweeps there take minutes under qemu.
+cross_debian_arch_riscv64=""
+cross_packages_riscv64=(clang-19 lld-19 g++-riscv64-linux-gnu googletest libfmt-dev)
+rvv="v=true,vext_spec=v1.0"
+cross_models_riscv64=(
+  "rv64 rvv 0 rvv"
+  "rv64,$rvv,vlen=256 - 256 -"
+  "rv64,$rvv,vlen=128 - 128 rvv"
+  "rv64,$rvv,vlen=1024 - 1024 rvv:intrinsics"
+)
+cross_matrix_models_riscv64=("rv64,$rvv,vlen=512 - 512 rvv")
+# The dependencies' -dev packages for a foreign architecture that Debian
+# builds (simde and nlohmann-json are headers for all).
 cross_lib_packages=(libbenchmark-dev libgtest-dev libfmt-dev libcpu-features-dev libhwy-dev libopenblas-dev)
 
 install_cross_packages() {  # install_cross_packages ARCH
   local debian_arch pkgs=() p
   local -n extra="cross_packages_$1"
   debian_arch="cross_debian_arch_$1"; debian_arch="${!debian_arch}"
-  for p in "${cross_lib_packages[@]}"; do pkgs+=("$p:$debian_arch"); done
+  [ -z "$debian_arch" ] || for p in "${cross_lib_packages[@]}"; do pkgs+=("$p:$debian_arch"); done
   pkgs+=("${extra[@]}")
-  if ! dpkg --print-foreign-architectures | grep -qx "$debian_arch"; then
+  if [ -n "$debian_arch" ] && ! dpkg --print-foreign-architectures | grep -qx "$debian_arch"; then
     [ "$(id -u)" -eq 0 ] || die 3 "the $1 cross build needs Debian's $debian_arch packages; as root: dpkg --add-architecture $debian_arch && apt-get update"
     dpkg --add-architecture "$debian_arch"
   fi
@@ -315,12 +342,15 @@ install_cross_packages() {  # install_cross_packages ARCH
   install_packages
 }
 
-# cross_conformance ARCH: the build for ARCH (conformance, the CLI, whose
-# info each model checks, and the fuzz corpus replay) and its conformance
-# under every model, two at a time.
+# cross_conformance ARCH [all]: the build for ARCH (conformance, the CLI,
+# whose info each model checks, and the fuzz corpus replay) and its
+# conformance under every model, two at a time; with "all", every row at
+# every model (the complete matrix of ./run_all.sh cross).
 cross_conformance() {
-  local arch="$1" dir="${build_dir}-$1" model entry rc=0 i=0 pids=() logs=()
-  local -n models="cross_models_$1"
+  local arch="$1" every="${2:-}" dir="${build_dir}-$1" model entry rc=0 i=0 pids=() logs=()
+  local -n ci_models="cross_models_$1" matrix_models="cross_matrix_models_$1"
+  local models=("${ci_models[@]}")
+  [ -z "$every" ] || models+=("${matrix_models[@]}")
   install_cross_packages "$arch"
   step "cross-building conformance for ${arch} in ${dir}/"
   cmake -S . -B "$dir" -DCMAKE_BUILD_TYPE=Release --toolchain "cmake/toolchains/${arch}-linux-gnu.cmake" >/dev/null \
@@ -329,7 +359,7 @@ cross_conformance() {
   step "running conformance for ${arch} under qemu-${arch} at ${#models[@]} CPU models"
   for entry in "${models[@]}"; do
     read -r model missing bits only <<< "$entry"
-    [ "$only" != - ] || only=""
+    [ "$only" != - ] && [ -z "$every" ] || only=""
     logs+=("$dir/qemu-$i.log")
     bash tests/qemu_cross.sh "$arch" "$model" "$missing" "$bits" "$dir/bin/maskbench" "$dir/bin/maskbench-conformance" $only \
       > "$dir/qemu-$i.log" 2>&1 &
@@ -340,6 +370,22 @@ cross_conformance() {
   for p in "${pids[@]}"; do wait "$p" || rc=1; done
   for i in "${!logs[@]}"; do tail -n 1 "${logs[$i]}" >&2; done
   [ $rc -eq 0 ] || die 1 "conformance of the ${arch} cross build failed under qemu; see $dir/qemu-*.log"
+}
+
+# ./run_all.sh cross [ARCH...]: the complete qemu matrix, every row at
+# every CPU model (the test suite runs the vector-length-dependent rows only
+# at the lengths beyond the first).
+run_cross() {
+  local arch archs=("$@")
+  [ "$(uname -m)" = x86_64 ] || die 2 "'./run_all.sh cross' cross-builds from x86-64; this machine is $(uname -m)"
+  [ ${#archs[@]} -gt 0 ] || archs=("${cross_arches[@]}")
+  for arch in "${archs[@]}"; do
+    [[ " ${cross_arches[*]} " == *" $arch "* ]] || die 2 "'./run_all.sh cross': no cross build for '$arch'; expected one of: ${cross_arches[*]}"
+  done
+  packages+=(qemu-user python3)
+  install_packages
+  for arch in "${archs[@]}"; do cross_conformance "$arch" all; done
+  echo "[$(elapsed)] conformance passed under qemu at every CPU model of: ${archs[*]}" >&2
 }
 
 run_tests() {
@@ -478,5 +524,6 @@ trap on_exit EXIT
 case "${1:-}" in
   test) shift; [ $# -eq 0 ] || die 2 "'./run_all.sh test' takes no options"; run_tests ;;
   gate) shift; run_gate "$@" ;;
+  cross) shift; run_cross "$@" ;;
   *) run_suite "$@" ;;
 esac

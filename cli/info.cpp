@@ -43,7 +43,8 @@ int run_info(std::span<const std::string_view> args) {
              source == "cpu_features" ? "" : fmt::format(" (from {})", source));
   const int vector_bits = c["vector_bits"].get<int>();
   fmt::print("             architecture {}{}\n", text(c["architecture"]),
-             vector_bits > 0 ? fmt::format(", SVE vector length {} bits", vector_bits) : "");
+             vector_bits > 0 ? fmt::format(", {} vector length {} bits", vector_length_name(text(c["architecture"])), vector_bits)
+                             : "");
   if (c.contains("caches"))
     for (const auto& cache : c["caches"])
       fmt::print("cache        L{} {:<12} {}\n", cache["level"].get<int>(), text(cache["type"]),

@@ -3,7 +3,7 @@
 # where its sources are. The C++ registry (kernels/include/maskbench/registry.hpp)
 # is generated from it; tests, benchmarks and reports enumerate the registry.
 #
-# Each row: NAME, the C++ namespace ID, ARCH (the target architecture it
+# Each row: NAME, the C++ namespace ID, ARCH (the target architectures it
 # is built for, MASKBENCH_ARCH below, or any), KIND (how its code is written, see
 # MB_KINDS below), LEVEL (the ops header the SIMD sources include: scalar, sse42,
 # avx2, avx512, stdsimd), FEATURES (cumulative CPU feature levels, see
@@ -52,10 +52,12 @@ if(CMAKE_SYSTEM_PROCESSOR MATCHES "^(x86_64|AMD64|amd64)$")
   set(MASKBENCH_ARCH x86_64)
 elseif(CMAKE_SYSTEM_PROCESSOR MATCHES "^(aarch64|arm64|ARM64)$")
   set(MASKBENCH_ARCH aarch64)
+elseif(CMAKE_SYSTEM_PROCESSOR STREQUAL "riscv64")
+  set(MASKBENCH_ARCH riscv64)
 else()
   set(MASKBENCH_ARCH ${CMAKE_SYSTEM_PROCESSOR})
 endif()
-set(MB_ARCHES x86_64 aarch64 any)
+set(MB_ARCHES x86_64 aarch64 riscv64 any)
 
 # The kinds, as maskbench::Kind spells them: reference (the plain scalar loop
 # every other row is checked against; exactly one row), scalar_variant (another
@@ -67,7 +69,7 @@ set(MB_ARCHES x86_64 aarch64 any)
 set(MB_KINDS reference scalar_variant intrinsics stdsimd autovec emulated translated)
 set(MASKBENCH_IMPLEMENTATIONS "")
 function(maskbench_impl name)
-  cmake_parse_arguments(I "" "ID;ARCH;KIND;LEVEL;DESCRIPTION" "FEATURES;EXTRAS;FLAGS;SOURCES" ${ARGN})
+  cmake_parse_arguments(I "" "ID;KIND;LEVEL;DESCRIPTION" "ARCH;FEATURES;EXTRAS;FLAGS;SOURCES" ${ARGN})
   foreach(field ID ARCH KIND LEVEL DESCRIPTION SOURCES)
     if(NOT I_${field})
       message(FATAL_ERROR "cmake/Implementations.cmake: implementation '${name}' has no ${field}.")
@@ -76,10 +78,12 @@ function(maskbench_impl name)
   if(NOT I_KIND IN_LIST MB_KINDS)
     message(FATAL_ERROR "cmake/Implementations.cmake: implementation '${name}' has KIND ${I_KIND}; expected one of ${MB_KINDS}.")
   endif()
-  if(NOT I_ARCH IN_LIST MB_ARCHES)
-    message(FATAL_ERROR "cmake/Implementations.cmake: implementation '${name}' has ARCH ${I_ARCH}; expected one of ${MB_ARCHES}.")
-  endif()
-  if(NOT I_ARCH STREQUAL "any" AND NOT I_ARCH STREQUAL MASKBENCH_ARCH)
+  foreach(arch IN LISTS I_ARCH)
+    if(NOT arch IN_LIST MB_ARCHES)
+      message(FATAL_ERROR "cmake/Implementations.cmake: implementation '${name}' has ARCH ${arch}; expected one of ${MB_ARCHES}.")
+    endif()
+  endforeach()
+  if(NOT "any" IN_LIST I_ARCH AND NOT MASKBENCH_ARCH IN_LIST I_ARCH)
     return()
   endif()
   foreach(field ID KIND LEVEL DESCRIPTION FEATURES EXTRAS FLAGS SOURCES)
@@ -96,7 +100,10 @@ maskbench_impl(scalar-branchy ID scalar_branchy ARCH any KIND scalar_variant LEV
   DESCRIPTION "scalar loop with an if per element: shows the cost of mispredictions")
 # -Wno-psabi: the emulated 512-bit vectors pass between internal functions
 # without AVX-512 registers; the ABI note is about exported interfaces.
-maskbench_impl(avx512-emu ID avx512_emu ARCH any KIND emulated LEVEL avx512
+# Not on riscv64: simde's portable fallbacks are the same C++ there as on
+# aarch64, so the row would prove nothing new, and under qemu-riscv64 it is
+# the slowest row of the cross build's conformance.
+maskbench_impl(avx512-emu ID avx512_emu ARCH x86_64 aarch64 KIND emulated LEVEL avx512
   FLAGS -O3 -DMB_EMULATE=1 -Wno-psabi SOURCES ${MB_SIMD_SOURCES}
   DESCRIPTION "the avx512 source on simde's portable fallbacks: checks AVX-512 lane logic on any CPU")
 maskbench_impl(autovec-sse42 ID autovec_sse42 ARCH x86_64 KIND autovec LEVEL scalar FEATURES sse42
@@ -156,6 +163,18 @@ maskbench_impl(autovec-sve ID autovec_sve ARCH aarch64 KIND autovec LEVEL scalar
   FLAGS -O3 -march=armv8.2-a+sve SOURCES reference/@F@.cpp
   DESCRIPTION "the scalar source auto-vectorized by the compiler for armv8.2-a+sve (vector-length agnostic)")
 
+# 64-bit RISC-V: RV64GC is the baseline; the V extension (RVV 1.0) is a level.
+# Like SVE, RVV is written per family (kernels/<family>/rvv.cpp): its vector
+# types are sizeless too. clang's -ffp-exception-behavior=maytrap (above)
+# keeps its loop vectorizer from using V at all, so the autovec row gives it
+# back: the conformance tests' exception checks hold it to the contracts.
+maskbench_impl(rvv ID rvv ARCH riscv64 KIND intrinsics LEVEL rvv FEATURES rvv
+  FLAGS -O3 -march=rv64gcv SOURCES kernels/@F@/rvv.cpp
+  DESCRIPTION "RVV 1.0 intrinsics, vector-length agnostic: vsetvl strip-mining, mask registers, vcompress for every type")
+maskbench_impl(autovec-rvv ID autovec_rvv ARCH riscv64 KIND autovec LEVEL scalar FEATURES rvv
+  FLAGS -O3 -march=rv64gcv -ffp-exception-behavior=ignore SOURCES reference/@F@.cpp
+  DESCRIPTION "the scalar source auto-vectorized by the compiler for rv64gcv (vector-length agnostic)")
+
 # A family is a folder kernels/<family>/ (besides include/, src/ and simd/).
 file(GLOB _mb_dirs LIST_DIRECTORIES true RELATIVE ${CMAKE_SOURCE_DIR}/kernels ${CMAKE_SOURCE_DIR}/kernels/*)
 set(MASKBENCH_FAMILIES "")
@@ -176,6 +195,12 @@ function(maskbench_build_implementations out_objects)
     set(id ${MB_IMPL_${name}_ID})
     set(level ${MB_IMPL_${name}_LEVEL})
     string(REPLACE "-" "_" file_name ${name})
+    # A row that states its own floating-point exception behaviour (autovec-rvv)
+    # replaces the default rather than overriding it with a warning.
+    set(kernel_flags ${MB_KERNEL_FLAGS})
+    if("${MB_IMPL_${name}_FLAGS}" MATCHES "-ffp-exception-behavior=")
+      list(FILTER kernel_flags EXCLUDE REGEX "^-ffp-exception-behavior=")
+    endif()
     set(entries "")
     foreach(family IN LISTS MASKBENCH_FAMILIES)
       set(source "")
@@ -193,7 +218,7 @@ function(maskbench_build_implementations out_objects)
       endif()
       set(target mb_${family}_${id})
       add_library(${target} OBJECT ${CMAKE_SOURCE_DIR}/${source})
-      target_compile_options(${target} PRIVATE ${MB_KERNEL_FLAGS} ${MB_IMPL_${name}_FLAGS})
+      target_compile_options(${target} PRIVATE ${kernel_flags} ${MB_IMPL_${name}_FLAGS})
       target_compile_definitions(${target} PRIVATE
         MB_IMPL_ID=${id} MB_IMPL_NAME="${name}" MB_LEVEL_${level}=1)
       target_include_directories(${target} PRIVATE
@@ -225,7 +250,7 @@ function(maskbench_build_implementations out_objects)
       set(reference ${name})
     endif()
     list(JOIN MB_IMPL_${name}_FLAGS " " flags)
-    list(JOIN MB_KERNEL_FLAGS " " kernel_flags)
+    list(JOIN kernel_flags " " kernel_flags)
     string(STRIP "${kernel_flags} ${flags}" flags)
     string(APPEND decls "namespace maskbench::detail { inline constexpr FamilyEntry kFamilies_${id}[] = {\n${entries}}; }\n")
     string(APPEND rows "  {\"${name}\", \"${MB_IMPL_${name}_DESCRIPTION}\", \"${MASKBENCH_BASE_FLAGS} ${flags}\", ${features}, "

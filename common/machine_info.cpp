@@ -127,4 +127,8 @@ nlohmann::json machine_info_json() {
   return j;
 }
 
+std::string_view vector_length_name(std::string_view architecture) {
+  return architecture == "riscv64" ? "VLEN" : "SVE";
+}
+
 }  // namespace maskbench

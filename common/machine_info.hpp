@@ -2,6 +2,8 @@
 // What a result directory says about the machine and the build that produced
 // it: the content of info.json, shared by `maskbench info`, the benchmark
 // binary's context and the reports.
+#include <string_view>
+
 #include <nlohmann/json.hpp>
 
 namespace maskbench {
@@ -10,5 +12,9 @@ namespace maskbench {
 // why not), the compiler and flags, the commit, the OS and the measurement
 // conditions (frequency scaling, load average).
 nlohmann::json machine_info_json();
+
+// What cpu.vector_bits is called on `architecture`'s machine card: "SVE"
+// (the set vector length) on aarch64, "VLEN" (one RVV register) on riscv64.
+std::string_view vector_length_name(std::string_view architecture);
 
 }  // namespace maskbench

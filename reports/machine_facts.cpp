@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include "machine_info.hpp"
+
 namespace maskbench::report {
 namespace {
 
@@ -69,11 +71,11 @@ std::string cpuid_flags(const nlohmann::json& info) {
   return out;
 }
 
-// ", SVE 256 bits" where the machine has a scalable vector length.
+// ", SVE 256 bits" (or ", VLEN 256 bits") where the machine has a scalable vector length.
 std::string vector_length(const nlohmann::json& info) {
   const nlohmann::json* v = at(info, {key::kCpu, "vector_bits"});
   if (v == nullptr || !v->is_number_integer() || v->get<std::int64_t>() <= 0) return "";
-  return fmt::format(", SVE {} bits", v->get<std::int64_t>());
+  return fmt::format(", {} {} bits", vector_length_name(text(at(info, {key::kCpu, "architecture"}))), v->get<std::int64_t>());
 }
 
 std::string context(const results::ResultsDir& r, const char* key) { return text(at(r.context, {key})); }

@@ -7,19 +7,28 @@
 # MISSING: "-" when the model has every level of the build (no test may be
 # skipped for the CPU), or the feature level it lacks (e.g. "sve"): at least
 # one test must be skipped, each with a reason naming it, and info must say
-# the same rows cannot run. VECTOR_BITS: the SVE length info must report (0
-# for none). ONLY: a feature level; only the rows that need it are run (the
-# rows whose results depend on the vector length), as info lists them.
-# Without ONLY, the fuzz corpus (fuzz/corpus/, every file a valid input) is
-# replayed too, by maskbench-fuzz-replay beside the conformance binary.
+# the same rows cannot run. VECTOR_BITS: the vector length info must report
+# (SVE's length, RVV's VLEN; 0 for none). ONLY: a feature level, optionally
+# with a kind ("rvv:intrinsics"); only the rows that need it (and are of that
+# kind) are run, as info lists them: the rows whose results depend on the
+# vector length.
+# The fuzz corpus (fuzz/corpus/, every file a valid input) is replayed too,
+# against every row the model can run (ONLY does not narrow it), by
+# maskbench-fuzz-replay beside the conformance binary (a fraction of a
+# second, even emulated).
 # Prints the per-implementation table and one PASS or FAIL line.
 set -u
 arch="$1" cpu="$2" missing="$3" bits="$4" maskbench="$5" conformance="$6" only="${7:-}"
 command -v "qemu-$arch" >/dev/null || { echo "FAIL: qemu-$arch is not installed (Debian package qemu-user)"; exit 1; }
 where="qemu-$arch -cpu $cpu"
+# Every program of the build, the children the CLI tests start included, goes
+# through qemu_run.sh, which finds the target's libraries.
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+export MASKBENCH_QEMU_CPU="$cpu"
+emulate=(bash "$here/qemu_run.sh" "$arch")
 tmp=$(mktemp -d) || exit 1
 trap 'rm -rf "$tmp"' EXIT
-"qemu-$arch" -cpu "$cpu" "$maskbench" info --json > "$tmp/info.json" 2> "$tmp/info.err" \
+"${emulate[@]}" "$maskbench" info --json > "$tmp/info.json" 2> "$tmp/info.err" \
   || { cat "$tmp/info.err"; echo "FAIL: maskbench info died or failed under $where"; exit 1; }
 # The rows to run, as a GoogleTest filter, and info's own checks.
 filter=$(python3 - "$tmp/info.json" "$missing" "$bits" "$only" "$where" <<'PY'
@@ -35,17 +44,18 @@ for r in rows:
     if r["runnable"] == (missing in needs):
         sys.exit(f"FAIL: info under {where}: {r['name']} (requires {r['requires']}) runnable={r['runnable']}")
 if only:
-    chosen = [r["name"] for r in rows if only in r["requires"].split(",")]
+    feature, _, kind = only.partition(":")
+    chosen = [r["name"] for r in rows if feature in r["requires"].split(",") and kind in ("", r["kind"])]
     if not chosen:
-        sys.exit(f"FAIL: no row of this build needs {only}")
+        sys.exit(f"FAIL: no row of this build needs {feature}" + (f" and is of kind {kind}" if kind else ""))
     print(":".join("*/" + n.replace("-", "_") for n in chosen))
 else:
     print("*")
 PY
 ) || { echo "$filter"; exit 1; }
 # The CLI tests inside conformance start maskbench, which must run as the same CPU.
-out=$(MASKBENCH_CONFORMANCE_LEVEL=smoke MASKBENCH_CHILD_LAUNCHER="qemu-$arch -cpu $cpu" \
-  "qemu-$arch" -cpu "$cpu" "$conformance" --gtest_brief=1 \
+out=$(MASKBENCH_CONFORMANCE_LEVEL=smoke MASKBENCH_CHILD_LAUNCHER="bash '$here/qemu_run.sh' $arch" \
+  "${emulate[@]}" "$conformance" --gtest_brief=1 \
   --gtest_filter="$filter" --gtest_output="json:$tmp/conformance.json" 2>&1)
 rc=$?
 echo "$out" | sed -n '/^conformance built by/,$p'
@@ -54,19 +64,20 @@ if [ $rc -ge 128 ] || echo "$out" | grep -q "uncaught target signal"; then
   echo "FAIL: conformance died under $where (exit $rc)"; exit 1
 fi
 [ $rc -eq 0 ] || { echo "$out" | grep -E '^\[  FAILED  \]' | sort -u; echo "FAIL: conformance failed under $where"; exit 1; }
-replayed=""
-if [ -z "$only" ]; then
-  replay="$(dirname "$conformance")/maskbench-fuzz-replay"
-  corpus="$(cd "$(dirname "${BASH_SOURCE[0]}")/../fuzz/corpus" && pwd)"
-  rout=$("qemu-$arch" -cpu "$cpu" "$replay" "$corpus"/* 2>&1)
-  rrc=$?
-  [ $rrc -eq 0 ] || { echo "$rout" | tail -n 30; echo "FAIL: the fuzz corpus replay failed under $where (exit $rrc)"; exit 1; }
-  replayed="; $(echo "$rout" | tail -n 1 | sed 's/^maskbench-fuzz-replay: //')"
-fi
-python3 - "$tmp/conformance.json" "$missing" "$where" "$replayed" <<'PY'
+replay="$(dirname "$conformance")/maskbench-fuzz-replay"
+corpus="$(cd "$here/../fuzz/corpus" && pwd)"
+rout=$("${emulate[@]}" "$replay" "$corpus"/* 2>&1)
+rrc=$?
+[ $rrc -eq 0 ] || { echo "$rout" | tail -n 30; echo "FAIL: the fuzz corpus replay failed under $where (exit $rrc)"; exit 1; }
+replayed="; $(echo "$rout" | tail -n 1 | sed 's/^maskbench-fuzz-replay: //')"
+python3 - "$tmp/conformance.json" "$missing" "$where" "$replayed" "$tmp/info.json" <<'PY'
 import json, re, sys
-path, missing, where, replayed = sys.argv[1:5]
+path, missing, where, replayed, info_path = sys.argv[1:6]
 report = json.load(open(path, encoding="utf-8"))
+# A skip names the extensions the row needs ("needs v" on riscv64, where the
+# level is rvv): the missing level's own checks, from info.
+names = {missing} | {c for f in json.load(open(info_path, encoding="utf-8"))["features"]
+                     if f["name"] == missing for c in f["checks"]}
 ran = skipped = 0
 wrong = []
 for suite in report.get("testsuites", []):
@@ -83,7 +94,7 @@ for suite in report.get("testsuites", []):
         if not reason.startswith("skipped: needs "):
             continue
         skipped += 1
-        if missing == "-" or not re.search(r"\b%s\b" % re.escape(missing), reason):
+        if missing == "-" or not any(re.search(r"\b%s\b" % re.escape(n), reason) for n in names):
             wrong.append(f"{suite['name']}.{test['name']}: skipped ({reason})")
 for w in wrong[:10]:
     print("FAIL:", w)

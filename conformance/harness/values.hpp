@@ -22,15 +22,21 @@
 
 namespace maskbench::conformance {
 
-// The widest vector of f32 lanes of any implementation on this CPU: 16
-// (AVX-512), or an SVE vector's lanes where it is longer (up to 64 at 2048
-// bits), read at run time since SVE's length is the machine's. Sizes sweep
-// 0..3W+1 so that every implementation sees empty, partial and several full
-// vectors plus a tail.
+// The most f32 lanes any implementation on this CPU handles in one step: 16
+// (AVX-512), or more where the vector length is the machine's: an SVE
+// vector's lanes (up to 64 at 2048 bits), or an RVV register group's (the
+// rvv row groups 2 registers, LMUL 2: 64 lanes at VLEN 1024), read at run
+// time. Sizes sweep 0..3W+1 so that every implementation sees empty,
+// partial and several full steps plus a tail.
+#if defined(__riscv)
+inline constexpr std::size_t kRegisterGroup = 2;
+#else
+inline constexpr std::size_t kRegisterGroup = 1;
+#endif
 inline std::size_t max_lanes() {
-  return std::max<std::size_t>(16, static_cast<std::size_t>(maskbench::host_cpu().vector_bits) / 32);
+  return std::max<std::size_t>(16, kRegisterGroup * static_cast<std::size_t>(maskbench::host_cpu().vector_bits) / 32);
 }
-// The same for byte lanes: 64 (AVX-512), or an SVE vector's bytes.
+// The same for byte lanes: 64 (AVX-512), or four times the f32 lanes.
 inline std::size_t max_byte_lanes() { return 4 * max_lanes(); }
 
 // MASKBENCH_SEED=<n> replays a run; the default is fixed so that CI is

@@ -4,7 +4,6 @@
 #include <sys/prctl.h>
 
 #include <array>
-#include <fstream>
 #include <iterator>
 #include <string>
 #include <string_view>
@@ -65,33 +64,6 @@ std::string_view part_name(int implementer, int part) {
   return {};
 }
 
-// /sys/devices/system/cpu/cpu0/cache/index*/: the kernel's account, which
-// cpu_features 0.7 does not read on aarch64.
-void read_caches(CpuInfo& cpu) {
-  for (int index = 0; index < 8; ++index) {
-    const std::string dir = fmt::format("/sys/devices/system/cpu/cpu0/cache/index{}/", index);
-    std::ifstream level_file(dir + "level"), type_file(dir + "type"), size_file(dir + "size"),
-        line_file(dir + "coherency_line_size");
-    CacheLevel c;
-    std::string type, size;
-    if (!(level_file >> c.level) || !(type_file >> type) || !(size_file >> size)) break;
-    if (!(line_file >> c.line_bytes)) c.line_bytes = 0;
-    c.type = type == "Data" ? "data" : type == "Instruction" ? "instruction" : type == "Unified" ? "unified" : "";
-    std::int64_t scale = 1;
-    if (!size.empty() && (size.back() == 'K' || size.back() == 'M')) {
-      scale = size.back() == 'K' ? 1024 : 1024 * 1024;
-      size.pop_back();
-    }
-    try {
-      c.size_bytes = std::stoll(size) * scale;
-    } catch (const std::exception&) {
-      continue;
-    }
-    if (!c.type.empty() && c.size_bytes > 0) cpu.caches.push_back(c);
-  }
-  cpu.cache_source = cpu.caches.empty() ? "none" : "sysfs";
-}
-
 }  // namespace
 
 std::span<const FeatureInfo> features() { return kFeatures; }
@@ -127,7 +99,7 @@ void identify(CpuInfo& cpu) {
     const int vl = prctl(PR_SVE_GET_VL, 0, 0, 0, 0);
     if (vl > 0) cpu.vector_bits = (vl & 0xffff) * 8;
   }
-  read_caches(cpu);
+  read_sysfs_caches(cpu);
 }
 
 }  // namespace maskbench::arch

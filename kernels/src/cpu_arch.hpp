@@ -19,4 +19,8 @@ std::vector<bool> detect_extensions();
 // vector length.
 void identify(CpuInfo& cpu);
 
+// Caches from /sys/devices/system/cpu/cpu0/cache/ (cpu_sysfs.cpp), for
+// identify() where no library reads them; sets cache_source.
+void read_sysfs_caches(CpuInfo& cpu);
+
 }  // namespace maskbench::arch

@@ -9,11 +9,7 @@ std::span<const Extension> extensions() { return {}; }
 std::vector<bool> detect_extensions() { return {}; }
 
 void identify(CpuInfo& cpu) {
-#if defined(__riscv)
-  cpu.architecture = "riscv64";
-#else
   cpu.architecture = "unknown";
-#endif
   cpu.vendor = "unknown";
   cpu.microarchitecture = "unknown";
   cpu.microarchitecture_source = "no CPU identification for this architecture";

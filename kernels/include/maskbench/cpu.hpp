@@ -21,6 +21,7 @@ enum class Feature : std::uint32_t {
   avx512 = 1u << 2,       // x86-64-v4, and the OS saves opmask and ZMM state
   avx512vbmi2 = 1u << 3,  // AVX-512 VBMI2 (vpcompressb/w)
   sve = 1u << 4,          // aarch64: armv8.2-a+sve (Advanced SIMD is the baseline)
+  rvv = 1u << 5,          // riscv64: rv64gcv, the V extension (RV64GC is the baseline)
 };
 
 class FeatureSet {
@@ -79,7 +80,9 @@ struct MB_API CpuInfo {
   std::string brand;
   // x86: CPUID's family, model, stepping; aarch64: MIDR's implementer, part, revision.
   int family = 0, model = 0, stepping = 0;
-  // The SVE vector length this process runs with, in bits; 0 where there is none.
+  // The vector length this process runs with, in bits (SVE: the set length;
+  // RVV: VLEN, one register; a group of LMUL registers is LMUL times that);
+  // 0 where there is none.
   int vector_bits = 0;
   // cpu_features' name, e.g. INTEL_SPR. Where cpu_features (0.7 on Debian 12)
   // says X86_UNKNOWN for a generation newer than its table, the name comes
