@@ -1,18 +1,23 @@
 #include "format.hpp"
 
 #include <cmath>
+#include <string>
+#include <utility>
 
 #include <fmt/format.h>
 
 namespace maskbench::format {
 
 std::string si(double value) {
-  const double a = std::fabs(value);
-  if (a >= 1e12) return fmt::format("{:.3g} T", value / 1e12);
-  if (a >= 1e9) return fmt::format("{:.3g} G", value / 1e9);
-  if (a >= 1e6) return fmt::format("{:.3g} M", value / 1e6);
-  if (a >= 1e3) return fmt::format("{:.3g} k", value / 1e3);
-  return fmt::format("{:.3g} ", value);
+  if (!std::isfinite(value)) return fmt::format("{} ", value);
+  // Rounded to three significant figures before the prefix is chosen, so
+  // that 999.7e6 reads "1 G", not "1e+03 M".
+  const double unit = value == 0.0 ? 1.0 : std::pow(10.0, std::floor(std::log10(std::fabs(value))) - 2);
+  const double rounded = std::round(value / unit) * unit;
+  constexpr std::pair<double, const char*> kPrefixes[] = {{1e12, "T"}, {1e9, "G"}, {1e6, "M"}, {1e3, "k"}};
+  for (const auto& [scale, prefix] : kPrefixes)
+    if (std::fabs(rounded) >= scale) return fmt::format("{:.3g} {}", rounded / scale, prefix);
+  return fmt::format("{:.3g} ", rounded);
 }
 
 std::string percent(double fraction) { return fmt::format("{:.0f}%", fraction * 100.0); }

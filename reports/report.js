@@ -11,8 +11,17 @@ window.addEventListener("error", function (e) {
   var palette = ["#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2",
                  "#7f7f7f", "#bcbd22", "#17becf", "#393b79", "#637939", "#843c39", "#7b4173"];
 
-  function dataset(d, i) {
-    var color = palette[i % palette.length];
+  // One colour per series label throughout the page, in order of first
+  // appearance, so that an implementation keeps its colour from chart to chart.
+  var colorOf = {};
+  var colors = 0;
+  function colorFor(label) {
+    if (!Object.prototype.hasOwnProperty.call(colorOf, label)) colorOf[label] = palette[colors++ % palette.length];
+    return colorOf[label];
+  }
+
+  function dataset(d) {
+    var color = colorFor(d.label);
     return {
       label: d.label,
       data: d.points,

@@ -78,7 +78,9 @@ std::string conformance_matrix(const ResultsDir& r) {
                          "and a tenth of the randomized rounds. <code>./run_all.sh</code> runs the full level.</p>\n")
            : fmt::format("<p>Level: {}.</p>\n", escape(r.conformance_level));
   s += "<table class=\"matrix\">\n<tr><th>kernel test</th>";
-  for (const std::string& c : columns) s += fmt::format("<th>{}</th>", escape(c.empty() ? "(none)" : c));
+  // Suite self-tests (known defects, the shrinker, the CLI) belong to no implementation.
+  const auto label = [](const std::string& c) { return escape(c.empty() ? "(no implementation)" : c); };
+  for (const std::string& c : columns) s += fmt::format("<th>{}</th>", label(c));
   s += "</tr>\n";
   std::string failures, skips, known;
   std::set<std::pair<std::string, std::string>> skip_reasons;
@@ -94,9 +96,9 @@ std::string conformance_matrix(const ResultsDir& r) {
       const char* text = t.status == "pass" ? "pass" : t.status == "fail" ? "FAIL" : t.known_defect() ? "known defect" : "skipped";
       s += fmt::format("<td class=\"{}\" title=\"{}\">{}</td>", t.known_defect() ? "known-defect" : escape(t.status),
                        escape(t.message), text);
-      if (t.status == "fail") failures += fmt::format("<li><b>{}</b> {}: {}</li>\n", escape(c), escape(row), escape(t.message));
+      if (t.status == "fail") failures += fmt::format("<li><b>{}</b> {}: {}</li>\n", label(c), escape(row), escape(t.message));
       if (t.status == "skip" && skip_reasons.insert({c, t.message}).second)
-        (t.known_defect() ? known : skips) += fmt::format("<li><b>{}</b>: {}</li>\n", escape(c), escape(t.message));
+        (t.known_defect() ? known : skips) += fmt::format("<li><b>{}</b>: {}</li>\n", label(c), escape(t.message));
     }
     s += empty_cells(columns.size() - next) + "</tr>\n";
   }
@@ -149,6 +151,21 @@ nlohmann::json line_chart(const ResultsDir& r, const Benches& bs, const std::str
     if (!series.contains(name)) order.push_back(name);
     series[name].push_back({{"x", *xv}, {"y", y(*b)}});
     invalid[name] = !analysis::valid(r, b->implementation);
+  }
+  std::set<double> xs;
+  for (const auto& [name, points] : series)
+    for (const auto& p : points) xs.insert(p["x"].get<double>());
+  // A line needs two x values: with one (a sweep the run did not make, as
+  // --quick's single size), the same figures are a bar per series.
+  if (xs.size() < 2) {
+    nlohmann::json labels = nlohmann::json::array(), values = nlohmann::json::array();
+    for (const std::string& name : order) {
+      labels.push_back(name + (invalid[name] ? " (invalid)" : ""));
+      values.push_back(series[name].front()["y"]);
+    }
+    const std::string at = xs.empty() ? "" : fmt::format(" ({}:{})", x, *xs.begin());
+    return {{"type", "bar"}, {"title", title + at}, {"ylabel", ylabel},
+            {"labels", labels}, {"datasets", {{{"label", ylabel}, {"points", values}, {"invalid", false}}}}};
   }
   nlohmann::json datasets = nlohmann::json::array();
   for (const std::string& name : order) {

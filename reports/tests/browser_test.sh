@@ -28,6 +28,22 @@ flags=(--headless --no-sandbox --disable-gpu --no-first-run --disable-background
   --disable-component-update --disable-sync --user-data-dir="$profile")
 
 "$mb" report "$fixtures/hostile" -o "$out/report.html" >/dev/null || { echo "FAIL: maskbench report failed"; exit 1; }
+# The page's data: a line chart has at least two x values (one value is a
+# bar chart), and no figure is printed in exponent form ("1e+03 M/s").
+python3 - "$out/report.html" <<'PY' || exit 1
+import html, json, re, sys
+page = open(sys.argv[1], encoding="utf-8").read()
+data = json.loads(html.unescape(re.search(r'<script type="application/json" id="mb-data">(.*?)</script>', page, re.S).group(1)))
+for chart in data.get("charts", []):
+    if chart["type"] == "line":
+        xs = {p["x"] for d in chart["datasets"] for p in d["points"]}
+        if len(xs) < 2:
+            sys.exit(f"FAIL: line chart '{chart['title']}' has {len(xs)} x value(s)")
+cells = re.findall(r'<td class="num[^"]*">([^<]*)<', page)
+bad = [c for c in cells if re.search(r"\d[eE][+-]\d", c)]
+if bad:
+    sys.exit(f"FAIL: figures in exponent form: {bad[:5]}")
+PY
 url="file://$out/report.html"
 timeout 120 "$browser" "${flags[@]}" --window-size=1300,6000 --screenshot="$out/report.png" "$url" >/dev/null 2>&1
 [ -s "$out/report.png" ] || { echo "FAIL: no screenshot at $out/report.png"; exit 1; }

@@ -10,6 +10,7 @@
 
 #include "analysis.hpp"
 #include "compare_page.hpp"
+#include "format.hpp"
 #include "html.hpp"
 #include "page.hpp"
 #include "regression.hpp"
@@ -67,6 +68,21 @@ TEST(Stats, BootstrapIntervalIsReproducibleAndHoldsTheRatio) {
 TEST(Stats, GeomeanOfRatios) {
   const std::vector<double> v = {2.0, 0.5, 4.0, 0.25};
   EXPECT_NEAR(stats::geomean(v), 1.0, 1e-12);
+}
+
+// Three significant figures, the prefix chosen after rounding: a rate just
+// under a prefix boundary printed "1e+03 M/s".
+TEST(Format, SiRoundsBeforeChoosingThePrefix) {
+  EXPECT_EQ(format::si(999.7e6), "1 G");
+  EXPECT_EQ(format::si(999.4e6), "999 M");
+  EXPECT_EQ(format::si(1234.0), "1.23 k");
+  EXPECT_EQ(format::si(999.96), "1 k");
+  EXPECT_EQ(format::si(12.345), "12.3 ");
+  EXPECT_EQ(format::si(-2.5e9), "-2.5 G");
+  EXPECT_EQ(format::si(0.0), "0 ");
+  EXPECT_EQ(format::si(0.0012345), "0.00123 ");
+  for (double v = 1.0; v < 1e15; v *= 1.0371)
+    EXPECT_EQ(format::si(v).find('e'), std::string::npos) << v << " -> " << format::si(v);
 }
 
 TEST(Html, EscapesMarkupCharacters) {
