@@ -23,7 +23,7 @@ std::vector<std::uint64_t> masks_for(std::size_t w, Rng& rng) {
 
 // a[l] = sp[i + l], b[l] = sp[j + 3l] for every pair (i, j) of special values.
 TEST_P(MaskOps, CompareMatchesIeeeOnSpecialValues) {
-  const std::size_t w = k().width;
+  const std::size_t w = k().width();
   const auto sp = special_floats();
   std::vector<float> ab(2 * w);
   for (std::size_t i = 0; i < sp.size(); ++i)
@@ -37,19 +37,19 @@ TEST_P(MaskOps, CompareMatchesIeeeOnSpecialValues) {
 }
 
 TEST_P(MaskOps, TailMaskForEveryCount) {
-  for (std::size_t n = 0; n <= k().width + 2; ++n) holds<MaskLogicAndQueries>({{0, 0, n}, {}, {}});
+  for (std::size_t n = 0; n <= k().width() + 2; ++n) holds<MaskLogicAndQueries>({{0, 0, n}, {}, {}});
 }
 
 TEST_P(MaskOps, LogicAndQueries) {
   Rng rng(seed());
-  const auto masks = masks_for(k().width, rng);
+  const auto masks = masks_for(k().width(), rng);
   for (std::uint64_t a : masks)
     for (std::uint64_t b : {masks[0], masks[1], masks[2], masks[5], masks[masks.size() - 1]})
       holds<MaskLogicAndQueries>({{a, b, 0}, {}, {}});
 }
 
 TEST_P(MaskOps, BlendSelectsPerLane) {
-  const std::size_t w = k().width;
+  const std::size_t w = k().width();
   Rng rng(seed() + 1);
   std::vector<float> tf(2 * w);
   const auto sp = special_floats();
@@ -64,7 +64,7 @@ TEST_P(MaskOps, BlendSelectsPerLane) {
 // guard page and the destination is surrounded by canaries.
 TEST_P(MaskOps, TailLoadStoreStaysInBounds) {
   Rng rng(seed() + 2);
-  for (std::size_t n = 0; n <= k().width; ++n)
+  for (std::size_t n = 0; n <= k().width(); ++n)
     for (std::size_t off = 0; off < 16; ++off) {
       std::vector<float> src(n);
       for (float& v : src) v = random_float(rng);

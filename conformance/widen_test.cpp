@@ -53,13 +53,13 @@ void every_tail(const Implementation& impl, std::size_t w, WidenFn<T> widen_fn, 
     }
 }
 
-TEST_P(Widening, Bf16EveryPatternExact) { every_pattern<Bf16>(impl(), k().width, k().widen_bf16, "widen_bf16"); }
-TEST_P(Widening, F16EveryPatternExact) { every_pattern<F16>(impl(), k().width, k().widen_f16, "widen_f16"); }
+TEST_P(Widening, Bf16EveryPatternExact) { every_pattern<Bf16>(impl(), k().width(), k().widen_bf16, "widen_bf16"); }
+TEST_P(Widening, F16EveryPatternExact) { every_pattern<F16>(impl(), k().width(), k().widen_f16, "widen_f16"); }
 
 TEST_P(Widening, TailsStayInBounds) {
   Rng rng(seed());
-  every_tail<Bf16>(impl(), k().width, k().widen_bf16, rng, "widen_bf16");
-  every_tail<F16>(impl(), k().width, k().widen_f16, rng, "widen_f16");
+  every_tail<Bf16>(impl(), k().width(), k().widen_bf16, rng, "widen_bf16");
+  every_tail<F16>(impl(), k().width(), k().widen_f16, rng, "widen_f16");
 }
 
 MB_INSTANTIATE_FAMILY(Widening, MaskOpsKernels);

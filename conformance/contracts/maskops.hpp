@@ -43,10 +43,10 @@ struct MaskCompare : Contract<float, MaskOpsKernels> {
   static constexpr std::array<KnobDef, 1> knobs{{{"op", 6}}};
   static constexpr std::array<std::string_view, 0> params{};
   static std::optional<Mismatch> check(const Table& k, const Table&, const Case<T>& c) {
-    const auto [a, b] = two_vectors(c.data, k.width);
+    const auto [a, b] = two_vectors(c.data, k.width());
     const auto op = static_cast<CmpOp>(c.knobs[0]);
     std::uint64_t want = 0;
-    for (std::size_t i = 0; i < k.width; ++i) {
+    for (std::size_t i = 0; i < k.width(); ++i) {
       const bool r = op == CmpOp::gt   ? a[i] > b[i]
                      : op == CmpOp::ge ? a[i] >= b[i]
                      : op == CmpOp::lt ? a[i] < b[i]
@@ -64,7 +64,7 @@ struct MaskLogicAndQueries : Contract<float, MaskOpsKernels> {
   static constexpr std::array<KnobDef, 3> knobs{{{"a", 65536}, {"b", 65536}, {"tail", 20}}};
   static constexpr std::array<std::string_view, 0> params{};
   static std::optional<Mismatch> check(const Table& k, const Table&, const Case<T>& c) {
-    const std::size_t w = k.width;
+    const std::size_t w = k.width();
     const std::uint64_t all = all_lanes(w), a = c.knobs[0] & all, b = c.knobs[1] & all;
     const auto signed_count = [](std::uint64_t v) { return static_cast<std::int64_t>(v); };
     std::optional<Mismatch> m;
@@ -95,11 +95,11 @@ struct MaskBlend : Contract<float, MaskOpsKernels> {
   static constexpr std::array<KnobDef, 1> knobs{{{"mask", 65536}}};
   static constexpr std::array<std::string_view, 0> params{};
   static std::optional<Mismatch> check(const Table& k, const Table&, const Case<T>& c) {
-    const auto [t, f] = two_vectors(c.data, k.width);
-    std::vector<float> out(k.width);
-    const std::uint64_t m = c.knobs[0] & all_lanes(k.width);
+    const auto [t, f] = two_vectors(c.data, k.width());
+    std::vector<float> out(k.width());
+    const std::uint64_t m = c.knobs[0] & all_lanes(k.width());
     k.blend(m, t.data(), f.data(), out.data());
-    for (std::size_t i = 0; i < k.width; ++i) {
+    for (std::size_t i = 0; i < k.width(); ++i) {
       const float want = (m >> i) & 1 ? t[i] : f[i];
       if (!same_bits(out[i], want)) return Mismatch{i, fmt::format("out[{}]", i), show(want), show(out[i])};
     }
@@ -113,7 +113,7 @@ struct MaskCopyTail : Contract<float, MaskOpsKernels> {
   static constexpr std::array<KnobDef, 2> knobs{{{"k", 65}, {"offset", 16}}};
   static constexpr std::array<std::string_view, 0> params{};
   static std::optional<Mismatch> check(const Table& k, const Table&, const Case<T>& c) {
-    const std::size_t n = std::min(c.knobs[0], k.width);
+    const std::size_t n = std::min(c.knobs[0], k.width());
     std::vector<float> src(n);
     for (std::size_t i = 0; i < n; ++i) src[i] = pool(c.data, i);
     return elementwise_mismatch(src, c.knobs[1], false, [&](bool reference, const float* x, float* y, std::size_t len) {

@@ -50,6 +50,8 @@ void blend(std::uint64_t m, const float* t, const float* f, float* out) {
 
 void copy_tail(const float* src, float* dst, std::size_t k) { O::store_tail(dst, O::load_tail(src, k), k); }
 
+std::size_t width() { return O::W; }
+
 template <class T>
 void widen(const T* src, float* dst, std::size_t k) {
   if (k == O::W)
@@ -58,7 +60,7 @@ void widen(const T* src, float* dst, std::size_t k) {
     O::store_tail(dst, O::load_tail(src, k), k);
 }
 
-constexpr maskbench::MaskOpsKernels kTable{O::W,      compare,  tail,     logic, true_count,   first_true,
+constexpr maskbench::MaskOpsKernels kTable{width,      compare,  tail,     logic, true_count,   first_true,
                                            last_true, any_true, all_true, blend, copy_tail,    widen<maskbench::Bf16>,
                                            widen<maskbench::F16>};
 

@@ -16,7 +16,10 @@ enum class MaskLogic : int { and_, or_, andnot, xor_, not_ };
 struct MaskOpsKernels {
   static constexpr const char* kFamily = "maskops";
 
-  std::size_t width;  // W: f32 lanes per vector at this level
+  // W: f32 lanes per vector at this level, at most 64 (a mask is a
+  // uint64_t); where the vector length is the machine's (SVE, RVV) it is
+  // read at run time.
+  std::size_t (*width)();
   // Lane i of the result is a[i] op b[i]; reads a[0, W) and b[0, W).
   // gt, ge, lt, le, eq are ordered (NaN false); ne is unordered (NaN true).
   std::uint64_t (*compare)(const float* a, const float* b, CmpOp op);
