@@ -1,11 +1,13 @@
 #include "report_page.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <map>
 #include <set>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "analysis.hpp"
 #include "chart_set.hpp"
@@ -354,6 +356,92 @@ std::string roofline_section(const ResultsDir& r, const analysis::Roofline& roof
   return s + "</div>\n";
 }
 
+// The conformance verdict of a family: the implementations with a failing
+// test of it ("Cond.*" for cond), and how many passed every test they ran.
+struct Verdict {
+  std::set<std::string> failed, passed;
+};
+std::map<std::string, Verdict> family_verdicts(const ResultsDir& r) {
+  std::map<std::string, Verdict> out;
+  for (const results::TestOutcome& t : r.tests) {
+    if (t.implementation.empty() || t.status == "skip") continue;
+    std::string family = t.kernel_test.substr(0, t.kernel_test.find('.'));
+    std::transform(family.begin(), family.end(), family.begin(), [](unsigned char c) { return std::tolower(c); });
+    (t.status == "fail" ? out[family].failed : out[family].passed).insert(t.implementation);
+  }
+  for (auto& [family, v] : out)
+    for (const std::string& f : v.failed) v.passed.erase(f);
+  return out;
+}
+
+// The configuration a kernel's headline is read at: the parameter set that
+// the most implementations measured, the largest n among equals.
+std::string headline_config(const Benches& bs) {
+  std::map<std::string, std::pair<std::size_t, double>> seen;  // params -> (implementations, n)
+  for (const Benchmark* b : bs) {
+    auto& [count, n] = seen[analysis::other_params(*b, {})];
+    ++count;
+    n = b->param(schema::kArgSize).value_or(0);
+  }
+  return std::max_element(seen.begin(), seen.end(), [](const auto& a, const auto& b) { return a.second < b.second; })->first;
+}
+
+// The first screen: per kernel, is it correct and how fast is the best valid
+// implementation here, against the scalar reference, the best peer and the roof.
+std::string headline(const ResultsDir& r, const std::map<std::string, Benches>& kernels, const analysis::Roofline& roof) {
+  const auto verdicts = family_verdicts(r);
+  std::set<std::string> failing;
+  for (const auto& [family, v] : verdicts) failing.insert(v.failed.begin(), v.failed.end());
+  std::string s = "<h2 id=\"summary\">Summary</h2>\n";
+  s += failing.empty()
+           ? fmt::format("<p class=\"pass\">Conformance: every implementation that ran passed every test ({} results).</p>\n",
+                         r.tests.size())
+           : fmt::format("<p class=\"fail\">Conformance: {} implementation(s) FAIL: {}. Their figures are invalid "
+                         "throughout the report.</p>\n",
+                         failing.size(), escape(fmt::format("{}", fmt::join(failing, ", "))));
+  std::string rows;
+  for (const auto& [kernel, bs] : kernels) {
+    if (analysis::is_roofline(bs)) continue;
+    const std::string config = headline_config(bs);
+    analysis::Best best, peer;
+    double reference = 0;
+    const Benchmark* winner = nullptr;
+    for (const Benchmark* b : bs) {
+      if (analysis::other_params(*b, {}) != config) continue;
+      const double rate = analysis::rate(*b);
+      if (b->implementation == maskbench::reference().name && analysis::valid_figure(r, *b)) reference = rate;
+      if (b->peer) {
+        peer.offer(r, *b, rate);
+      } else if (analysis::valid_figure(r, *b) && rate > best.value) {
+        best.offer(r, *b, rate);
+        winner = b;
+      }
+    }
+    const std::string family = kernel.substr(0, kernel.find('/'));
+    const auto v = verdicts.find(family);
+    const std::string verdict =
+        v == verdicts.end() ? "<td class=\"skip\">no tests</td>"
+        : v->second.failed.empty()
+            ? fmt::format("<td class=\"pass\">pass ({})</td>", v->second.passed.size())
+            : fmt::format("<td class=\"fail\">FAIL: {}</td>", escape(fmt::format("{}", fmt::join(v->second.failed, ", "))));
+    const auto ratio = [](double num, double den) { return den > 0 && num > 0 ? format::times(num / den) : std::string("-"); };
+    const auto roof_part = winner ? analysis::roof_fraction(roof, r, *winner) : std::nullopt;
+    rows += fmt::format(
+        "<tr><th><a href=\"#k-{0}\">{0}</a></th>{1}<td>{2}</td><td>{3}</td><td class=\"num\">{4}</td>"
+        "<td class=\"num\">{5}</td><td class=\"num\">{6}</td><td class=\"num\">{7}</td></tr>\n",
+        escape(kernel), verdict, escape(config.empty() ? "-" : config), escape(winner ? best.implementation : "none valid"),
+        winner ? escape(format::si(best.value)) + "/s" : "-", ratio(best.value, reference),
+        peer.value > 0 ? ratio(best.value, peer.value) + " " + escape(peer.implementation) : "-",
+        roof_part ? format::percent(*roof_part) : "-");
+  }
+  if (rows.empty()) return s + "<p>bench.json holds no measured kernel.</p>\n";
+  return s + "<table>\n<tr><th>kernel</th><th>conformance (implementations)</th><th>at</th><th>best valid "
+             "implementation</th><th>rate</th><th>vs " + escape(maskbench::reference().name) +
+         "</th><th>vs best peer</th><th>of roof</th></tr>\n" + rows +
+         "</table>\n<p class=\"small\">Each kernel at the configuration the most implementations measured (the "
+         "largest n among equals); median rates. The sections below give every implementation and size.</p>\n";
+}
+
 }  // namespace
 
 std::string report_html(const ResultsDir& r) {
@@ -363,6 +451,7 @@ std::string report_html(const ResultsDir& r) {
   const std::string host = r.info_text({schema::info::kHostname});
   std::string body = fmt::format("<h1>maskbench report: {}</h1>\n<p class=\"small\">{} &middot; {}</p>\n", escape(host),
                                  escape(r.info_text({schema::info::kCpu, schema::info::kBrand})), escape(r.path.string()));
+  body += headline(r, kernels, roof);
   body += machine_card(r);
   body += conformance_matrix(r);
   body += "<h2 id=\"kernels\">Kernels</h2>\n<p>Median over the repetitions. Dashed lines and struck-through cells "

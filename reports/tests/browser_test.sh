@@ -39,6 +39,16 @@ for chart in data.get("charts", []):
         xs = {p["x"] for d in chart["datasets"] for p in d["points"]}
         if len(xs) < 2:
             sys.exit(f"FAIL: line chart '{chart['title']}' has {len(xs)} x value(s)")
+# The first screen answers "is it correct, how fast": the summary comes first,
+# one row per measured kernel, and names the failing implementation.
+if not (0 <= page.find('id="summary"') < page.find('id="machine"')):
+    sys.exit("FAIL: the summary is not the first section")
+summary = page[page.find('id="summary"'):page.find('id="machine"')]
+for kernel in ("compress/copy_if", "cond/select"):
+    if f'href="#k-{kernel}"' not in summary:
+        sys.exit(f"FAIL: the summary has no row for {kernel}")
+if "FAIL: avx2" not in summary:
+    sys.exit("FAIL: the summary does not name avx2, which fails conformance in the fixture")
 cells = re.findall(r'<td class="num[^"]*">([^<]*)<', page)
 bad = [c for c in cells if re.search(r"\d[eE][+-]\d", c)]
 if bad:
