@@ -59,52 +59,89 @@ std::string machine_card(const ResultsDir& r) {
   return s + "</dl>\n";
 }
 
+// Failing rows first, then those with a known defect, the rows with no
+// failure folded, and the suite's self-tests (tests of no implementation:
+// known defects, the shrinker, the CLI) apart.
 std::string conformance_matrix(const ResultsDir& r) {
   std::vector<std::string> rows;  // in order of first appearance
   std::map<std::string, std::size_t> row_of;
   std::set<std::string> impls;
   for (const results::TestOutcome& t : r.tests) {
     if (row_of.try_emplace(t.kernel_test, rows.size()).second) rows.push_back(t.kernel_test);
-    impls.insert(t.implementation);
+    if (!t.implementation.empty()) impls.insert(t.implementation);
   }
   const std::vector<std::string> columns = implementation_order(r, impls);
   std::map<std::string, std::size_t> column_of;
   for (std::size_t c = 0; c < columns.size(); ++c) column_of.emplace(columns[c], c);
-  // Per row, its tests by column; the last test of a cell wins.
+  // Per row, its tests by column; the last test of a cell wins. Self-tests
+  // have no column: their outcome is kept apart.
   std::vector<std::map<std::size_t, const results::TestOutcome*>> cells(rows.size());
-  for (const results::TestOutcome& t : r.tests) cells[row_of.at(t.kernel_test)][column_of.at(t.implementation)] = &t;
+  std::vector<const results::TestOutcome*> self_test(rows.size(), nullptr);
+  for (const results::TestOutcome& t : r.tests)
+    (t.implementation.empty() ? self_test[row_of.at(t.kernel_test)]
+                              : cells[row_of.at(t.kernel_test)][column_of.at(t.implementation)]) = &t;
   std::string s = "<h2 id=\"conformance\">Conformance</h2>\n";
   if (rows.empty()) return s + "<p>conformance.json holds no tests.</p>\n";
   s += r.conformance_level == schema::kConformanceSmoke
            ? std::string("<p>Level: smoke (<code>./run_all.sh --quick</code>): every test ran, with fewer large sizes "
                          "and a tenth of the randomized rounds. <code>./run_all.sh</code> runs the full level.</p>\n")
            : fmt::format("<p>Level: {}.</p>\n", escape(r.conformance_level));
-  s += "<table class=\"matrix\">\n<tr><th>kernel test</th>";
-  // Suite self-tests (known defects, the shrinker, the CLI) belong to no implementation.
-  const auto label = [](const std::string& c) { return escape(c.empty() ? "(no implementation)" : c); };
-  for (const std::string& c : columns) s += fmt::format("<th>{}</th>", label(c));
-  s += "</tr>\n";
+  std::string header = "<tr><th>kernel test</th>";
+  for (const std::string& c : columns) header += fmt::format("<th>{}</th>", escape(c));
+  header += "</tr>\n";
+  const auto status_text = [](const results::TestOutcome& t) {
+    return t.status == "pass" ? "pass" : t.status == "fail" ? "FAIL" : t.known_defect() ? "known defect" : "skipped";
+  };
+  const auto status_class = [](const results::TestOutcome& t) {
+    return t.known_defect() ? std::string("known-defect") : escape(t.status);
+  };
+  std::string failing_rows, defect_rows, clean_rows, self_tests;
+  std::size_t clean = 0;
   std::string failures, skips, known;
   std::set<std::pair<std::string, std::string>> skip_reasons;
   for (std::size_t row_index = 0; row_index < rows.size(); ++row_index) {
     const std::string& row = rows[row_index];
-    s += fmt::format("<tr><th>{}</th>", escape(row));
+    if (const results::TestOutcome* t = self_test[row_index]) {
+      self_tests += fmt::format("<li class=\"{}\">{}: {}{}</li>\n", status_class(*t), escape(row), status_text(*t),
+                                t->message.empty() ? "" : " (" + escape(t->message) + ")");
+      if (t->status == "fail") failures += fmt::format("<li><b>suite self-test</b> {}: {}</li>\n", escape(row), escape(t->message));
+    }
+    if (cells[row_index].empty()) continue;
+    std::string line = fmt::format("<tr><th>{}</th>", escape(row));
+    bool failed = false, defect = false;
     std::size_t next = 0;  // the first column not yet written
     for (const auto& [column, test] : cells[row_index]) {
-      s += empty_cells(column - next);
+      line += empty_cells(column - next);
       next = column + 1;
       const std::string& c = columns[column];
       const results::TestOutcome& t = *test;
-      const char* text = t.status == "pass" ? "pass" : t.status == "fail" ? "FAIL" : t.known_defect() ? "known defect" : "skipped";
-      s += fmt::format("<td class=\"{}\" title=\"{}\">{}</td>", t.known_defect() ? "known-defect" : escape(t.status),
-                       escape(t.message), text);
-      if (t.status == "fail") failures += fmt::format("<li><b>{}</b> {}: {}</li>\n", label(c), escape(row), escape(t.message));
+      failed = failed || t.status == "fail";
+      defect = defect || t.known_defect();
+      line += fmt::format("<td class=\"{}\" title=\"{}\">{}</td>", status_class(t), escape(t.message), status_text(t));
+      if (t.status == "fail") failures += fmt::format("<li><b>{}</b> {}: {}</li>\n", escape(c), escape(row), escape(t.message));
       if (t.status == "skip" && skip_reasons.insert({c, t.message}).second)
-        (t.known_defect() ? known : skips) += fmt::format("<li><b>{}</b>: {}</li>\n", label(c), escape(t.message));
+        (t.known_defect() ? known : skips) += fmt::format("<li><b>{}</b>: {}</li>\n", escape(c), escape(t.message));
     }
-    s += empty_cells(columns.size() - next) + "</tr>\n";
+    line += empty_cells(columns.size() - next) + "</tr>\n";
+    (failed ? failing_rows : defect ? defect_rows : clean_rows) += line;
+    clean += !failed && !defect;
   }
-  s += "</table>\n";
+  if (!failing_rows.empty() || !defect_rows.empty())
+    s += "<table class=\"matrix\">\n" + header + failing_rows + defect_rows + "</table>\n";
+  if (clean > 0)
+    s += fmt::format("<details><summary>{} kernel tests with no failure and no known defect (every implementation "
+                     "passed or was skipped for a reason listed below)</summary>\n<table class=\"matrix\">\n{}{}</table>\n"
+                     "</details>\n",
+                     clean, header, clean_rows);
+  if (!self_tests.empty()) {
+    std::map<std::string, std::size_t> by_status;
+    for (const results::TestOutcome* t : self_test)
+      if (t != nullptr) ++by_status[status_text(*t)];
+    std::string counts;
+    for (const auto& [status, n] : by_status) counts += fmt::format("{}{} {}", counts.empty() ? "" : ", ", n, status);
+    s += fmt::format("<details{}><summary>Suite self-tests (of no implementation): {}</summary>\n<ul>\n{}</ul>\n</details>\n",
+                     by_status.contains("FAIL") ? " open" : "", counts, self_tests);
+  }
   if (!failures.empty())
     s += "<h3>Failures (first failing case)</h3>\n<p>These implementations' benchmark figures are marked invalid "
          "throughout the report.</p>\n<ul>\n" + failures + "</ul>\n";
