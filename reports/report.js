@@ -41,7 +41,10 @@ window.addEventListener("error", function (e) {
     var base = {
       animation: false,
       responsive: false,
-      plugins: { legend: { position: "right" }, title: { display: true, text: spec.title } },
+      // Below the plot the legend wraps into rows, so a long series name is
+      // never cut off (at the right it had a fixed width); a click on an entry
+      // hides or shows that series.
+      plugins: { legend: { position: "bottom" }, title: { display: true, text: spec.title } },
     };
     if (spec.type === "bar") {
       base.scales = { y: axis(spec.ylabel, false) };
