@@ -62,6 +62,8 @@ int run_gate(std::span<const std::string_view> args) {
              "intervals, one-sided Mann-Whitney p against the threshold)\n",
              terminal(a.positional[0]), terminal(a.positional[1]), o.threshold * 100, o.alpha, (1 - o.alpha) * 100);
   for (const std::string& d : diffs) fmt::print("warning: different machines: {}\n", terminal(d));
+  for (const std::string& d : results::condition_differences(base, cur))
+    fmt::print("warning: measured differently: {}\n", terminal(d));
   std::size_t regressions = 0, improvements = 0, untested = 0;
   for (const regression::Comparison& c : g.compared) {
     if (c.verdict == regression::Verdict::untested) ++untested;

@@ -361,6 +361,24 @@ std::vector<std::string> machine_differences(const ResultsDir& a, const ResultsD
   compare("usable features", usable_features(a), usable_features(b));
   field("compiler", {key::kBuild, key::kCompiler});
   field("build flags", {key::kBuild, key::kBaseFlags});
+  field("architecture", {key::kCpu, "architecture"});
+  return out;
+}
+
+std::vector<std::string> condition_differences(const ResultsDir& a, const ResultsDir& b) {
+  std::vector<std::string> out;
+  const auto compare = [&](const std::string& what, const std::string& x, const std::string& y) {
+    if (x != y) out.push_back(fmt::format("{}: '{}' vs '{}'", what, x, y));
+  };
+  const auto context = [](const ResultsDir& r, const char* k) {
+    const auto it = r.context.is_object() ? r.context.find(k) : r.context.end();
+    return it != r.context.end() && it->is_string() ? it->get<std::string>() : std::string("(not recorded)");
+  };
+  compare("benchmark mode", context(a, schema::context::kMode), context(b, schema::context::kMode));
+  compare("minimum time per repetition (s)", context(a, schema::context::kMinTime), context(b, schema::context::kMinTime));
+  compare("pinning", context(a, schema::context::kPinning), context(b, schema::context::kPinning));
+  compare("MASKBENCH_DISABLE", a.info_text({"maskbench_disable"}, "not set"), b.info_text({"maskbench_disable"}, "not set"));
+  compare("conformance level", a.conformance_level, b.conformance_level);
   return out;
 }
 

@@ -126,9 +126,15 @@ struct ResultsDir {
 ResultsDir load(const std::filesystem::path& dir);
 
 // What makes two directories' measurements comparable: CPU brand and
-// microarchitecture, the usable features, the compiler and the build flags.
+// microarchitecture, the usable features, the compiler, the build flags and
+// the architecture.
 // One line per difference, e.g. "compiler: 'GNU 12.2.0' vs 'Clang 14.0.6'".
 std::vector<std::string> machine_differences(const ResultsDir& a, const ResultsDir& b);
+// What makes the same machine's measurements less comparable without making
+// them incomparable: the benchmark mode (--quick: fewer repetitions, a shorter
+// minimum time, so a noisier median), the minimum time, pinning,
+// MASKBENCH_DISABLE and the conformance level. Warned about, never refused.
+std::vector<std::string> condition_differences(const ResultsDir& a, const ResultsDir& b);
 
 // A JSON file of `kind`, read through the input layer (a regular file within
 // the kind's size cap, JSON at most input::kMaxJsonDepth deep); NaN and

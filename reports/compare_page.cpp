@@ -85,9 +85,12 @@ Comparison compare(const std::vector<results::ResultsDir>& dirs) {
     for (const results::ImplementationInfo& i : d.implementations) impls.insert(i.name);
   for (const std::string& impl : impls)
     for (const results::ResultsDir& d : dirs) c.availability[impl].push_back(availability(d, impl));
-  for (std::size_t d = 1; d < dirs.size(); ++d)
+  for (std::size_t d = 1; d < dirs.size(); ++d) {
     for (const std::string& diff : results::machine_differences(dirs[0], dirs[d]))
       c.warnings.push_back(fmt::format("{} differs from A: {}", letter(d), diff));
+    for (const std::string& diff : results::condition_differences(dirs[0], dirs[d]))
+      c.warnings.push_back(fmt::format("{} was measured differently from A: {}", letter(d), diff));
+  }
   return c;
 }
 

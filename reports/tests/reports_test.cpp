@@ -298,6 +298,21 @@ TEST(Report, ChartJsPathCanBeOverriddenAndIsCheckedBeforeInlining) {
   std::filesystem::remove(bad);
 }
 
+// Full against --quick on the same machine: comparable, but the quick
+// medians are noisier, so the comparison says so (and the gate prints it).
+TEST(Compare, WarnsWhenTheBenchmarkModesDiffer) {
+  std::vector<results::ResultsDir> dirs;
+  dirs.push_back(results::load(kFixtures / "hostile"));
+  dirs.push_back(results::load(kFixtures / "hostile"));
+  dirs[1].context[schema::context::kMode] = schema::context::kModeQuick;
+  dirs[0].context[schema::context::kMode] = schema::context::kModeFull;
+  EXPECT_TRUE(results::machine_differences(dirs[0], dirs[1]).empty());
+  const compare::Comparison c = compare::compare(dirs);
+  ASSERT_EQ(c.warnings.size(), 1u);
+  EXPECT_NE(c.warnings[0].find("benchmark mode: 'full' vs 'quick'"), std::string::npos) << c.warnings[0];
+  EXPECT_NE(compare::compare_html(c).find("benchmark mode"), std::string::npos);
+}
+
 TEST(Compare, ADirectoryAgainstItselfHasRatiosOfOne) {
   std::vector<results::ResultsDir> dirs;
   dirs.push_back(results::load(kFixtures / "hostile"));
