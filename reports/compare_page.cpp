@@ -46,13 +46,29 @@ std::string availability(const results::ResultsDir& r, const std::string& impl) 
   return "runs";
 }
 
+// "1.23 G/s 1.10x [1.04, 1.17]"; a ratio whose interval holds 1 is marked
+// "(noise)", one without an interval (a single repetition) "(no interval)".
 std::string cell_text(const Row& row, std::size_t d) {
   if (!row.rate[d]) return "-";
   std::string s = format::si(*row.rate[d]) + "/s";
   if (row.invalid[d]) return s + " invalid";
   if (d > 0)
-    if (const auto r = row.ratio(d)) s += fmt::format(" {}", format::times(*r));
+    if (const auto r = row.ratio(d)) {
+      s += fmt::format(" {}", format::times(*r));
+      if (!row.interval[d]) return s + " (no interval)";
+      s += fmt::format(" [{:.2f}, {:.2f}]", row.interval[d]->lo, row.interval[d]->hi);
+      if (!row.significant(d)) s += " (noise)";
+    }
   return s;
+}
+
+// One rate per repetition, as analysis::rate takes their median.
+std::vector<double> rates(const results::Benchmark& b) {
+  if (!b.items_per_second.empty()) return b.items_per_second;
+  std::vector<double> out;
+  for (double t : b.cpu_time_ns)
+    if (t > 0) out.push_back(1e9 / t);
+  return out;
 }
 
 std::string ratio_text(const std::optional<double>& r) { return r ? format::times(*r) : "-"; }
@@ -68,14 +84,26 @@ Comparison compare(const std::vector<results::ResultsDir>& dirs) {
   Comparison c;
   for (const results::ResultsDir& d : dirs) c.dirs.push_back(&d);
   std::map<std::string, std::size_t> index;
+  std::vector<std::vector<const results::Benchmark*>> measured;  // per row, per directory
   for (std::size_t d = 0; d < dirs.size(); ++d)
     for (const results::Benchmark& b : dirs[d].benchmarks) {
       if (b.skipped || b.real_time_ns.empty()) continue;
       auto [it, fresh] = index.try_emplace(b.name, c.rows.size());
-      if (fresh) c.rows.push_back({b.name, b.family, b.implementation, std::vector<std::optional<double>>(dirs.size()),
-                                   std::vector<bool>(dirs.size(), false)});
+      if (fresh) {
+        c.rows.push_back({b.name, b.family, b.implementation, std::vector<std::optional<double>>(dirs.size()),
+                          std::vector<bool>(dirs.size(), false),
+                          std::vector<std::optional<stats::Interval>>(dirs.size())});
+        measured.emplace_back(dirs.size(), nullptr);
+      }
       c.rows[it->second].rate[d] = analysis::rate(b);
       c.rows[it->second].invalid[d] = !analysis::valid(dirs[d], b.implementation);
+      measured[it->second][d] = &b;
+    }
+  for (std::size_t i = 0; i < c.rows.size(); ++i)
+    for (std::size_t d = 1; d < dirs.size(); ++d) {
+      if (!c.rows[i].ratio(d)) continue;
+      const std::vector<double> base = rates(*measured[i][0]), other = rates(*measured[i][d]);
+      if (base.size() >= 2 && other.size() >= 2) c.rows[i].interval[d] = stats::bootstrap_median_ratio(other, base, 0.95);
     }
   std::sort(c.rows.begin(), c.rows.end(), [](const Row& a, const Row& b) { return a.name < b.name; });
   c.family_geomean = geomeans(c, true);
@@ -175,7 +203,9 @@ std::string compare_html(const Comparison& c) {
       body += fmt::format("<td class=\"{}\">{}</td>", a == "runs" ? "pass" : a == "fails conformance" ? "fail" : "skip", escape(a));
     body += "</tr>\n";
   }
-  body += "</table>\n<h2>Benchmarks</h2>\n<p>Median rate; the ratio is the speed relative to A (above 1: faster).</p>\n<table>\n<tr><th>benchmark</th>";
+  body += "</table>\n<h2>Benchmarks</h2>\n<p>Median rate; the ratio is the speed relative to A (above 1: faster), "
+          "with its 95% bootstrap interval from the repetitions. \"(noise)\": the interval holds 1, so the runs do not "
+          "differ beyond their own repetition-to-repetition noise.</p>\n<table>\n<tr><th>benchmark</th>";
   for (std::size_t d = 0; d < c.dirs.size(); ++d) body += fmt::format("<th>{}</th>", letter(d));
   body += "</tr>\n";
   for (const Row& row : c.rows) {

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "results.hpp"
+#include "stats.hpp"
 
 namespace maskbench::compare {
 
@@ -17,6 +18,11 @@ struct Row {
   std::vector<std::optional<double>> rate;  // per directory; empty where not measured
   std::vector<bool> invalid;                // per directory: fails conformance there
   std::optional<double> ratio(std::size_t dir) const;  // rate[dir] / rate[0] where both are valid
+  // Per directory, the 95% bootstrap interval of that ratio from the two
+  // runs' repetitions (stats::bootstrap_median_ratio), where both have at
+  // least two; an interval holding 1 is a difference within the noise.
+  std::vector<std::optional<stats::Interval>> interval;
+  bool significant(std::size_t dir) const { return interval[dir] && (interval[dir]->lo > 1 || interval[dir]->hi < 1); }
 };
 
 struct Comparison {

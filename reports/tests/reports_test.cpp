@@ -298,6 +298,32 @@ TEST(Report, ChartJsPathCanBeOverriddenAndIsCheckedBeforeInlining) {
   std::filesystem::remove(bad);
 }
 
+// Each ratio carries the bootstrap interval of its repetitions: the same run
+// twice differs only within the noise; a run twice as fast does not.
+TEST(Compare, RatiosCarryIntervalsAndNoiseIsMarked) {
+  std::vector<results::ResultsDir> dirs;
+  dirs.push_back(results::load(kFixtures / "hostile"));
+  dirs.push_back(results::load(kFixtures / "hostile"));
+  dirs.push_back(results::load(kFixtures / "hostile"));
+  for (results::Benchmark& b : dirs[2].benchmarks) {
+    for (double& v : b.items_per_second) v *= 2;
+    for (double& t : b.cpu_time_ns) t /= 2;
+  }
+  const compare::Comparison c = compare::compare(dirs);
+  std::size_t with_interval = 0;
+  for (const compare::Row& row : c.rows) {
+    if (!row.interval[1]) continue;
+    ++with_interval;
+    EXPECT_FALSE(row.significant(1)) << row.name;
+    ASSERT_TRUE(row.interval[2]) << row.name;
+    EXPECT_TRUE(row.significant(2)) << row.name;
+    EXPECT_LE(row.interval[2]->lo, 2.0) << row.name;
+    EXPECT_GE(row.interval[2]->hi, 2.0) << row.name;
+  }
+  EXPECT_GT(with_interval, 0u);
+  EXPECT_NE(compare::compare_text(c).find("(noise)"), std::string::npos);
+}
+
 // Full against --quick on the same machine: comparable, but the quick
 // medians are noisier, so the comparison says so (and the gate prints it).
 TEST(Compare, WarnsWhenTheBenchmarkModesDiffer) {
