@@ -27,21 +27,11 @@ simde__m256i first_lanes(std::size_t k) {
   return simde_mm256_loadu_si256(reinterpret_cast<const simde__m256i*>(kTailWindow + 8 - k));
 }
 
-struct Lanes {
-  using T = std::uint32_t;
-  static constexpr std::size_t W = 8;
+// Tails through BitmaskLanes' local copy, not vmaskmov: see QD-1 in
+// docs/known-defects.md.
+struct Lanes : BitmaskLanes<Lanes, std::uint32_t, 8> {
   using V = simde__m256i;
-  using M = std::uint32_t;
-
   static V load(const T* p) { return simde_mm256_loadu_si256(reinterpret_cast<const simde__m256i*>(p)); }
-  // Through a local copy, not vmaskmov: see QD-1 in docs/known-defects.md.
-  static V load_tail(const T* p, std::size_t k) {
-    alignas(32) T lanes[W] = {};
-    copy_small<sizeof lanes>(lanes, p, k * sizeof(T));
-    return load(lanes);
-  }
-  static std::size_t count(M m) { return static_cast<std::size_t>(std::popcount(m)); }
-  static M keep_first(M m, std::size_t k) { return m & ((M{1} << k) - 1); }
   static simde__m256 set1_f32(float t) { return simde_mm256_set1_ps(t); }
   static V set1_i32(std::int32_t t) { return simde_mm256_set1_epi32(t); }
   static M gt_f32(V v, simde__m256 t) {

@@ -16,20 +16,9 @@ namespace MB_NS {
 namespace {  // internal linkage, see simd/impl.hpp
 namespace compress {
 
-struct Bytes16 {
-  using T = std::uint8_t;
-  static constexpr std::size_t W = 16;
+struct Bytes16 : BitmaskLanes<Bytes16, std::uint8_t, 16> {
   using V = simde__m128i;
-  using M = std::uint32_t;
-
   static V load(const T* p) { return simde_mm_loadu_si128(p); }
-  static V load_tail(const T* p, std::size_t k) {
-    alignas(16) T lanes[W] = {};
-    std::memcpy(lanes, p, k);
-    return load(lanes);
-  }
-  static std::size_t count(M m) { return static_cast<std::size_t>(std::popcount(m)); }
-  static M keep_first(M m, std::size_t k) { return m & ((M{1} << k) - 1); }
   static M ne(V v, V c) { return ~static_cast<M>(simde_mm_movemask_epi8(simde_mm_cmpeq_epi8(v, c))) & 0xFFFF; }
 };
 

@@ -15,6 +15,7 @@
 //    anything to out[count(m), W); returns count(m).
 #include <algorithm>
 #include <array>
+#include <bit>
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
@@ -53,6 +54,44 @@ void copy_small(void* dst, const void* src, std::size_t bytes) {
   piece(std::integral_constant<std::size_t, 2>{});
   piece(std::integral_constant<std::size_t, 1>{});
 }
+
+// One vector of expand_f32 on a level's ops O (simd/ops.hpp) without an expand
+// instruction: the count(m) source values (read through the tail load when
+// fewer than W remain), moved to the set lanes by `permute` (a shuffle by a
+// table row), blended into out over k lanes, so the clear lanes keep their
+// value. Returns count(m).
+template <class O, class Permute>
+std::size_t expand_by_permute(const float* src, float* out, std::uint32_t m, std::size_t k, bool src_full,
+                              Permute&& permute) {
+  const std::size_t count = static_cast<std::size_t>(std::popcount(m));
+  const typename O::V lanes = permute(src_full ? O::loadu(src) : O::load_tail(src, count));
+  const typename O::M sel = O::from_bits(m);
+  if (k == O::W)
+    O::storeu(out, O::select(sel, lanes, O::loadu(out)));
+  else
+    O::store_tail(out, O::select(sel, lanes, O::load_tail(out, k)), k);
+  return count;
+}
+
+// The lanes (L above) of a level whose masks are bitmasks in a uint32_t and
+// which has no masked load (SSE4.2, AVX2, NEON, and their bytes): a tail is
+// read through a zeroed local copy, so nothing past p + k is touched.
+// Derived supplies V, load(const T*) and the comparisons (V is not a template
+// argument: a vector type's attributes do not survive one).
+template <class Derived, class Lane, std::size_t Width>
+struct BitmaskLanes {
+  using T = Lane;
+  static constexpr std::size_t W = Width;
+  using M = std::uint32_t;
+
+  static auto load_tail(const T* p, std::size_t k) {
+    alignas(32) T lanes[W] = {};
+    copy_small<sizeof lanes>(lanes, p, k * sizeof(T));
+    return Derived::load(lanes);
+  }
+  static std::size_t count(M m) { return static_cast<std::size_t>(std::popcount(m)); }
+  static M keep_first(M m, std::size_t k) { return m & ((M{1} << k) - 1); }
+};
 
 // The last, partial vector x[i, n) compresses into a local copy. In the main
 // loops a vector's store stays inside out[0, n) (pos <= i and i + W <= n), but

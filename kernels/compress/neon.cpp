@@ -35,20 +35,9 @@ std::uint32_t bits16(uint8x16_t m) {
   return static_cast<std::uint32_t>(vaddv_u8(vget_low_u8(w))) | static_cast<std::uint32_t>(vaddv_u8(vget_high_u8(w))) << 8;
 }
 
-struct Lanes {
-  using T = std::uint32_t;
-  static constexpr std::size_t W = 4;
+struct Lanes : BitmaskLanes<Lanes, std::uint32_t, 4> {
   using V = uint32x4_t;
-  using M = std::uint32_t;
-
   static V load(const T* p) { return vld1q_u32(p); }
-  static V load_tail(const T* p, std::size_t k) {
-    alignas(16) T lanes[W] = {};
-    std::memcpy(lanes, p, k * sizeof(T));
-    return load(lanes);
-  }
-  static std::size_t count(M m) { return static_cast<std::size_t>(std::popcount(m)); }
-  static M keep_first(M m, std::size_t k) { return m & ((M{1} << k) - 1); }
   static float32x4_t set1_f32(float t) { return vdupq_n_f32(t); }
   static int32x4_t set1_i32(std::int32_t t) { return vdupq_n_s32(t); }
   // vcgtq_f32 is an ordered compare: a NaN lane is false.
@@ -77,20 +66,9 @@ struct LutStore {
 
 using K = Kernels32<Lanes, LutStore, true>;
 
-struct Bytes {
-  using T = std::uint8_t;
-  static constexpr std::size_t W = 16;
+struct Bytes : BitmaskLanes<Bytes, std::uint8_t, 16> {
   using V = uint8x16_t;
-  using M = std::uint32_t;
-
   static V load(const T* p) { return vld1q_u8(p); }
-  static V load_tail(const T* p, std::size_t k) {
-    alignas(16) T lanes[W] = {};
-    std::memcpy(lanes, p, k);
-    return load(lanes);
-  }
-  static std::size_t count(M m) { return static_cast<std::size_t>(std::popcount(m)); }
-  static M keep_first(M m, std::size_t k) { return m & ((M{1} << k) - 1); }
 };
 
 // One tbl compresses each 8-byte half in place; the halves are then stored
@@ -141,15 +119,9 @@ struct Expand {
   }
   static std::size_t count(M m) { return static_cast<std::size_t>(std::popcount(m)); }
   static std::size_t expand(const float* src, float* out, M m, std::size_t k, bool src_full) {
-    const std::size_t count = Expand::count(m);
-    const O::V v = src_full ? O::loadu(src) : O::load_tail(src, count);
-    const O::V lanes = vreinterpretq_f32_u32(shuffle(vreinterpretq_u32_f32(v), kExpand[m]));
-    const O::M sel = O::from_bits(m);
-    if (k == W)
-      O::storeu(out, O::select(sel, lanes, O::loadu(out)));
-    else
-      O::store_tail(out, O::select(sel, lanes, O::load_tail(out, k)), k);
-    return count;
+    return expand_by_permute<O>(src, out, m, k, src_full, [m](O::V v) {
+      return vreinterpretq_f32_u32(shuffle(vreinterpretq_u32_f32(v), kExpand[m]));
+    });
   }
 };
 

@@ -17,20 +17,9 @@ namespace {
 
 using namespace compress;
 
-struct Lanes {
-  using T = std::uint32_t;
-  static constexpr std::size_t W = 4;
+struct Lanes : BitmaskLanes<Lanes, std::uint32_t, 4> {
   using V = simde__m128i;
-  using M = std::uint32_t;
-
   static V load(const T* p) { return simde_mm_loadu_si128(reinterpret_cast<const simde__m128i*>(p)); }
-  static V load_tail(const T* p, std::size_t k) {
-    alignas(16) T lanes[W] = {};
-    std::memcpy(lanes, p, k * sizeof(T));
-    return load(lanes);
-  }
-  static std::size_t count(M m) { return static_cast<std::size_t>(std::popcount(m)); }
-  static M keep_first(M m, std::size_t k) { return m & ((M{1} << k) - 1); }
   static simde__m128 set1_f32(float t) { return simde_mm_set1_ps(t); }
   static V set1_i32(std::int32_t t) { return simde_mm_set1_epi32(t); }
   static M gt_f32(V v, simde__m128 t) { return static_cast<M>(simde_mm_movemask_ps(simde_mm_cmpgt_ps(simde_mm_castsi128_ps(v), t))); }
@@ -76,15 +65,9 @@ struct Expand {
   static M mask_tail(const std::uint8_t* p, std::size_t k) { return nonzero_bytes_tail<W>(p, k); }
   static std::size_t count(M m) { return static_cast<std::size_t>(std::popcount(m)); }
   static std::size_t expand(const float* src, float* out, M m, std::size_t k, bool src_full) {
-    const std::size_t count = Expand::count(m);
-    const O::V v = src_full ? O::loadu(src) : O::load_tail(src, count);
-    const O::V lanes = simde_mm_castsi128_ps(shuffle(simde_mm_castps_si128(v), kExpand[m]));
-    const O::M sel = O::from_bits(m);
-    if (k == W)
-      O::storeu(out, O::select(sel, lanes, O::loadu(out)));
-    else
-      O::store_tail(out, O::select(sel, lanes, O::load_tail(out, k)), k);
-    return count;
+    return expand_by_permute<O>(src, out, m, k, src_full, [m](O::V v) {
+      return simde_mm_castsi128_ps(shuffle(simde_mm_castps_si128(v), kExpand[m]));
+    });
   }
 };
 
