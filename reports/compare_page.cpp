@@ -23,18 +23,39 @@ std::string letter(std::size_t i) {
   return i < 26 ? std::string(1, c) : fmt::format("{}{}", c, i / 26);
 }
 
-std::map<std::string, std::vector<std::optional<double>>> geomeans(const Comparison& c, bool by_family) {
-  std::map<std::string, std::vector<std::vector<double>>> ratios;
+// Per family (or implementation) and directory, the geometric mean of the
+// valid ratios and its bootstrap interval.
+struct Means {
+  std::map<std::string, std::vector<std::optional<double>>> value;
+  std::map<std::string, std::vector<std::optional<stats::Interval>>> interval;
+};
+Means geomeans(const Comparison& c, bool by_family) {
+  struct Group {
+    std::vector<double> ratios;
+    std::vector<stats::SamplePair> pairs;
+    bool every_row_repeated = true;
+  };
+  std::map<std::string, std::vector<Group>> groups;
   for (const Row& row : c.rows) {
-    auto& per_dir = ratios[by_family ? row.family : row.implementation];
+    auto& per_dir = groups[by_family ? row.family : row.implementation];
     per_dir.resize(c.dirs.size());
-    for (std::size_t d = 0; d < c.dirs.size(); ++d)
-      if (const auto r = row.ratio(d)) per_dir[d].push_back(*r);
+    for (std::size_t d = 1; d < c.dirs.size(); ++d)
+      if (const auto r = row.ratio(d)) {
+        Group& g = per_dir[d];
+        g.ratios.push_back(*r);
+        g.pairs.push_back({row.samples[d], row.samples[0]});
+        g.every_row_repeated = g.every_row_repeated && row.samples[d].size() >= 2 && row.samples[0].size() >= 2;
+      }
   }
-  std::map<std::string, std::vector<std::optional<double>>> out;
-  for (const auto& [key, per_dir] : ratios)
-    for (const std::vector<double>& v : per_dir)
-      out[key].push_back(v.empty() ? std::nullopt : std::optional<double>(stats::geomean(v)));
+  Means out;
+  for (const auto& [key, per_dir] : groups)
+    for (std::size_t d = 0; d < per_dir.size(); ++d) {
+      const Group& g = per_dir[d];
+      out.value[key].push_back(g.ratios.empty() ? std::nullopt : std::optional<double>(stats::geomean(g.ratios)));
+      out.interval[key].push_back(g.ratios.empty() || !g.every_row_repeated
+                                      ? std::nullopt
+                                      : std::optional<stats::Interval>(stats::bootstrap_geomean_ratio(g.pairs, 0.95, 500)));
+    }
   return out;
 }
 
@@ -71,7 +92,14 @@ std::vector<double> rates(const results::Benchmark& b) {
   return out;
 }
 
-std::string ratio_text(const std::optional<double>& r) { return r ? format::times(*r) : "-"; }
+// "0.70x [0.52, 0.93]", and "(noise)" where the interval holds 1.
+std::string ratio_text(const std::optional<double>& r, const std::optional<stats::Interval>& interval) {
+  if (!r) return "-";
+  std::string s = format::times(*r);
+  if (!interval) return s;
+  s += fmt::format(" [{:.2f}, {:.2f}]", interval->lo, interval->hi);
+  return interval->lo <= 1 && interval->hi >= 1 ? s + " (noise)" : s;
+}
 
 }  // namespace
 
@@ -84,7 +112,6 @@ Comparison compare(const std::vector<results::ResultsDir>& dirs) {
   Comparison c;
   for (const results::ResultsDir& d : dirs) c.dirs.push_back(&d);
   std::map<std::string, std::size_t> index;
-  std::vector<std::vector<const results::Benchmark*>> measured;  // per row, per directory
   for (std::size_t d = 0; d < dirs.size(); ++d)
     for (const results::Benchmark& b : dirs[d].benchmarks) {
       if (b.skipped || b.real_time_ns.empty()) continue;
@@ -92,22 +119,26 @@ Comparison compare(const std::vector<results::ResultsDir>& dirs) {
       if (fresh) {
         c.rows.push_back({b.name, b.family, b.implementation, std::vector<std::optional<double>>(dirs.size()),
                           std::vector<bool>(dirs.size(), false),
-                          std::vector<std::optional<stats::Interval>>(dirs.size())});
-        measured.emplace_back(dirs.size(), nullptr);
+                          std::vector<std::optional<stats::Interval>>(dirs.size()),
+                          std::vector<std::vector<double>>(dirs.size())});
       }
-      c.rows[it->second].rate[d] = analysis::rate(b);
-      c.rows[it->second].invalid[d] = !analysis::valid(dirs[d], b.implementation);
-      measured[it->second][d] = &b;
+      Row& row = c.rows[it->second];
+      row.rate[d] = analysis::rate(b);
+      row.invalid[d] = !analysis::valid(dirs[d], b.implementation);
+      row.samples[d] = rates(b);
     }
-  for (std::size_t i = 0; i < c.rows.size(); ++i)
-    for (std::size_t d = 1; d < dirs.size(); ++d) {
-      if (!c.rows[i].ratio(d)) continue;
-      const std::vector<double> base = rates(*measured[i][0]), other = rates(*measured[i][d]);
-      if (base.size() >= 2 && other.size() >= 2) c.rows[i].interval[d] = stats::bootstrap_median_ratio(other, base, 0.95);
-    }
+  // 1000 resamples per benchmark and 500 per mean: a comparison of three
+  // runs of 10000 benchmarks stays within seconds.
+  for (Row& row : c.rows)
+    for (std::size_t d = 1; d < dirs.size(); ++d)
+      if (row.ratio(d) && row.samples[0].size() >= 2 && row.samples[d].size() >= 2)
+        row.interval[d] = stats::bootstrap_median_ratio(row.samples[d], row.samples[0], 0.95, 1000);
   std::sort(c.rows.begin(), c.rows.end(), [](const Row& a, const Row& b) { return a.name < b.name; });
-  c.family_geomean = geomeans(c, true);
-  c.implementation_geomean = geomeans(c, false);
+  Means family = geomeans(c, true), implementation = geomeans(c, false);
+  c.family_geomean = std::move(family.value);
+  c.family_interval = std::move(family.interval);
+  c.implementation_geomean = std::move(implementation.value);
+  c.implementation_interval = std::move(implementation.interval);
   std::set<std::string> impls;
   for (const results::ResultsDir& d : dirs)
     for (const results::ImplementationInfo& i : d.implementations) impls.insert(i.name);
@@ -128,18 +159,20 @@ std::string compare_text(const Comparison& c) {
   std::string s;
   for (std::size_t d = 0; d < c.dirs.size(); ++d) s += fmt::format("{}: {}\n", letter(d), terminal(c.dirs[d]->path.string()));
   for (const std::string& w : c.warnings) s += "warning: " + terminal(w) + "\n";
-  const auto table = [&](const std::string& title, const std::map<std::string, std::vector<std::optional<double>>>& g) {
+  using Intervals = std::map<std::string, std::vector<std::optional<stats::Interval>>>;
+  const auto table = [&](const std::string& title, const std::map<std::string, std::vector<std::optional<double>>>& g,
+                         const Intervals& intervals) {
     s += fmt::format("\n{:<40}", title);
-    for (std::size_t d = 1; d < c.dirs.size(); ++d) s += fmt::format(" {:>10}", letter(d) + "/A");
+    for (std::size_t d = 1; d < c.dirs.size(); ++d) s += fmt::format(" {:>30}", letter(d) + "/A");
     s += "\n";
     for (const auto& [key, values] : g) {
       s += fmt::format("{:<40}", terminal(key));
-      for (std::size_t d = 1; d < values.size(); ++d) s += fmt::format(" {:>10}", ratio_text(values[d]));
+      for (std::size_t d = 1; d < values.size(); ++d) s += fmt::format(" {:>30}", ratio_text(values[d], intervals.at(key)[d]));
       s += "\n";
     }
   };
-  table("family (geometric mean of speed ratios)", c.family_geomean);
-  table("implementation (geometric mean)", c.implementation_geomean);
+  table("family (geometric mean of speed ratios)", c.family_geomean, c.family_interval);
+  table("implementation (geometric mean)", c.implementation_geomean, c.implementation_interval);
   s += fmt::format("\n{:<16}", "implementation");
   for (std::size_t d = 0; d < c.dirs.size(); ++d) s += fmt::format(" {:<24}", letter(d));
   s += "\n";
@@ -174,7 +207,8 @@ std::string compare_html(const Comparison& c) {
   }
   body += "</table>\n";
   for (const std::string& w : c.warnings) body += fmt::format("<p class=\"warning\">warning: {}</p>\n", escape(w));
-  const auto geomean_section = [&](const std::string& title, const std::map<std::string, std::vector<std::optional<double>>>& g) {
+  const auto geomean_section = [&](const std::string& title, const std::map<std::string, std::vector<std::optional<double>>>& g,
+                                    const std::map<std::string, std::vector<std::optional<stats::Interval>>>& intervals) {
     body += fmt::format("<h2>{}</h2>\n<table>\n<tr><th></th>", escape(title));
     for (std::size_t d = 1; d < c.dirs.size(); ++d) body += fmt::format("<th>{}/A</th>", letter(d));
     body += "</tr>\n";
@@ -184,7 +218,7 @@ std::string compare_html(const Comparison& c) {
       body += fmt::format("<tr><th>{}</th>", escape(key));
       labels.push_back(key);
       for (std::size_t d = 1; d < values.size(); ++d) {
-        body += fmt::format("<td class=\"num\">{}</td>", ratio_text(values[d]));
+        body += fmt::format("<td class=\"num\">{}</td>", ratio_text(values[d], intervals.at(key)[d]));
         datasets[d - 1]["points"].push_back(values[d] ? nlohmann::json(*values[d]) : nlohmann::json());
       }
       body += "</tr>\n";
@@ -192,8 +226,8 @@ std::string compare_html(const Comparison& c) {
     body += "</table>\n";
     body += charts.add({{"type", "bar"}, {"title", title}, {"ylabel", "speed relative to A"}, {"labels", labels}, {"datasets", datasets}});
   };
-  geomean_section("Geometric mean per family", c.family_geomean);
-  geomean_section("Geometric mean per implementation", c.implementation_geomean);
+  geomean_section("Geometric mean per family", c.family_geomean, c.family_interval);
+  geomean_section("Geometric mean per implementation", c.implementation_geomean, c.implementation_interval);
   body += "<h2>Implementations</h2>\n<table>\n<tr><th>implementation</th>";
   for (std::size_t d = 0; d < c.dirs.size(); ++d) body += fmt::format("<th>{}</th>", letter(d));
   body += "</tr>\n";

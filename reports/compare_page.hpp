@@ -22,6 +22,7 @@ struct Row {
   // runs' repetitions (stats::bootstrap_median_ratio), where both have at
   // least two; an interval holding 1 is a difference within the noise.
   std::vector<std::optional<stats::Interval>> interval;
+  std::vector<std::vector<double>> samples;  // per directory, the rate of each repetition
   bool significant(std::size_t dir) const { return interval[dir] && (interval[dir]->lo > 1 || interval[dir]->hi < 1); }
 };
 
@@ -29,6 +30,9 @@ struct Comparison {
   std::vector<const results::ResultsDir*> dirs;
   std::vector<Row> rows;
   std::map<std::string, std::vector<std::optional<double>>> family_geomean, implementation_geomean;
+  // Their 95% bootstrap intervals (stats::bootstrap_geomean_ratio), where
+  // every benchmark of the mean has at least two repetitions on both sides.
+  std::map<std::string, std::vector<std::optional<stats::Interval>>> family_interval, implementation_interval;
   // implementation -> per directory: "runs", "skipped: <reason>", "fails conformance" or "absent"
   std::map<std::string, std::vector<std::string>> availability;
   std::vector<std::string> warnings;  // machines or builds that differ from the first

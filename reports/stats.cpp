@@ -140,27 +140,63 @@ double mann_whitney_greater(std::span<const double> x, std::span<const double> y
              : normal_upper_tail(r, x.size(), y.size(), static_cast<double>(u2) / 2.0);
 }
 
+namespace {
+
+// The percentile interval of `draws` at `confidence`.
+Interval percentile_interval(std::vector<double>& draws, double confidence) {
+  if (draws.empty()) return {};
+  std::sort(draws.begin(), draws.end());
+  const double tail = (1.0 - confidence) / 2.0;
+  const auto at = [&](double q) {
+    const auto i = static_cast<std::size_t>(
+        std::clamp(q * static_cast<double>(draws.size() - 1), 0.0, static_cast<double>(draws.size() - 1)));
+    return draws[i];
+  };
+  return {at(tail), at(1.0 - tail)};
+}
+
+std::vector<double> sorted(std::span<const double> v) {
+  std::vector<double> s(v.begin(), v.end());
+  std::sort(s.begin(), s.end());
+  return s;
+}
+
+}  // namespace
+
 Interval bootstrap_median_ratio(std::span<const double> x, std::span<const double> y, double confidence, int resamples,
                                 std::uint64_t seed) {
   if (x.empty() || y.empty()) return {};
-  std::vector<double> sx(x.begin(), x.end()), sy(y.begin(), y.end()), ratios;
-  std::sort(sx.begin(), sx.end());
-  std::sort(sy.begin(), sy.end());
+  const std::vector<double> sx = sorted(x), sy = sorted(y);
+  std::vector<double> ratios;
   std::mt19937_64 rng(seed);
   ratios.reserve(static_cast<std::size_t>(resamples));
   for (int r = 0; r < resamples; ++r) {
     const double mx = resampled_median(sx, rng), my = resampled_median(sy, rng);
     if (my > 0) ratios.push_back(mx / my);
   }
-  if (ratios.empty()) return {};
-  std::sort(ratios.begin(), ratios.end());
-  const double tail = (1.0 - confidence) / 2.0;
-  const auto at = [&](double q) {
-    const auto i = static_cast<std::size_t>(std::clamp(q * static_cast<double>(ratios.size() - 1), 0.0,
-                                                       static_cast<double>(ratios.size() - 1)));
-    return ratios[i];
-  };
-  return {at(tail), at(1.0 - tail)};
+  return percentile_interval(ratios, confidence);
+}
+
+Interval bootstrap_geomean_ratio(std::span<const SamplePair> pairs, double confidence, int resamples,
+                                 std::uint64_t seed) {
+  std::vector<std::pair<std::vector<double>, std::vector<double>>> kept;
+  for (const SamplePair& p : pairs)
+    if (!p.x.empty() && !p.y.empty()) kept.emplace_back(sorted(p.x), sorted(p.y));
+  if (kept.empty()) return {};
+  std::mt19937_64 rng(seed);
+  std::vector<double> means;
+  means.reserve(static_cast<std::size_t>(resamples));
+  for (int r = 0; r < resamples; ++r) {
+    double log_sum = 0.0;
+    bool finite = true;
+    for (const auto& [x, y] : kept) {
+      const double mx = resampled_median(x, rng), my = resampled_median(y, rng);
+      finite = finite && mx > 0 && my > 0;
+      if (finite) log_sum += std::log(mx / my);
+    }
+    if (finite) means.push_back(std::exp(log_sum / static_cast<double>(kept.size())));
+  }
+  return percentile_interval(means, confidence);
 }
 
 }  // namespace maskbench::stats

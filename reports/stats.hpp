@@ -36,4 +36,14 @@ struct Interval {
 Interval bootstrap_median_ratio(std::span<const double> x, std::span<const double> y, double confidence,
                                 int resamples = 2000, std::uint64_t seed = 0x6d61736b);
 
+// The same for the geometric mean, over pairs i, of median(x_i) / median(y_i):
+// each resample redraws every pair's two medians, so the interval carries
+// every benchmark's own noise into the mean. Pairs with an empty side are
+// left out; an empty interval where none remains.
+struct SamplePair {
+  std::span<const double> x, y;
+};
+Interval bootstrap_geomean_ratio(std::span<const SamplePair> pairs, double confidence, int resamples = 1000,
+                                 std::uint64_t seed = 0x6d61736b);
+
 }  // namespace maskbench::stats

@@ -322,6 +322,16 @@ TEST(Compare, RatiosCarryIntervalsAndNoiseIsMarked) {
   }
   EXPECT_GT(with_interval, 0u);
   EXPECT_NE(compare::compare_text(c).find("(noise)"), std::string::npos);
+  // The family means carry the same: within the noise against itself, and
+  // twice as fast, with 2 inside, against the doubled run.
+  for (const auto& [family, intervals] : c.family_interval) {
+    ASSERT_TRUE(intervals[1] && intervals[2]) << family;
+    EXPECT_LE(intervals[1]->lo, 1.0) << family;
+    EXPECT_GE(intervals[1]->hi, 1.0) << family;
+    EXPECT_GT(intervals[2]->lo, 1.0) << family;
+    EXPECT_LE(intervals[2]->lo, 2.0) << family;
+    EXPECT_GE(intervals[2]->hi, 2.0) << family;
+  }
 }
 
 // Full against --quick on the same machine: comparable, but the quick
