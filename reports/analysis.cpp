@@ -12,6 +12,14 @@ double rate(const results::Benchmark& b) {
   return t > 0 ? 1e9 / t : 0.0;
 }
 
+std::vector<double> rates(const results::Benchmark& b) {
+  if (!b.items_per_second.empty()) return b.items_per_second;
+  std::vector<double> out;
+  for (double t : b.cpu_time_ns)
+    if (t > 0) out.push_back(1e9 / t);
+  return out;
+}
+
 bool valid(const results::ResultsDir& r, const std::string& implementation) {
   return r.first_failure(implementation) == nullptr && !r.known_defect(implementation);
 }

@@ -15,6 +15,8 @@ namespace maskbench::analysis {
 // Google Benchmark computes items/s) where a benchmark
 // reports no items.
 double rate(const results::Benchmark& b);
+// The same per repetition: items/s, or 1e9 / CPU ns per iteration.
+std::vector<double> rates(const results::Benchmark& b);
 
 // False when the implementation failed conformance, or was skipped there as
 // a known defect of its compiler: its figures are invalid.

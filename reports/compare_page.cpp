@@ -83,14 +83,6 @@ std::string cell_text(const Row& row, std::size_t d) {
   return s;
 }
 
-// One rate per repetition, as analysis::rate takes their median.
-std::vector<double> rates(const results::Benchmark& b) {
-  if (!b.items_per_second.empty()) return b.items_per_second;
-  std::vector<double> out;
-  for (double t : b.cpu_time_ns)
-    if (t > 0) out.push_back(1e9 / t);
-  return out;
-}
 
 // "0.70x [0.52, 0.93]", and "(noise)" where the interval holds 1.
 std::string ratio_text(const std::optional<double>& r, const std::optional<stats::Interval>& interval) {
@@ -125,7 +117,7 @@ Comparison compare(const std::vector<results::ResultsDir>& dirs) {
       Row& row = c.rows[it->second];
       row.rate[d] = analysis::rate(b);
       row.invalid[d] = !analysis::valid(dirs[d], b.implementation);
-      row.samples[d] = rates(b);
+      row.samples[d] = analysis::rates(b);
     }
   // 1000 resamples per benchmark and 500 per mean: a comparison of three
   // runs of 10000 benchmarks stays within seconds.
