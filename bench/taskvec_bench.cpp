@@ -2,14 +2,15 @@
 // bytes ((K+1) * D * element size), beside the naive and OpenBLAS peers and a
 // read-bandwidth probe over the same arrays, so that every ratio the targets
 // ask for comes from one run:
-//   taskvec/tv_gram/<implementation|naive|openblas>/n:<D>/k:<K>/dtype:<f32|bf16>
+//   taskvec/tv_gram/<implementation|naive|openblas>/n:<D>/k:<K>/dtype:<f32|bf16|f16>
 //   taskvec/read_bandwidth/n:<bytes>
 // avx512 gets the full sweep (K in {2, 8, 16}, D at L2 size, L3 size and
-// 2^24, f32 and bf16); the other implementations and the peers a subset.
+// 2^24, f32, bf16 and f16); the other implementations and the peers a subset.
 // Inputs are allocated on first use inside the benchmark body and shared by
 // every case of the same D and dtype: K = 16 at D = 2^24 is 1.1 GB of f32.
 #include <map>
 #include <memory>
+#include <type_traits>
 
 
 #include "harness.hpp"
@@ -21,16 +22,32 @@ namespace {
 
 constexpr std::size_t kMemD = std::size_t{1} << 24;
 
+// The checkpoint element types, as the dtype argument names them.
+enum class Dtype { f32, bf16, f16 };
+constexpr Dtype kDtypes[] = {Dtype::f32, Dtype::bf16, Dtype::f16};
+constexpr std::size_t bytes_of(Dtype d) { return d == Dtype::f32 ? sizeof(float) : sizeof(Bf16); }
+constexpr const char* name_of(Dtype d) { return d == Dtype::f32 ? "f32" : d == Dtype::bf16 ? "bf16" : "f16"; }
+// fn(static_cast<T*>(nullptr)) with T the element type of d.
+template <class Fn>
+void with_type(Dtype d, Fn&& fn) {
+  if (d == Dtype::bf16)
+    fn(static_cast<Bf16*>(nullptr));
+  else if (d == Dtype::f16)
+    fn(static_cast<F16*>(nullptr));
+  else
+    fn(static_cast<float*>(nullptr));
+}
+
 struct Case {
   std::size_t k;
   std::size_t n;
-  bool bf16;
+  Dtype dtype;
   std::string level;  // schema::kLevelL2, kLevelL3 or kLevelMemory
-  std::size_t element_bytes() const { return bf16 ? sizeof(Bf16) : sizeof(float); }
+  std::size_t element_bytes() const { return bytes_of(dtype); }
   double input_bytes() const { return static_cast<double>((k + 1) * n * element_bytes()); }
   std::string name(std::string_view who) const {
     return schema::format_name({"taskvec", "tv_gram", std::string(who),
-                                {{schema::kArgSize, std::to_string(n)}, {"k", std::to_string(k)}, {"dtype", bf16 ? "bf16" : "f32"}}});
+                                {{schema::kArgSize, std::to_string(n)}, {"k", std::to_string(k)}, {"dtype", name_of(dtype)}}});
   }
 };
 
@@ -47,12 +64,12 @@ struct Pool {
 };
 
 // Repetitions run in random interleaved order, so every pool stays for the
-// whole run (about 1.7 GB at D = 2^24 for both dtypes); arrays are added as
+// whole run (about 2.2 GB at D = 2^24 for the three dtypes); arrays are added as
 // cases need them, each filled from its own index so the content never
 // depends on the order.
 const Pool& pool_for(const Case& c) {
-  static std::map<std::pair<std::size_t, bool>, Pool> pools;
-  Pool& p = pools[{c.n, c.bf16}];
+  static std::map<std::pair<std::size_t, Dtype>, Pool> pools;
+  Pool& p = pools[{c.n, c.dtype}];
   while (p.arrays.size() <= c.k) {
     const std::size_t a = p.arrays.size();
     std::uint64_t state = 0x9E3779B97F4A7C15ull * (a + 1);
@@ -70,18 +87,21 @@ const Pool& pool_for(const Case& c) {
       return static_cast<float>(static_cast<std::int64_t>(pre_state >> 40) - (1 << 23)) * 0x1p-23f;
     };
     p.arrays.emplace_back(c.n * c.element_bytes());
-    float* f = reinterpret_cast<float*>(p.arrays[a].data());
-    Bf16* h = reinterpret_cast<Bf16*>(p.arrays[a].data());
-    for (std::size_t d = 0; d < c.n; ++d) {
-      // theta_pre is regenerated rather than read back, so it is the same
-      // sequence for every array.
-      const float base = next_pre();
-      const float v = a == 0 ? base : base + 0.01f * next();
-      if (c.bf16)
-        h[d] = to_bf16(v);
-      else
-        f[d] = v;
-    }
+    with_type(c.dtype, [&]<class T>(T*) {
+      T* out = reinterpret_cast<T*>(p.arrays[a].data());
+      for (std::size_t d = 0; d < c.n; ++d) {
+        // theta_pre is regenerated rather than read back, so it is the same
+        // sequence for every array.
+        const float base = next_pre();
+        const float v = a == 0 ? base : base + 0.01f * next();
+        if constexpr (std::is_same_v<T, Bf16>)
+          out[d] = to_bf16(v);
+        else if constexpr (std::is_same_v<T, F16>)
+          out[d] = to_f16(v);
+        else
+          out[d] = v;
+      }
+    });
     if (a > 0) p.ft.push_back(p.arrays[a].data());
   }
   return p;
@@ -144,17 +164,14 @@ void add_impl(const Case& c, const Implementation* impl) {
   const TaskvecKernels* kt = impl->kernels<TaskvecKernels>();
   add(c.name(impl->name), impl, [c, kt](benchmark::State& state) {
     run_gram(state, c, [&](const Pool& in, double* out) {
-      if (c.bf16)
-        kt->bf16.gram(in.pre<Bf16>(), in.fts<Bf16>(), c.k, c.n, out);
-      else
-        kt->f32.gram(in.pre<float>(), in.fts<float>(), c.k, c.n, out);
+      with_type(c.dtype, [&]<class T>(T*) { kt->typed<T>().gram(in.pre<T>(), in.fts<T>(), c.k, c.n, out); });
     });
   });
 }
 
 void add_peers(const Case& c, const Implementation* dot_impl) {
-  // tv_dot takes f32 only, so naive has no bf16 rows.
-  if (!c.bf16 && dot_impl != nullptr) {
+  // tv_dot takes f32 only, so naive has no bf16 or f16 rows.
+  if (c.dtype == Dtype::f32 && dot_impl != nullptr) {
     const TaskvecKernels* kt = dot_impl->kernels<TaskvecKernels>();
     add(c.name("naive"), dot_impl, [c, kt](benchmark::State& state) {
       run_gram(state, c, [&](const Pool& in, double* out) {
@@ -166,10 +183,8 @@ void add_peers(const Case& c, const Implementation* dot_impl) {
     float* tau = tau_scratch(c.k * c.n);
     std::vector<float> gram(c.k * c.k);
     run_gram(state, c, [&](const Pool& in, double* out) {
-      if (c.bf16)
-        peers::openblas_gram(in.pre<Bf16>(), in.fts<Bf16>(), c.k, c.n, tau, gram.data());
-      else
-        peers::openblas_gram(in.pre<float>(), in.fts<float>(), c.k, c.n, tau, gram.data());
+      with_type(c.dtype,
+                [&]<class T>(T*) { peers::openblas_gram(in.pre<T>(), in.fts<T>(), c.k, c.n, tau, gram.data()); });
       out[0] = gram[0];
     });
   });
@@ -179,22 +194,23 @@ void register_taskvec() {
   // The implementation the targets name; naive runs its tv_dot, so that the
   // comparison is fusion against separate passes at the same vector width.
   const Implementation* sweep = &sweep_implementation(TaskvecKernels::kFamily);
-  for (bool bf16 : {false, true})
+  for (Dtype dtype : kDtypes)
     for (std::size_t k : {std::size_t{2}, std::size_t{8}, std::size_t{16}}) {
+      const bool f32 = dtype == Dtype::f32;
       std::vector<Case> cases;
-      for (const Size& s : sizes((k + 1) * (bf16 ? sizeof(Bf16) : sizeof(float))))
-        if (s.level == schema::kLevelL2 || s.level == schema::kLevelL3) cases.push_back({k, s.n, bf16, s.level});
-      if (!quick()) cases.push_back({k, kMemD, bf16, schema::kLevelMemory});
+      for (const Size& s : sizes((k + 1) * bytes_of(dtype)))
+        if (s.level == schema::kLevelL2 || s.level == schema::kLevelL3) cases.push_back({k, s.n, dtype, s.level});
+      if (!quick()) cases.push_back({k, kMemD, dtype, schema::kLevelMemory});
       for (const Case& c : cases) {
         // Grouped by case: consecutive benchmarks share the inputs.
         add_read_probe(c);
         for (const Implementation* impl : implementations_with<TaskvecKernels>()) {
-          const bool representative = k == 8 && (c.level == schema::kLevelL2 || (c.level == schema::kLevelMemory && !bf16));
+          const bool representative = k == 8 && (c.level == schema::kLevelL2 || (c.level == schema::kLevelMemory && f32));
           if (impl == sweep || representative) add_impl(c, impl);
         }
         // Peers at K = 2 and 8: K = 16 would add about 45 s of naive and
         // OpenBLAS time to the full run.
-        if (c.level != schema::kLevelL3 && k != 16 && (k == 8 || c.level == schema::kLevelMemory) && (!bf16 || k == 8))
+        if (c.level != schema::kLevelL3 && k != 16 && (k == 8 || c.level == schema::kLevelMemory) && (f32 || k == 8))
           add_peers(c, sweep);
       }
     }

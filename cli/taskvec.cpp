@@ -88,8 +88,8 @@ std::vector<TensorSet> match(const std::vector<std::unique_ptr<SafetensorsFile>>
 }
 
 // Calls fn(pre, ft, n, offset) over the whole tensor: once with the mapped
-// data where every file holds it as aligned f32 or bf16, else chunk by chunk
-// converted to f32.
+// data where every file holds it as aligned f32, bf16 or f16 (the kernels
+// widen in registers), else chunk by chunk converted to f32.
 template <class Fn>
 void stream(const TensorSet& s, Fn&& fn) {
   const std::size_t k = s.size() - 1;
@@ -105,6 +105,7 @@ void stream(const TensorSet& s, Fn&& fn) {
   };
   if (uniform && d == Dtype::f32) return direct(static_cast<float*>(nullptr));
   if (uniform && d == Dtype::bf16) return direct(static_cast<Bf16*>(nullptr));
+  if (uniform && d == Dtype::f16) return direct(static_cast<F16*>(nullptr));
   constexpr std::size_t kChunk = 1 << 16;
   std::vector<std::vector<float>> buf(k + 1, std::vector<float>(std::min<std::size_t>(n, kChunk)));
   std::vector<const float*> ft(k);
@@ -114,14 +115,6 @@ void stream(const TensorSet& s, Fn&& fn) {
     for (std::size_t a = 0; a <= k; ++a) read_as_f32(*s[a], from, count, buf[a].data());
     fn(static_cast<const float*>(buf[0].data()), ft.data(), count, from);
   }
-}
-
-template <class T>
-const TaskvecTyped<T>& typed(const TaskvecKernels& k) {
-  if constexpr (std::is_same_v<T, float>)
-    return k.f32;
-  else
-    return k.bf16;
 }
 
 // The explicitly named implementation, or best(): usable here (runnable and
@@ -148,7 +141,7 @@ void report_cosines(const Options& o, const TaskvecKernels& kt, const std::vecto
   for (const TensorSet& s : sets)
     stream(s, [&](const auto* pre, const auto* const* ft, std::size_t n, std::size_t) {
       using T = std::remove_cv_t<std::remove_pointer_t<decltype(pre)>>;
-      typed<T>(kt).gram(pre, ft, k, n, part.data());
+      kt.typed<T>().gram(pre, ft, k, n, part.data());
       for (std::size_t i = 0; i < k * k; ++i) gram[i] += part[i];
     });
   std::vector<double> norm(k), cos(k * k);
@@ -185,14 +178,14 @@ void write_ties(const Options& o, const TaskvecKernels& kt, const std::vector<Te
       for (const TensorSet& s : sets)
         stream(s, [&](const auto* pre, const auto* const* ft, std::size_t n, std::size_t) {
           using T = std::remove_cv_t<std::remove_pointer_t<decltype(pre)>>;
-          typed<T>(kt).ties_histogram(pre, ft[t], n, prefix, hist);
+          kt.typed<T>().ties_histogram(pre, ft[t], n, prefix, hist);
         });
     });
   std::int64_t votes = 0;
   for (const TensorSet& s : sets)
     stream(s, [&](const auto* pre, const auto* const* ft, std::size_t n, std::size_t) {
       using T = std::remove_cv_t<std::remove_pointer_t<decltype(pre)>>;
-      votes += typed<T>(kt).ties_sign_sum(pre, ft, k, n, thr.data());
+      votes += kt.typed<T>().ties_sign_sum(pre, ft, k, n, thr.data());
     });
   const float majority = votes < 0 ? -1.0f : 1.0f;
 
@@ -204,7 +197,7 @@ void write_ties(const Options& o, const TaskvecKernels& kt, const std::vector<Te
     merged.resize(s[0]->elements);
     stream(s, [&](const auto* pre, const auto* const* ft, std::size_t n, std::size_t from) {
       using T = std::remove_cv_t<std::remove_pointer_t<decltype(pre)>>;
-      typed<T>(kt).ties_merge(pre, ft, k, n, thr.data(), majority, o.lambda, merged.data() + from);
+      kt.typed<T>().ties_merge(pre, ft, k, n, thr.data(), majority, o.lambda, merged.data() + from);
     });
     out.write(merged.data(), merged.size());
   }

@@ -153,23 +153,24 @@ maskbench_impl(simde-avx2 ID simde_avx2 ARCH aarch64 KIND translated LEVEL avx2
 maskbench_impl(stdsimd-neon ID stdsimd_neon ARCH aarch64 KIND stdsimd LEVEL stdsimd
   FLAGS -O3 -march=armv8-a SOURCES ${MB_SIMD_SOURCES}
   DESCRIPTION "std::experimental::simd (native_simd, where, simd_mask) for armv8-a")
-# SVE is written per family (kernels/<family>/sve.cpp): the ops layer's
-# compile-time lane count and arrays of vectors do not fit sizeless types.
-# Families without an sve.cpp have no sve row yet.
+# SVE and RVV have sizeless vector types and a lane count known only at run
+# time, which the ops layer's compile-time W and arrays of vectors do not fit:
+# a family is written either once for both over the scalable op set
+# (kernels/<family>/scalable.cpp, simd/scalable.hpp) or per level where the
+# algorithm differs (kernels/<family>/sve.cpp, rvv.cpp).
 maskbench_impl(sve ID sve ARCH aarch64 KIND intrinsics LEVEL sve FEATURES sve
-  FLAGS -O3 -march=armv8.2-a+sve SOURCES kernels/@F@/sve.cpp
+  FLAGS -O3 -march=armv8.2-a+sve SOURCES kernels/@F@/sve.cpp kernels/@F@/scalable.cpp
   DESCRIPTION "SVE intrinsics, vector-length agnostic: svwhilelt predicates for every tail, svcompact compress, predicated stores")
 maskbench_impl(autovec-sve ID autovec_sve ARCH aarch64 KIND autovec LEVEL scalar FEATURES sve
   FLAGS -O3 -march=armv8.2-a+sve SOURCES reference/@F@.cpp
   DESCRIPTION "the scalar source auto-vectorized by the compiler for armv8.2-a+sve (vector-length agnostic)")
 
 # 64-bit RISC-V: RV64GC is the baseline; the V extension (RVV 1.0) is a level.
-# Like SVE, RVV is written per family (kernels/<family>/rvv.cpp): its vector
-# types are sizeless too. clang's -ffp-exception-behavior=maytrap (above)
+# Its sources are found as SVE's (above). clang's -ffp-exception-behavior=maytrap (above)
 # keeps its loop vectorizer from using V at all, so the autovec row gives it
 # back: the conformance tests' exception checks hold it to the contracts.
 maskbench_impl(rvv ID rvv ARCH riscv64 KIND intrinsics LEVEL rvv FEATURES rvv
-  FLAGS -O3 -march=rv64gcv SOURCES kernels/@F@/rvv.cpp
+  FLAGS -O3 -march=rv64gcv SOURCES kernels/@F@/rvv.cpp kernels/@F@/scalable.cpp
   DESCRIPTION "RVV 1.0 intrinsics, vector-length agnostic: vsetvl strip-mining, mask registers, vcompress for every type")
 maskbench_impl(autovec-rvv ID autovec_rvv ARCH riscv64 KIND autovec LEVEL scalar FEATURES rvv
   FLAGS -O3 -march=rv64gcv -ffp-exception-behavior=ignore SOURCES reference/@F@.cpp

@@ -48,20 +48,31 @@ std::vector<std::vector<float>> underflow_model(std::size_t k, std::size_t n, Rn
   return v;
 }
 
-constexpr std::size_t kF32 = 0, kBf16 = 1;
+// Checkpoints in f16's subnormal range (below 2^-14, multiples of 2^-24),
+// whose widening takes the conversions' slowest and least tested path.
+std::vector<std::vector<float>> f16_subnormal_model(std::size_t k, std::size_t n, Rng& rng) {
+  std::vector<std::vector<float>> v(k + 1, std::vector<float>(n));
+  for (std::size_t d = 0; d < n; ++d) {
+    v[0][d] = rng() % 3 == 0 ? 0.0f : random_float(rng, -24, -15);
+    for (std::size_t t = 1; t <= k; ++t) v[t][d] = rng() % 10 == 0 ? v[0][d] : random_float(rng, -24, -15);
+  }
+  return v;
+}
 
-void gram_every_size(Taskvec& test, std::size_t bf16, std::uint64_t s,
+void gram_every_size(Taskvec& test, std::size_t dtype, std::uint64_t s,
                      std::vector<std::vector<float>> (*model)(std::size_t, std::size_t, Rng&)) {
   Rng rng(s);
   for (std::size_t k : {1u, 2u, 3u, 5u, 8u, 16u})
     for (std::size_t n : test_sizes())
-      if (k < 16 || n <= 5000) test.holds<TaskvecGram>({{k - 1, n, bf16, n % 16 + 1}, {}, flat(model(k, n, rng))});
+      if (k < 16 || n <= 5000) test.holds<TaskvecGram>({{k - 1, n, dtype, n % 16 + 1}, {}, flat(model(k, n, rng))});
 }
 
 TEST_P(Taskvec, GramF32WithinBoundEverySizeAndK) { gram_every_size(*this, kF32, seed() + 10, random_model); }
 TEST_P(Taskvec, GramBf16WithinBoundEverySizeAndK) { gram_every_size(*this, kBf16, seed() + 11, random_model); }
 TEST_P(Taskvec, GramF32OfUnderflowingProducts) { gram_every_size(*this, kF32, seed() + 15, underflow_model); }
 TEST_P(Taskvec, GramBf16OfUnderflowingProducts) { gram_every_size(*this, kBf16, seed() + 16, underflow_model); }
+TEST_P(Taskvec, GramF16WithinBoundEverySizeAndK) { gram_every_size(*this, kF16, seed() + 17, random_model); }
+TEST_P(Taskvec, GramF16OfSubnormals) { gram_every_size(*this, kF16, seed() + 18, f16_subnormal_model); }
 
 // Long enough for several f32 flushes, with cancellation between tasks.
 TEST_P(Taskvec, GramLongAndCancelling) {
@@ -83,6 +94,7 @@ TEST_P(Taskvec, GramNonFiniteInputs) {
       if (rng() % 3 == 0) v[0][rng() % n] = bad;
       holds<TaskvecGram>({{4, n, kF32, 1}, {}, flat(v)});
       holds<TaskvecGram>({{4, n, kBf16, 2}, {}, flat(v)});
+      holds<TaskvecGram>({{4, n, kF16, 3}, {}, flat(v)});
     }
   }
 }
@@ -95,24 +107,28 @@ TEST_P(Taskvec, DotAndNorm2MatchGramBound) {
   }
 }
 
-// Every bf16 bit pattern widens to the f32 with those upper bits: ties_merge
-// with nothing kept and lambda = -1 returns widen(pre) + (-0.0), which is
-// widen(pre) itself for every value.
-TEST_P(Taskvec, Bf16WideningIsExact) {
+// Every bf16 and f16 bit pattern widens as maskbench::widen does (bf16: the
+// f32 with those upper bits): ties_merge with nothing kept and lambda = -1
+// returns widen(pre) + (-0.0), which is widen(pre) itself for every value.
+template <class E>
+void widening_is_exact(Taskvec& test, const char* type) {
   const std::size_t n = 65536;
-  Guarded<Bf16> pre = Guarded<Bf16>::at_end(n);
-  for (std::size_t i = 0; i < n; ++i) pre[i] = Bf16{static_cast<std::uint16_t>(i)};
-  const Bf16* ft[1] = {pre.data()};
+  Guarded<E> pre = Guarded<E>::at_end(n);
+  for (std::size_t i = 0; i < n; ++i) pre[i] = E{static_cast<std::uint16_t>(i)};
+  const E* ft[1] = {pre.data()};
   const float nothing = std::numeric_limits<float>::quiet_NaN();
   Guarded<float> out = Guarded<float>::at_offset(n, 1);
-  k().bf16.ties_merge(pre.data(), ft, 1, n, &nothing, 1.0f, -1.0f, out.data());
+  test.k().typed<E>().ties_merge(pre.data(), ft, 1, n, &nothing, 1.0f, -1.0f, out.data());
   ASSERT_TRUE(out.intact());
   for (std::size_t i = 0; i < n; ++i) {
-    const float want = std::bit_cast<float>(static_cast<std::uint32_t>(i) << 16);
-    ASSERT_TRUE(same_float(out[i], want)) << impl().name << " bf16 0x" << std::hex << i << " widened to "
-                                          << describe(out[i]) << ", expected " << describe(want);
+    const float want = widen(E{static_cast<std::uint16_t>(i)});
+    ASSERT_TRUE(same_float(out[i], want)) << test.impl().name << " " << type << " 0x" << std::hex << i
+                                          << " widened to " << describe(out[i]) << ", expected " << describe(want);
   }
 }
+
+TEST_P(Taskvec, Bf16WideningIsExact) { widening_is_exact<Bf16>(*this, "bf16"); }
+TEST_P(Taskvec, F16WideningIsExact) { widening_is_exact<F16>(*this, "f16"); }
 
 // Magnitudes drawn from a small set so that ties at the threshold are common,
 // plus zeros, signed zeros and, where `specials`, NaN and infinities.
@@ -133,7 +149,7 @@ std::vector<std::vector<float>> tied_model(std::size_t k, std::size_t n, bool sp
 }
 
 // One TIES round over a model of up to five tensors of the given sizes.
-void ties_round(Taskvec& test, std::size_t bf16, std::size_t k, std::vector<std::size_t> sizes, bool specials,
+void ties_round(Taskvec& test, std::size_t dtype, std::size_t k, std::vector<std::size_t> sizes, bool specials,
                 float percent, float lambda, Rng& rng) {
   std::vector<float> pool;
   for (std::size_t n : sizes) {
@@ -142,13 +158,13 @@ void ties_round(Taskvec& test, std::size_t bf16, std::size_t k, std::vector<std:
   }
   sizes.resize(5, 0);
   const std::size_t prefix_plus_1 = rng() % 2 ? 0 : 1 + (rng() % 0x3F90);
-  test.holds<TaskvecTies>({{k - 1, sizes[0], sizes[1], sizes[2], sizes[3], sizes[4], bf16, prefix_plus_1, 0, sizes[0] % 5 + 1},
+  test.holds<TaskvecTies>({{k - 1, sizes[0], sizes[1], sizes[2], sizes[3], sizes[4], dtype, prefix_plus_1, 0, sizes[0] % 5 + 1},
                            {percent, lambda},
                            pool},
                           fmt::format("specials={}", specials));
 }
 
-void ties_every_case(Taskvec& test, std::size_t bf16, std::uint64_t s) {
+void ties_every_case(Taskvec& test, std::size_t dtype, std::uint64_t s) {
   Rng rng(s);
   constexpr std::size_t kTasks[] = {1, 2, 3, 7, 16};
   constexpr float kPercents[] = {0.0f, 20.0f, 50.0f, 100.0f};
@@ -163,18 +179,19 @@ void ties_every_case(Taskvec& test, std::size_t bf16, std::uint64_t s) {
     for (std::size_t pair = 0; pair < kPairs; ++pair) {
       const std::size_t ki = pair / std::size(kPercents), pi = pair % std::size(kPercents);
       if (every_pair || (n > 4000 ? ki == (pi + n) % (std::size(kTasks) - 1) : pair == n % kPairs))
-        ties_round(test, bf16, kTasks[ki], {n}, n % 2 == 1, kPercents[pi], 1.0f, rng);
+        ties_round(test, dtype, kTasks[ki], {n}, n % 2 == 1, kPercents[pi], 1.0f, rng);
     }
   }
   // A model of several tensors: the threshold is global over all of them.
   for (float percent : {0.1f, 10.0f, 20.0f, 29.0f, 37.0f, 99.99f}) {
-    ties_round(test, bf16, 4, {0, 7, 1000, 33, 4097}, true, percent, 0.7f, rng);
-    ties_round(test, bf16, 3, {65539, 17}, false, percent, -1.25f, rng);
+    ties_round(test, dtype, 4, {0, 7, 1000, 33, 4097}, true, percent, 0.7f, rng);
+    ties_round(test, dtype, 3, {65539, 17}, false, percent, -1.25f, rng);
   }
 }
 
 TEST_P(Taskvec, TiesF32ThresholdsSignsAndMergeExact) { ties_every_case(*this, kF32, seed() + 20); }
 TEST_P(Taskvec, TiesBf16ThresholdsSignsAndMergeExact) { ties_every_case(*this, kBf16, seed() + 21); }
+TEST_P(Taskvec, TiesF16ThresholdsSignsAndMergeExact) { ties_every_case(*this, kF16, seed() + 22); }
 
 // Whole percentages are exact: 29% of 100 distinct magnitudes keeps 29 of
 // them (0.29 * 100 in double is just under 29).

@@ -4,6 +4,7 @@
 // count with the source ending at a guard page and the destination among
 // canaries.
 #include <cmath>
+#include <limits>
 #include <vector>
 
 #include "harness/family.hpp"
@@ -63,6 +64,32 @@ TEST_P(Widening, TailsStayInBounds) {
 }
 
 MB_INSTANTIATE_FAMILY(Widening, MaskOpsKernels);
+
+// to_f16 (maskbench/half.hpp), which tests and benchmarks use to store f32
+// values as f16: every value round-trips, each midpoint between neighbours
+// rounds to the even pattern and the floats beside it to the nearer one, the
+// largest finite value rounds up to infinity from 65520, and NaN stays NaN.
+TEST(Narrowing, F16RoundsToNearestEven) {
+  for (std::uint32_t h = 0; h < 0x10000; ++h) {
+    const F16 x{static_cast<std::uint16_t>(h)};
+    const float v = widen(x);
+    if (std::isnan(v)) {
+      ASSERT_TRUE(std::isnan(widen(to_f16(v)))) << "f16 0x" << std::hex << h;
+      continue;
+    }
+    ASSERT_EQ(to_f16(v).bits, h) << "f16 0x" << std::hex << h << " does not round-trip";
+    const auto next = static_cast<std::uint16_t>(h + 1);
+    if ((next & 0x7C00u) == 0x7C00u) continue;  // no finite neighbour above
+    const float mid = static_cast<float>((static_cast<double>(v) + static_cast<double>(widen(F16{next}))) / 2);
+    const float away = std::copysign(std::numeric_limits<float>::infinity(), mid);
+    ASSERT_EQ(to_f16(mid).bits, h % 2 == 0 ? h : next) << "midpoint above f16 0x" << std::hex << h;
+    ASSERT_EQ(to_f16(std::nextafter(mid, away)).bits, next) << "just past the midpoint above f16 0x" << std::hex << h;
+    ASSERT_EQ(to_f16(std::nextafter(mid, -away)).bits, h) << "just short of the midpoint above f16 0x" << std::hex << h;
+  }
+  EXPECT_EQ(to_f16(65519.99f).bits, 0x7BFFu);
+  EXPECT_EQ(to_f16(65520.0f).bits, 0x7C00u);
+  EXPECT_EQ(to_f16(-1e30f).bits, 0xFC00u);
+}
 
 }  // namespace
 }  // namespace maskbench::conformance

@@ -41,18 +41,6 @@ namespace {
 constexpr std::string_view kMetadataKey = "__metadata__";
 constexpr std::string_view kFields[] = {"dtype", "shape", "data_offsets"};
 
-float half_to_float(std::uint16_t h) {
-  const std::uint32_t sign = static_cast<std::uint32_t>(h & 0x8000u) << 16;
-  const int exp = (h >> 10) & 0x1F;
-  const std::uint32_t mant = h & 0x3FFu;
-  if (exp == 0x1F) return std::bit_cast<float>(sign | 0x7F800000u | (mant << 13));
-  if (exp == 0) {
-    const float v = std::ldexp(static_cast<float>(mant), -24);  // subnormal or zero, exact in f32
-    return sign ? -v : v;
-  }
-  return std::bit_cast<float>(sign | (static_cast<std::uint32_t>(exp + 112) << 23) | (mant << 13));
-}
-
 // A name from the file as it appears in a message: quoted, and cut short so
 // that a megabyte-long name still gives a readable line.
 std::string shown(std::string_view name) {
@@ -309,7 +297,7 @@ void read_as_f32(const Tensor& t, std::uint64_t from, std::size_t count, float* 
   for (std::size_t i = 0; i < count; ++i) {
     std::uint16_t h;
     std::memcpy(&h, p + 2 * i, 2);
-    out[i] = t.dtype == Dtype::bf16 ? widen(Bf16{h}) : half_to_float(h);
+    out[i] = t.dtype == Dtype::bf16 ? widen(Bf16{h}) : widen(F16{h});
   }
 }
 

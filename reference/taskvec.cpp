@@ -1,15 +1,16 @@
 // The scalar reference of the task-vector family (maskbench/taskvec.hpp):
 // plain loops, one element at a time. Compiled as `scalar` and as autovec-*.
 #include <cmath>
-#include <cstring>
 
 #include "maskbench/taskvec.hpp"
 #include "simd/impl.hpp"
+#include "taskvec/ties_bins.hpp"
 
 namespace MB_NS {
 namespace {
 
 using maskbench::Bf16;
+using maskbench::F16;
 using maskbench::kMaxTasks;
 using maskbench::widen;
 
@@ -55,15 +56,7 @@ double tv_norm2(const float* pre, const float* a, std::size_t n) {
 template <class T>
 void ties_histogram(const T* pre, const T* ft, std::size_t n, std::int32_t prefix, std::uint64_t* hist) {
   for (std::size_t d = 0; d < n; ++d) {
-    const float tau = widen(ft[d]) - widen(pre[d]);
-    std::uint32_t key;
-    std::memcpy(&key, &tau, sizeof key);
-    key &= 0x7FFFFFFFu;
-    if (key > 0x7F800000u) continue;
-    if (prefix < 0)
-      ++hist[key >> 16];
-    else if ((key >> 16) == static_cast<std::uint32_t>(prefix))
-      ++hist[key & 0xFFFFu];
+    count_bin(widen(ft[d]) - widen(pre[d]), prefix, hist);
   }
 }
 
@@ -114,7 +107,7 @@ constexpr maskbench::TaskvecTyped<T> typed() {
   return {gram<T>, ties_histogram<T>, ties_sign_sum<T>, ties_merge<T>};
 }
 
-constexpr maskbench::TaskvecKernels kTable{tv_dot, tv_norm2, sum_depth, typed<float>(), typed<Bf16>()};
+constexpr maskbench::TaskvecKernels kTable{tv_dot, tv_norm2, sum_depth, typed<float>(), typed<Bf16>(), typed<F16>()};
 
 }  // namespace
 }  // namespace MB_NS

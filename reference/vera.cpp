@@ -59,10 +59,8 @@ void forward_rows(const VeraLayer& L, const W0& w0, const ARows& a, const BRows&
   }
 }
 
-#include "vera/entry_points.hpp"
-
 template <class W0>
-void merge_rows(const VeraLayer& L, const W0& w0, float* w, float sign) {
+void merge_all(const VeraLayer& L, const W0& w0, float* w, float sign) {
   Scratch c(L.r), delta(L.in);
   for (std::size_t i = 0; i < L.out; ++i) {
     for (std::size_t k = 0; k < L.r; ++k) c[k] = L.b[i * L.ldb + k] * L.lambda_d[k] * L.lambda_b[i];
@@ -75,15 +73,7 @@ void merge_rows(const VeraLayer& L, const W0& w0, float* w, float sign) {
   }
 }
 
-void merge_signed(const VeraLayer& L, float* w, float sign) {
-  if (L.w0_type == VeraWeight::bf16)
-    merge_rows(L, Bf16Rows{static_cast<const maskbench::Bf16*>(L.w0), L.in}, w, sign);
-  else
-    merge_rows(L, F32Rows{static_cast<const float*>(L.w0), L.in}, w, sign);
-}
-
-void merge(const VeraLayer& L, float* w) { merge_signed(L, w, 1.0f); }
-void unmerge(const VeraLayer& L, float* w) { merge_signed(L, w, -1.0f); }
+#include "vera/entry_points.hpp"
 
 void generate(std::uint64_t seed, VeraMatrix k, std::size_t fan_in, std::size_t row0, std::size_t rows,
               std::size_t col0, std::size_t cols, float* out, std::size_t ld) {

@@ -25,5 +25,6 @@ void openblas_gram(const T* pre, const T* const* ft, std::size_t k, std::size_t 
 
 template void openblas_gram<float>(const float*, const float* const*, std::size_t, std::size_t, float*, float*);
 template void openblas_gram<Bf16>(const Bf16*, const Bf16* const*, std::size_t, std::size_t, float*, float*);
+template void openblas_gram<F16>(const F16*, const F16* const*, std::size_t, std::size_t, float*, float*);
 
 }  // namespace maskbench::bench::peers

@@ -31,16 +31,18 @@ inline double gamma64(std::size_t h) {
   return hu / (1.0 - hu);
 }
 
-template <class E>
-const TaskvecTyped<E>& typed(const TaskvecKernels& k) {
-  if constexpr (std::is_same_v<E, float>)
-    return k.f32;
-  else
-    return k.bf16;
+// The input types, as the `dtype` knob numbers them: f32, bf16, f16.
+inline constexpr std::size_t kF32 = 0, kBf16 = 1, kF16 = 2;
+// fn(static_cast<E*>(nullptr)) with E the input type numbered `dtype`.
+template <class Fn>
+auto with_dtype(std::size_t dtype, Fn&& fn) {
+  if (dtype == kBf16) return fn(static_cast<Bf16*>(nullptr));
+  if (dtype == kF16) return fn(static_cast<F16*>(nullptr));
+  return fn(static_cast<float*>(nullptr));
 }
 
 // theta_pre and k checkpoints of n elements: array a's element d is the pool's
-// element first + a*n + d (bf16 rounds it to nearest).
+// element first + a*n + d (bf16 and f16 round it to nearest even).
 template <class E>
 struct Checkpoints {
   std::size_t k, n;
@@ -55,8 +57,10 @@ struct Checkpoints {
         const float v = pool(data, first + a * n + d);
         if constexpr (std::is_same_v<E, float>)
           arrays.back()[d] = v;
-        else
+        else if constexpr (std::is_same_v<E, Bf16>)
           arrays.back()[d] = to_bf16(v);
+        else
+          arrays.back()[d] = to_f16(v);
       }
     }
     for (std::size_t a = 1; a <= k; ++a) ft.push_back(arrays[a].data());
@@ -106,7 +110,7 @@ inline std::optional<Mismatch> gram_value(std::string what, double got, const Gr
 
 struct TaskvecGram : Contract<float, TaskvecKernels> {
   static constexpr std::string_view name = "gram", cpp_name = "TaskvecGram";
-  static constexpr std::array<KnobDef, 4> knobs{{{"k_minus_1", kMaxTasks}, {"n", 256}, {"bf16", 2}, {"offset", 16}}};
+  static constexpr std::array<KnobDef, 4> knobs{{{"k_minus_1", kMaxTasks}, {"n", 256}, {"dtype", 3}, {"offset", 16}}};
   static constexpr std::array<std::string_view, 0> params{};
 
   template <class E>
@@ -114,7 +118,7 @@ struct TaskvecGram : Contract<float, TaskvecKernels> {
     const std::size_t k = c.knobs[0] % kMaxTasks + 1, n = c.knobs[1];
     const Checkpoints<E> m(c.data, k, n, c.knobs[3]);
     Guarded<double> out = Guarded<double>::at_offset(k * k, 3);
-    typed<E>(kt).gram(m.pre(), m.ft.data(), k, n, out.data());
+    kt.typed<E>().gram(m.pre(), m.ft.data(), k, n, out.data());
     if (!out.intact()) return canaries_overwritten(k * k, "out[0, k*k)");
     const double rel = gamma_f32(kt.sum_depth(n)) + 2 * gamma64(n + 64) + gamma64(n + 3);
     for (std::size_t i = 0; i < k; ++i)
@@ -132,7 +136,7 @@ struct TaskvecGram : Contract<float, TaskvecKernels> {
     return std::nullopt;
   }
   static std::optional<Mismatch> check(const Table& k, const Table&, const Case<T>& c) {
-    return c.knobs[2] ? run<Bf16>(k, c) : run<float>(k, c);
+    return with_dtype(c.knobs[2], [&]<class E>(E*) { return run<E>(k, c); });
   }
 };
 
@@ -176,7 +180,7 @@ float kernel_threshold(const TaskvecKernels& kt, const std::vector<Checkpoints<E
   std::uint64_t total = 0;
   for (const auto& part : model) total += part.n;
   return ties_threshold(percent, total, [&](std::int32_t prefix, std::uint64_t* hist) {
-    for (const auto& part : model) typed<E>(kt).ties_histogram(part.pre(), part.ft[t], part.n, prefix, hist);
+    for (const auto& part : model) kt.typed<E>().ties_histogram(part.pre(), part.ft[t], part.n, prefix, hist);
   });
 }
 
@@ -192,7 +196,7 @@ float kernel_threshold(const TaskvecKernels& kt, const std::vector<Checkpoints<E
 struct TaskvecTies : Contract<float, TaskvecKernels> {
   static constexpr std::string_view name = "ties", cpp_name = "TaskvecTies";
   static constexpr std::array<KnobDef, 10> knobs{{{"k_minus_1", kMaxTasks}, {"n", 256}, {"n2", 64}, {"n3", 64},
-                                                  {"n4", 64}, {"n5", 64}, {"bf16", 2}, {"prefix_plus_1", 65537},
+                                                  {"n4", 64}, {"n5", 64}, {"dtype", 3}, {"prefix_plus_1", 65537},
                                                   {"other_majority", 2}, {"offset", 16}}};
   static constexpr std::array<std::string_view, 2> params{"percent", "lambda"};
 
@@ -206,8 +210,8 @@ struct TaskvecTies : Contract<float, TaskvecKernels> {
     const auto prefix = static_cast<std::int32_t>(c.knobs[7]) - 1;
     std::vector<std::uint64_t> want(65536), got(65536);
     for (std::size_t b = 0; b < want.size(); ++b) want[b] = got[b] = b;
-    typed<E>(ref).ties_histogram(m0.pre(), m0.ft[k - 1], m0.n, prefix, want.data());
-    typed<E>(kt).ties_histogram(m0.pre(), m0.ft[k - 1], m0.n, prefix, got.data());
+    ref.typed<E>().ties_histogram(m0.pre(), m0.ft[k - 1], m0.n, prefix, want.data());
+    kt.typed<E>().ties_histogram(m0.pre(), m0.ft[k - 1], m0.n, prefix, got.data());
     // One comparison of the whole histogram first: libFuzzer traces every
     // comparison in this file, and 65536 of them per run would dominate.
     if (std::memcmp(want.data(), got.data(), want.size() * sizeof(want[0])) != 0) {
@@ -222,17 +226,17 @@ struct TaskvecTies : Contract<float, TaskvecKernels> {
                       describe(thr[k - 1]), describe(got)};
     std::int64_t votes = 0;
     for (const auto& p : model) {
-      const std::int64_t v = typed<E>(kt).ties_sign_sum(p.pre(), p.ft.data(), k, p.n, thr.data());
-      const std::int64_t v_ref = typed<E>(ref).ties_sign_sum(p.pre(), p.ft.data(), k, p.n, thr.data());
+      const std::int64_t v = kt.typed<E>().ties_sign_sum(p.pre(), p.ft.data(), k, p.n, thr.data());
+      const std::int64_t v_ref = ref.typed<E>().ties_sign_sum(p.pre(), p.ft.data(), k, p.n, thr.data());
       if (v != v_ref) return Mismatch{0, fmt::format("ties_sign_sum n={}", p.n), std::to_string(v_ref), std::to_string(v)};
       votes += v;
     }
     const float majority = (votes < 0) != (c.knobs[8] != 0) ? -1.0f : 1.0f;
     for (const auto& p : model) {
       std::vector<float> merged(p.n);
-      typed<E>(ref).ties_merge(p.pre(), p.ft.data(), k, p.n, thr.data(), majority, c.params[1], merged.data());
+      ref.typed<E>().ties_merge(p.pre(), p.ft.data(), k, p.n, thr.data(), majority, c.params[1], merged.data());
       Guarded<float> out = Guarded<float>::at_offset(p.n, p.n % 16);
-      typed<E>(kt).ties_merge(p.pre(), p.ft.data(), k, p.n, thr.data(), majority, c.params[1], out.data());
+      kt.typed<E>().ties_merge(p.pre(), p.ft.data(), k, p.n, thr.data(), majority, c.params[1], out.data());
       if (!out.intact()) return canaries_overwritten(p.n, "ties_merge's out[0, n)");
       for (std::size_t d = 0; d < p.n; ++d)
         if (!same_float(out[d], merged[d]))
@@ -242,7 +246,7 @@ struct TaskvecTies : Contract<float, TaskvecKernels> {
     return std::nullopt;
   }
   static std::optional<Mismatch> check(const Table& k, const Table& ref, const Case<T>& c) {
-    return c.knobs[6] ? run<Bf16>(k, ref, c) : run<float>(k, ref, c);
+    return with_dtype(c.knobs[6], [&]<class E>(E*) { return run<E>(k, ref, c); });
   }
 };
 

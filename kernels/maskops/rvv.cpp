@@ -11,12 +11,14 @@
 
 #include "maskbench/maskops.hpp"
 #include "simd/impl.hpp"
+#include "simd/scalable.hpp"
 
 namespace MB_NS {
 namespace {
 
 using maskbench::CmpOp;
 using maskbench::MaskLogic;
+using O = simd::Ops;
 
 std::size_t width() { return std::min<std::size_t>(__riscv_vsetvlmax_e32m1(), 64); }
 
@@ -97,45 +99,18 @@ void copy_tail(const float* src, float* dst, std::size_t k) {
   __riscv_vse32_v_f32m1(dst, __riscv_vle32_v_f32m1(src, vl), vl);
 }
 
-// Halves load at vl = k (the tail load and the whole vector alike) and widen
-// by zero extension. bf16 is the upper half of an f32. f16 needs Zvfhmin for
-// a conversion instruction, which rv64gcv does not include, so its bits are
-// rebuilt with integer operations, exactly: normal numbers rebias the
-// exponent (15 to 127), infinities and NaNs keep their fraction under an
-// all-ones exponent, and zeros and subnormals (fraction * 2^-24, exact in
-// f32) convert the fraction and scale it.
-vuint32m1_t load_halves(const void* p, std::size_t vl) {
-  return __riscv_vzext_vf2_u32m1(__riscv_vle16_v_u16mf2(static_cast<const std::uint16_t*>(p), vl), vl);
-}
-
-void widen_bf16(const maskbench::Bf16* src, float* dst, std::size_t k) {
-  const std::size_t vl = std::min(k, width());
-  __riscv_vse32_v_f32m1(dst, __riscv_vreinterpret_v_u32m1_f32m1(__riscv_vsll_vx_u32m1(load_halves(src, vl), 16, vl)),
-                        vl);
-}
-
-void widen_f16(const maskbench::F16* src, float* dst, std::size_t k) {
-  const std::size_t vl = std::min(k, width());
-  const vuint32m1_t h = load_halves(src, vl);
-  const vuint32m1_t sign = __riscv_vsll_vx_u32m1(__riscv_vand_vx_u32m1(h, 0x8000u, vl), 16, vl);
-  const vuint32m1_t exponent = __riscv_vand_vx_u32m1(__riscv_vsrl_vx_u32m1(h, 10, vl), 0x1fu, vl);
-  const vuint32m1_t fraction = __riscv_vand_vx_u32m1(h, 0x3ffu, vl);
-  // Normal: (e + 112) << 23 | f << 13.
-  vuint32m1_t magnitude = __riscv_vor_vv_u32m1(__riscv_vsll_vx_u32m1(__riscv_vadd_vx_u32m1(exponent, 112, vl), 23, vl),
-                                               __riscv_vsll_vx_u32m1(fraction, 13, vl), vl);
-  // Infinity and NaN: 0xff << 23 | f << 13.
-  const vbool32_t special = __riscv_vmseq_vx_u32m1_b32(exponent, 0x1fu, vl);
-  magnitude = __riscv_vor_vx_u32m1_mu(special, magnitude, __riscv_vsll_vx_u32m1(fraction, 13, vl), 0x7f800000u, vl);
-  // Zero and subnormal: f * 2^-24.
-  const vbool32_t small = __riscv_vmseq_vx_u32m1_b32(exponent, 0u, vl);
-  const vfloat32m1_t scaled =
-      __riscv_vfmul_vf_f32m1(__riscv_vfcvt_f_xu_v_f32m1(fraction, vl), 1.0f / 16777216.0f, vl);
-  magnitude = __riscv_vmerge_vvm_u32m1(magnitude, __riscv_vreinterpret_v_f32m1_u32m1(scaled), small, vl);
-  __riscv_vse32_v_f32m1(dst, __riscv_vreinterpret_v_u32m1_f32m1(__riscv_vor_vv_u32m1(magnitude, sign, vl)), vl);
+// The scalable op set's loads (simd/scalable.hpp) at vl = k: bf16 by zero
+// extension and a shift, f16 rebuilt with integer operations (rv64gcv has
+// no Zvfhmin). Its e32m2 vectors hold at least width() lanes.
+template <class T>
+void widen(const T* src, float* dst, std::size_t k) {
+  const std::size_t n = std::min(k, width());
+  O::store(dst, O::load(src, n), n);
 }
 
 constexpr maskbench::MaskOpsKernels kTable{width,    compare,  tail,  logic,     true_count, first_true, last_true,
-                                           any_true, all_true, blend, copy_tail, widen_bf16, widen_f16};
+                                           any_true, all_true, blend, copy_tail, widen<maskbench::Bf16>,
+                                           widen<maskbench::F16>};
 
 }  // namespace
 }  // namespace MB_NS

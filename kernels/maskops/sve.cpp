@@ -6,14 +6,18 @@
 // between is predicate instructions.
 #include <arm_sve.h>
 
+#include <algorithm>
+
 #include "maskbench/maskops.hpp"
 #include "simd/impl.hpp"
+#include "simd/scalable.hpp"
 
 namespace MB_NS {
 namespace {
 
 using maskbench::CmpOp;
 using maskbench::MaskLogic;
+using O = simd::Ops;
 
 std::size_t width() { return svcntw(); }
 
@@ -84,21 +88,16 @@ void copy_tail(const float* src, float* dst, std::size_t k) {
   svst1(pg, dst, svld1(pg, src));
 }
 
-// Halves load into the low half of each 32-bit lane (LD1H), predicated to k
-// lanes for a tail and for a whole vector alike. bf16 is the upper half of
-// an f32; f16 converts exactly by FCVT from the bottom half.
-const std::uint16_t* halves(const void* p) { return static_cast<const std::uint16_t*>(p); }
-void widen_bf16(const maskbench::Bf16* src, float* dst, std::size_t k) {
-  const svbool_t pg = svwhilelt_b32(std::uint64_t{0}, k);
-  svst1(pg, dst, svreinterpret_f32(svlsl_x(pg, svld1uh_u32(pg, halves(src)), 16u)));
-}
-void widen_f16(const maskbench::F16* src, float* dst, std::size_t k) {
-  const svbool_t pg = svwhilelt_b32(std::uint64_t{0}, k);
-  svst1(pg, dst, svcvt_f32_f16_x(pg, svreinterpret_f16(svld1uh_u32(pg, halves(src)))));
+// The scalable op set's loads (simd/scalable.hpp), predicated to k lanes.
+template <class T>
+void widen(const T* src, float* dst, std::size_t k) {
+  const std::size_t n = std::min(k, width());
+  O::store(dst, O::load(src, n), n);
 }
 
 constexpr maskbench::MaskOpsKernels kTable{width,     compare,  tail,     logic, true_count, first_true, last_true,
-                                           any_true,  all_true, blend,    copy_tail, widen_bf16, widen_f16};
+                                           any_true,  all_true, blend,    copy_tail, widen<maskbench::Bf16>,
+                                           widen<maskbench::F16>};
 
 }  // namespace
 }  // namespace MB_NS

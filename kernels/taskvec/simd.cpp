@@ -7,15 +7,16 @@
 // Every input byte is read from memory once. f32 and bf16 inputs share every
 // loop: the level's loads widen bf16 in registers.
 #include <algorithm>
-#include <cstring>
 
 #include "maskbench/taskvec.hpp"
 #include "simd/ops.hpp"
+#include "taskvec/ties_bins.hpp"
 
 namespace MB_NS {
 namespace {
 
 using maskbench::Bf16;
+using maskbench::F16;
 using maskbench::kMaxTasks;
 using O = simd::Ops;
 using V = O::V;
@@ -148,16 +149,7 @@ void ties_histogram(const T* pre, const T* ft, std::size_t n, std::int32_t prefi
   for (std::size_t base = 0; base < n; base += kBlock) {
     const std::size_t end = std::min(n, base + kBlock);
     for (std::size_t i = base; i < end; i += W) O::storeu(tau + (i - base), O::sub(load_at(ft, i, end), load_at(pre, i, end)));
-    for (std::size_t d = 0; d < end - base; ++d) {
-      std::uint32_t key;
-      std::memcpy(&key, &tau[d], sizeof key);
-      key &= 0x7FFFFFFFu;
-      if (key > 0x7F800000u) continue;
-      if (prefix < 0)
-        ++hist[key >> 16];
-      else if ((key >> 16) == static_cast<std::uint32_t>(prefix))
-        ++hist[key & 0xFFFFu];
-    }
+    for (std::size_t d = 0; d < end - base; ++d) count_bin(tau[d], prefix, hist);
   }
 }
 
@@ -236,7 +228,7 @@ constexpr maskbench::TaskvecTyped<T> typed() {
   return {gram<T>, ties_histogram<T>, ties_sign_sum<T>, ties_merge<T>};
 }
 
-constexpr maskbench::TaskvecKernels kTable{tv_dot, tv_norm2, sum_depth, typed<float>(), typed<Bf16>()};
+constexpr maskbench::TaskvecKernels kTable{tv_dot, tv_norm2, sum_depth, typed<float>(), typed<Bf16>(), typed<F16>()};
 
 }  // namespace
 }  // namespace MB_NS

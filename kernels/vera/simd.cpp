@@ -9,6 +9,7 @@
 
 #include "maskbench/vera.hpp"
 #include "simd/ops.hpp"
+#include "vera/generated_lanes.hpp"
 #include "vera/scratch.hpp"
 
 namespace MB_NS {
@@ -61,17 +62,7 @@ struct SeededRows {
     float scale = 0.0f;
     static constexpr std::size_t kAhead = 0;
     void prefetch(std::size_t) const {}
-    V load(std::size_t j) const {
-      O::U x = O::add(O::iota_u32(), O::set1_u32(static_cast<std::uint32_t>(j) + key.lo));
-      x = O::xor_(x, O::srl<16>(x));
-      x = O::mul(x, O::set1_u32(maskbench::kVeraMul1));
-      x = O::xor_(x, O::set1_u32(key.hi));
-      x = O::xor_(x, O::srl<15>(x));
-      x = O::mul(x, O::set1_u32(maskbench::kVeraMul2));
-      x = O::xor_(x, O::srl<15>(x));
-      // vera_centered24: (x >> 8) - 2^23, exact in f32.
-      return O::mul(O::to_f32(O::sub(O::srl<8>(x), O::set1_u32(0x800000))), O::set1(scale));
-    }
+    V load(std::size_t j) const { return vera_generated<O>(key, scale, static_cast<std::uint32_t>(j)); }
     V load_tail(std::size_t j, std::size_t k) const { return O::select(O::tail(k), load(j), O::zero()); }
   };
   Row row(std::size_t i) const { return {maskbench::vera_row_key(seed, k, i), scale}; }
@@ -281,8 +272,6 @@ void forward_rows(const VeraLayer& L, const W0Rows& w0, const ARows& a, const BR
       wb.count() - split, split, [&](std::size_t blk) { fused_block(split + blk); }, b_block);
 }
 
-#include "vera/entry_points.hpp"
-
 // Merge is the product (b ⊙ B ⊙ d)·A added to W0: blocks of R output rows x U
 // vectors of columns accumulate over k in ascending order, so each column of
 // A read from cache serves R rows.
@@ -340,15 +329,7 @@ void merge_all(const VeraLayer& L, const W0Rows& w0, float* w, float sign) {
   for (; i < L.out; ++i) merge_rows<1>(L, w0, c, w, i, vs);
 }
 
-void merge_signed(const VeraLayer& L, float* w, float sign) {
-  if (L.w0_type == VeraWeight::bf16)
-    merge_all(L, Bf16Rows{static_cast<const maskbench::Bf16*>(L.w0), L.in}, w, sign);
-  else
-    merge_all(L, F32Rows{static_cast<const float*>(L.w0), L.in}, w, sign);
-}
-
-void merge(const VeraLayer& L, float* w) { merge_signed(L, w, 1.0f); }
-void unmerge(const VeraLayer& L, float* w) { merge_signed(L, w, -1.0f); }
+#include "vera/entry_points.hpp"
 
 void generate(std::uint64_t seed, VeraMatrix k, std::size_t fan_in, std::size_t row0, std::size_t rows,
               std::size_t col0, std::size_t cols, float* out, std::size_t ld) {

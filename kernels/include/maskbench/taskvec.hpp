@@ -6,8 +6,10 @@
 // in f32 registers as it streams the inputs.
 //
 // Common contract, every kernel and implementation:
-// - inputs are f32 or bf16 (Bf16), each at any alignment of its element type;
-//   bf16 is widened to f32 exactly (its bits are the upper half of an f32);
+// - inputs are f32, bf16 (Bf16) or f16 (F16, IEEE binary16), each at any
+//   alignment of its element type; bf16 and f16 widen to f32 exactly
+//   (maskbench/half.hpp: every bf16 and f16 value, subnormals included, is an
+//   f32 value; a NaN stays a NaN);
 // - n >= 0 elements, k task vectors with 1 <= k <= kMaxTasks; `ft` points to
 //   k arrays of n elements;
 // - a kernel reads pre[0, n) and ft[t][0, n) and writes only its outputs;
@@ -18,6 +20,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <limits>
+#include <type_traits>
 #include <vector>
 
 #include "maskbench/half.hpp"
@@ -26,7 +29,7 @@ namespace maskbench {
 
 inline constexpr std::size_t kMaxTasks = 16;
 
-// The kernels that exist once per input type T (float or Bf16).
+// The kernels that exist once per input type T (float, Bf16 or F16).
 template <class T>
 struct TaskvecTyped {
   // Gram matrix of the task vectors: out[i*k + j] = sum_d tau_i[d]*tau_j[d]
@@ -93,6 +96,17 @@ struct TaskvecKernels {
 
   TaskvecTyped<float> f32;
   TaskvecTyped<Bf16> bf16;
+  TaskvecTyped<F16> f16;
+  // The kernels for input type T, for code written once over the types.
+  template <class T>
+  const TaskvecTyped<T>& typed() const {
+    if constexpr (std::is_same_v<T, float>)
+      return f32;
+    else if constexpr (std::is_same_v<T, Bf16>)
+      return bf16;
+    else
+      return f16;
+  }
 };
 
 // The absolute term of gram's, tv_dot's and tv_norm2's bound at length n. A
