@@ -40,45 +40,49 @@ inline double lane_sum(V v) {
 }
 
 // Tile side: kTile^2 accumulators plus 2*kTile operands must fit the register
-// file (32 registers with AVX-512, 16 below it).
+// file (32 registers with AVX-512, 16 below it). Up to two tasks skip the
+// tiles (gram_pair).
 constexpr std::size_t kTile = W >= 16 ? 4 : 2;
 // Elements per block: the tau scratch is kMaxTasks * kBlock floats (16 KiB).
 constexpr std::size_t kBlock = 256;
 // Elements per f32 partial sum before it is flushed into double: each lane
 // accumulator takes kFlush / W products.
 constexpr std::size_t kFlush = 8192;
-constexpr std::size_t kMaxTiles = kMaxTasks / kTile;
-constexpr std::size_t kMaxTilePairs = kMaxTiles * (kMaxTiles + 1) / 2;
 // Prefetch distance in elements.
 constexpr std::size_t kAhead = 2 * kBlock;
 static_assert(kFlush % kBlock == 0 && kBlock % W == 0 && kMaxTasks % kTile == 0);
+
+// Tile pairs (ti <= tj) of kMaxTasks tasks in tiles of side Tile.
+template <std::size_t Tile>
+constexpr std::size_t kMaxTilePairs = (kMaxTasks / Tile) * (kMaxTasks / Tile + 1) / 2;
 
 std::size_t sum_depth(std::size_t n) { return std::min((n + W - 1) / W, kFlush / W) + 3; }
 
 using Scratch = float[kMaxTasks][kBlock];
 
-// acc[r*kTile + c] += tau[i0 + r] * tau[j0 + c] over the first `vecs` vectors.
+// acc[r*Tile + c] += tau[i0 + r] * tau[j0 + c] over the first `vecs` vectors.
+template <std::size_t Tile>
 inline void accumulate_tile(const Scratch& tau, std::size_t i0, std::size_t j0, std::size_t vecs, V* acc) {
-  V s[kTile * kTile];
-  for (std::size_t q = 0; q < kTile * kTile; ++q) s[q] = acc[q];
+  V s[Tile * Tile];
+  for (std::size_t q = 0; q < Tile * Tile; ++q) s[q] = acc[q];
   for (std::size_t v = 0; v < vecs; ++v) {
-    V x[kTile], y[kTile];
-    for (std::size_t r = 0; r < kTile; ++r) x[r] = O::loadu(&tau[i0 + r][v * W]);
-    for (std::size_t c = 0; c < kTile; ++c) y[c] = O::loadu(&tau[j0 + c][v * W]);
-    for (std::size_t r = 0; r < kTile; ++r)
-      for (std::size_t c = 0; c < kTile; ++c) s[r * kTile + c] = O::fmadd(x[r], y[c], s[r * kTile + c]);
+    V x[Tile], y[Tile];
+    for (std::size_t r = 0; r < Tile; ++r) x[r] = O::loadu(&tau[i0 + r][v * W]);
+    for (std::size_t c = 0; c < Tile; ++c) y[c] = O::loadu(&tau[j0 + c][v * W]);
+    for (std::size_t r = 0; r < Tile; ++r)
+      for (std::size_t c = 0; c < Tile; ++c) s[r * Tile + c] = O::fmadd(x[r], y[c], s[r * Tile + c]);
   }
-  for (std::size_t q = 0; q < kTile * kTile; ++q) acc[q] = s[q];
+  for (std::size_t q = 0; q < Tile * Tile; ++q) acc[q] = s[q];
 }
 
-template <class T>
-void gram(const T* pre, const T* const* ft, std::size_t k, std::size_t n, double* out) {
-  const std::size_t tiles = (k + kTile - 1) / kTile;
+template <std::size_t Tile, class T>
+void gram_tiled(const T* pre, const T* const* ft, std::size_t k, std::size_t n, double* out) {
+  const std::size_t tiles = (k + Tile - 1) / Tile;
   alignas(64) Scratch tau;
   // Padding rows stay zero, so tiles never need a ragged edge.
-  for (std::size_t t = k; t < tiles * kTile; ++t)
+  for (std::size_t t = k; t < tiles * Tile; ++t)
     for (float& x : tau[t]) x = 0.0f;
-  V acc[kMaxTilePairs][kTile * kTile];
+  V acc[kMaxTilePairs<Tile>][Tile * Tile];
   double total[kMaxTasks * kMaxTasks] = {};
   for (std::size_t flush_base = 0; flush_base < n; flush_base += kFlush) {
     const std::size_t flush_end = std::min(n, flush_base + kFlush);
@@ -101,19 +105,62 @@ void gram(const T* pre, const T* const* ft, std::size_t k, std::size_t n, double
       }
       std::size_t a = 0;
       for (std::size_t ti = 0; ti < tiles; ++ti)
-        for (std::size_t tj = ti; tj < tiles; ++tj) accumulate_tile(tau, ti * kTile, tj * kTile, vecs, acc[a++]);
+        for (std::size_t tj = ti; tj < tiles; ++tj) accumulate_tile<Tile>(tau, ti * Tile, tj * Tile, vecs, acc[a++]);
     }
     std::size_t a = 0;
     for (std::size_t ti = 0; ti < tiles; ++ti)
       for (std::size_t tj = ti; tj < tiles; ++tj, ++a)
-        for (std::size_t r = 0; r < kTile; ++r)
-          for (std::size_t c = 0; c < kTile; ++c) {
-            const std::size_t i = ti * kTile + r, j = tj * kTile + c;
-            if (i <= j && j < k) total[i * k + j] += lane_sum(acc[a][r * kTile + c]);
+        for (std::size_t r = 0; r < Tile; ++r)
+          for (std::size_t c = 0; c < Tile; ++c) {
+            const std::size_t i = ti * Tile + r, j = tj * Tile + c;
+            if (i <= j && j < k) total[i * k + j] += lane_sum(acc[a][r * Tile + c]);
           }
   }
   for (std::size_t i = 0; i < k; ++i)
     for (std::size_t j = i; j < k; ++j) out[i * k + j] = out[j * k + i] = total[i * k + j];
+}
+
+// One or two tasks: the (at most three) products straight from registers,
+// without the scratch round trip, which f16 and bf16 inputs, read at twice
+// f32's elements per byte, no longer hide behind memory. Each accumulator
+// takes one product per vector and is flushed as in gram_tiled.
+template <class T>
+void gram_pair(const T* pre, const T* const* ft, std::size_t k, std::size_t n, double* out) {
+  const T* a = ft[0];
+  const T* b = ft[k - 1];
+  double g00 = 0.0, g01 = 0.0, g11 = 0.0;
+  for (std::size_t base = 0; base < n; base += kFlush) {
+    const std::size_t end = std::min(n, base + kFlush);
+    V s00 = O::zero(), s01 = O::zero(), s11 = O::zero();
+    for (std::size_t i = base; i < end; i += W) {
+      if (i + kAhead < n) {
+        __builtin_prefetch(pre + i + kAhead);
+        __builtin_prefetch(a + i + kAhead);
+        __builtin_prefetch(b + i + kAhead);
+      }
+      const V p = load_at(pre, i, end);
+      const V x = O::sub(load_at(a, i, end), p), y = O::sub(load_at(b, i, end), p);
+      s00 = O::fmadd(x, x, s00);
+      s01 = O::fmadd(x, y, s01);
+      s11 = O::fmadd(y, y, s11);
+    }
+    g00 += lane_sum(s00);
+    g01 += lane_sum(s01);
+    g11 += lane_sum(s11);
+  }
+  out[0] = g00;
+  if (k == 2) {
+    out[1] = out[2] = g01;
+    out[3] = g11;
+  }
+}
+
+template <class T>
+void gram(const T* pre, const T* const* ft, std::size_t k, std::size_t n, double* out) {
+  if (k <= 2)
+    gram_pair(pre, ft, k, n, out);
+  else
+    gram_tiled<kTile>(pre, ft, k, n, out);
 }
 
 // The sum that step(i, end, acc) accumulates vector by vector, flushed as in gram.
