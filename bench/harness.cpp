@@ -7,6 +7,7 @@
 #include <cstring>
 #include <new>
 #include <regex>
+#include <string_view>
 
 #include <fmt/format.h>
 
@@ -47,9 +48,44 @@ const Implementation& sweep_implementation(std::string_view family) {
   return best(family, every);
 }
 
+const BenchCaches& bench_caches() {
+  static const BenchCaches caches = [] {
+    BenchCaches c{host_cpu(), host_cpu().cache_source, {}};
+    const char* force = std::getenv("MASKBENCH_MEASURE_CACHES");
+    if (c.cpu.caches.empty() || (force != nullptr && std::string_view(force) == "1")) {
+      c.curve = measure_latency_curve(kCacheProbeBytes);
+      c.cpu.caches = caches_from_curve(c.curve);
+      c.source = c.cpu.caches.empty() ? "none" : "measured";
+    }
+    return c;
+  }();
+  return caches;
+}
+
+namespace {
+std::string human_bytes(std::size_t b) {
+  if (b >= (1u << 20)) return fmt::format("{:.3g} MiB", static_cast<double>(b) / (1 << 20));
+  if (b >= (1u << 10)) return fmt::format("{:.3g} KiB", static_cast<double>(b) / (1 << 10));
+  return fmt::format("{} B", b);
+}
+}  // namespace
+
+std::string describe_caches(const std::vector<CacheLevel>& caches) {
+  std::string out;
+  for (const CacheLevel& c : caches)
+    out += fmt::format("{}L{} {} {}", out.empty() ? "" : ", ", c.level, c.type, human_bytes(static_cast<std::size_t>(c.size_bytes)));
+  return out.empty() ? "none found" : out;
+}
+
+std::string describe_curve(const std::vector<LatencyPoint>& curve) {
+  std::string out;
+  for (const LatencyPoint& p : curve) out += fmt::format("{}{} {:.1f}", out.empty() ? "" : ", ", human_bytes(p.bytes), p.ns);
+  return out;
+}
+
 std::vector<Size> sizes(std::size_t bytes_per_element) {
-  const CpuInfo& cpu = host_cpu();
-  // Assumed sizes where nothing reports them (cache_source "none").
+  const CpuInfo& cpu = bench_caches().cpu;
+  // Assumed sizes where nothing reports them and the probe found none.
   const auto or_default = [](std::int64_t v, std::int64_t d) { return v > 0 ? v : d; };
   const std::int64_t l1 = or_default(cpu.cache_bytes(1), 32 << 10);
   const std::int64_t l2 = or_default(cpu.cache_bytes(2), 1 << 20);

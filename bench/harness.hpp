@@ -16,6 +16,8 @@
 #include <string_view>
 #include <vector>
 
+#include "maskbench/cache_probe.hpp"
+#include "maskbench/cpu.hpp"
 #include "maskbench/registry.hpp"
 #include "schema.hpp"
 
@@ -29,6 +31,22 @@ struct Size {
   std::string level;  // one of schema::kCacheLevels
   std::size_t n;
 };
+// The caches the benchmarks size for: the CPU's, or, where it reports none
+// (or MASKBENCH_MEASURE_CACHES=1), those the latency probe finds
+// (maskbench/cache_probe.hpp), measured once per process before any
+// benchmark runs. bench.json's context records the source and, when
+// measured, the sizes and the latency curve.
+struct BenchCaches {
+  CpuInfo cpu;         // host_cpu(), its caches replaced where measured
+  std::string source;  // the CPU's cache_source, "measured", or "none" (assumed sizes)
+  std::vector<LatencyPoint> curve;  // empty unless probed
+};
+const BenchCaches& bench_caches();
+// "L1 data 34 KiB, L2 unified 741 KiB" and "4 KiB 1.1, 5 KiB 1.1, ..." (ns
+// per load): the context values of a measurement.
+std::string describe_caches(const std::vector<CacheLevel>& caches);
+std::string describe_curve(const std::vector<LatencyPoint>& curve);
+
 // Sizes for a kernel that touches `bytes_per_element` bytes per element:
 // half of L1 and of L2, a quarter of L3 (capped), and a memory-resident size
 // (at least 4x L3, capped at 512 MiB, since a VM can report a huge L3).

@@ -128,7 +128,12 @@ int main(int argc, char** argv) {
   add(schema::context::kCommit, info[key::kBuild][key::kCommit]);
   add(schema::context::kFrequencyScaling, info[key::kConditions][key::kScalingGovernor]);
   add(schema::context::kPinning, pinning);
-  add(schema::context::kCacheSource, maskbench::host_cpu().cache_source);
+  const maskbench::bench::BenchCaches& caches = maskbench::bench::bench_caches();
+  benchmark::AddCustomContext(schema::context::kCacheSource, caches.source);
+  if (!caches.curve.empty()) {
+    benchmark::AddCustomContext(schema::context::kCacheMeasured, maskbench::bench::describe_caches(caches.cpu.caches));
+    benchmark::AddCustomContext(schema::context::kCacheLatency, maskbench::bench::describe_curve(caches.curve));
+  }
   for (const std::string& a : args)
     if (a.starts_with("--benchmark_min_time="))
       benchmark::AddCustomContext(schema::context::kMinTime, a.substr(std::string_view("--benchmark_min_time=").size()));

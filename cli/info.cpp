@@ -1,9 +1,12 @@
-// `maskbench info [--json]`: the CPU, the features that matter here, and for
-// each implementation whether it runs on this machine and, if not, why.
+// `maskbench info [--json] [--measure-caches]`: the CPU, the features that
+// matter here, and for each implementation whether it runs on this machine
+// and, if not, why; with --measure-caches also the cache sizes the latency
+// probe finds (maskbench/cache_probe.hpp) beside the reported ones.
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
 #include "command.hpp"
+#include "maskbench/cache_probe.hpp"
 #include "escape.hpp"
 #include "machine_info.hpp"
 
@@ -20,15 +23,54 @@ std::string human_bytes(std::int64_t b) {
   return fmt::format("{} B", b);
 }
 
+// The probe's curve and levels as info.json's "cache_probe".
+nlohmann::json probe_json(const std::vector<LatencyPoint>& curve, const std::vector<CacheLevel>& levels) {
+  nlohmann::json j = {{"curve", nlohmann::json::array()}, {"caches", nlohmann::json::array()}};
+  for (const LatencyPoint& p : curve) j["curve"].push_back({{"bytes", p.bytes}, {"ns", p.ns}});
+  for (const CacheLevel& c : levels)
+    j["caches"].push_back({{"level", c.level}, {"type", c.type}, {"size_bytes", c.size_bytes}});
+  return j;
+}
+
+void print_probe(const nlohmann::json& probe, const nlohmann::json& cpu) {
+  std::string line;
+  for (const auto& p : probe["curve"]) {
+    line += fmt::format(" {}:{:.1f}", human_bytes(p["bytes"].get<std::int64_t>()), p["ns"].get<double>());
+    if (line.size() > 90) {
+      fmt::print("latency     {}\n", line);
+      line.clear();
+    }
+  }
+  if (!line.empty()) fmt::print("latency     {}\n", line);
+  for (const auto& c : probe["caches"]) {
+    const int level = c["level"].get<int>();
+    const std::int64_t measured = c["size_bytes"].get<std::int64_t>();
+    std::string reported = "none reported";
+    if (cpu.contains("caches"))
+      for (const auto& r : cpu["caches"])
+        if (r["level"].get<int>() == level && r["type"].get<std::string>() != "instruction")
+          reported = fmt::format("reported {}, measured/reported {:.2f}", human_bytes(r["size_bytes"].get<std::int64_t>()),
+                                 static_cast<double>(measured) / static_cast<double>(r["size_bytes"].get<std::int64_t>()));
+    fmt::print("measured     L{} {:<12} {} ({})\n", level, text(c["type"]), human_bytes(measured), reported);
+  }
+  if (probe["caches"].empty()) fmt::print("measured     no cache level: the latency curve shows no step of 1.5x between plateaus\n");
+}
+
 int run_info(std::span<const std::string_view> args) {
-  bool json = false;
+  bool json = false, measure = false;
   for (std::string_view a : args) {
     if (a == "--json")
       json = true;
+    else if (a == "--measure-caches")
+      measure = true;
     else
-      throw UsageError(fmt::format("unknown option '{}'; usage: maskbench info [--json]", a));
+      throw UsageError(fmt::format("unknown option '{}'; usage: maskbench info [--json] [--measure-caches]", a));
   }
-  const nlohmann::json j = machine_info_json();
+  nlohmann::json j = machine_info_json();
+  if (measure) {
+    const std::vector<LatencyPoint> curve = measure_latency_curve(kCacheProbeBytes);
+    j["cache_probe"] = probe_json(curve, caches_from_curve(curve));
+  }
   if (json) {
     fmt::print("{}\n", j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace));
     return kExitOk;
@@ -50,7 +92,8 @@ int run_info(std::span<const std::string_view> args) {
       fmt::print("cache        L{} {:<12} {}\n", cache["level"].get<int>(), text(cache["type"]),
                  human_bytes(cache["size_bytes"].get<std::int64_t>()));
   else
-    fmt::print("cache        unknown: nothing reports cache sizes here; the benchmarks size for assumed ones (bench/harness.cpp)\n");
+    fmt::print("cache        unknown: nothing reports cache sizes here; the benchmarks measure them (maskbench info --measure-caches)\n");
+  if (j.contains("cache_probe")) print_probe(j["cache_probe"], c);
   for (const auto& f : j["features"]) {
     const auto names = [&](const nlohmann::json& a) { return escape::terminal(fmt::format("{}", fmt::join(a.get<std::vector<std::string>>(), " "))); };
     fmt::print("feature      {:<12} {:<9} {}: {}{}\n", text(f["name"]),
@@ -76,6 +119,6 @@ int run_info(std::span<const std::string_view> args) {
 
 }  // namespace
 
-MB_COMMAND("info", "[--json]", "the CPU, its features and which implementations run here (info.json with --json)", run_info);
+MB_COMMAND("info", "[--json] [--measure-caches]", "the CPU, its features and which implementations run here (info.json with --json); --measure-caches adds the cache sizes a latency probe finds", run_info);
 
 }  // namespace maskbench::cli

@@ -106,7 +106,12 @@ inline constexpr const char* kFrequencyScaling = "maskbench_frequency_scaling";
 inline constexpr const char* kPinning = "maskbench_pinning";
 // --benchmark_min_time of the run, seconds per repetition (under_iterated).
 inline constexpr const char* kMinTime = "maskbench_min_time_s";
+// Where the benchmarks' cache sizes came from: the CPU's report
+// (cpu_features, sysfs), "measured" by the latency probe, or "none"
+// (assumed); when probed, the sizes found and the latency curve, as text.
 inline constexpr const char* kCacheSource = "maskbench_cache_source";
+inline constexpr const char* kCacheMeasured = "maskbench_cache_measured";
+inline constexpr const char* kCacheLatency = "maskbench_cache_latency_ns";
 inline constexpr const char* kMode = "maskbench_mode";  // kModeQuick or kModeFull
 inline constexpr const char *kModeQuick = "quick", *kModeFull = "full";
 // Google Benchmark's own.

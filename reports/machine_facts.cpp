@@ -84,7 +84,7 @@ std::string context(const results::ResultsDir& r, const char* key) { return text
 
 std::vector<std::pair<std::string, std::string>> machine_facts(const results::ResultsDir& r) {
   const nlohmann::json& i = r.info;
-  return {
+  std::vector<std::pair<std::string, std::string>> facts = {
       {"CPU", fmt::format("{} ({})", text(at(i, {key::kCpu, key::kBrand})), text(at(i, {key::kCpu, "vendor"})))},
       {"microarchitecture", fmt::format("{}, family {} model {} stepping {}", text(at(i, {key::kCpu, key::kMicroarchitecture})),
                                         text(at(i, {key::kCpu, "family"})), text(at(i, {key::kCpu, "model"})),
@@ -92,7 +92,10 @@ std::vector<std::pair<std::string, std::string>> machine_facts(const results::Re
       {"architecture", fmt::format("{}{}", text(at(i, {key::kCpu, "architecture"})), vector_length(i))},
       {"feature levels", features(i)},
       {"CPUID flags", cpuid_flags(i)},
-      {"caches", caches(i)},
+      {"caches", context(r, schema::context::kCacheSource) == "measured"
+                     ? fmt::format("measured by the latency probe: {} (the CPU reports: {})",
+                                   context(r, schema::context::kCacheMeasured), caches(i))
+                     : caches(i)},
       {"cores online", text(at(i, {"conditions", "online_cpus"}))},
       {"host", text(at(i, {key::kHostname}))},
       {"OS", fmt::format("{}, kernel {}", text(at(i, {"os", "pretty_name"})), text(at(i, {"os", "release"})))},
@@ -106,6 +109,9 @@ std::vector<std::pair<std::string, std::string>> machine_facts(const results::Re
       {"benchmark mode", context(r, schema::context::kMode)},
       {"MASKBENCH_DISABLE", at(i, {"maskbench_disable"}) ? text(at(i, {"maskbench_disable"})) : "not set"},
   };
+  if (at(r.context, {schema::context::kCacheLatency}) != nullptr)
+    facts.insert(facts.begin() + 6, {"cache latency (ns per load)", context(r, schema::context::kCacheLatency)});
+  return facts;
 }
 
 }  // namespace maskbench::report

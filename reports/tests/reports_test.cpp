@@ -363,5 +363,24 @@ TEST(Compare, ADirectoryAgainstItselfHasRatiosOfOne) {
   EXPECT_NE(compare::compare_text(c).find("fails conformance"), std::string::npos);
 }
 
+// Where the benchmarks measured the caches, the machine card says so beside
+// what the CPU reports, with the latency curve, escaped like every value.
+TEST(Report, MeasuredCachesAndTheirLatencyCurveAreShown) {
+  results::ResultsDir r = results::load(kFixtures / "hostile");
+  r.context[schema::context::kCacheSource] = "measured";
+  r.context[schema::context::kCacheMeasured] = "L1 data 34.6 KiB, L2 unified <b>938</b> KiB";
+  r.context[schema::context::kCacheLatency] = "4 KiB 1.1, 38 KiB 3.8";
+  const std::string page = report::report_html(r);
+  EXPECT_NE(page.find("measured by the latency probe: L1 data 34.6 KiB, L2 unified &lt;b&gt;938&lt;/b&gt; KiB"),
+            std::string::npos);
+  EXPECT_EQ(page.find("<b>938"), std::string::npos);
+  EXPECT_NE(page.find("cache latency (ns per load)"), std::string::npos);
+  EXPECT_NE(page.find("4 KiB 1.1, 38 KiB 3.8"), std::string::npos);
+  r.context.erase(schema::context::kCacheLatency);
+  r.context[schema::context::kCacheSource] = "cpu_features";
+  EXPECT_EQ(report::report_html(r).find("cache latency"), std::string::npos);
+}
+
+
 }  // namespace
 }  // namespace maskbench
