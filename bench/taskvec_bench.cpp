@@ -4,10 +4,12 @@
 // ask for comes from one run:
 //   taskvec/tv_gram/<implementation|naive|openblas>/n:<D>/k:<K>/dtype:<f32|bf16|f16>
 //   taskvec/read_bandwidth/n:<bytes>
-// avx512 gets the full sweep (K in {2, 8, 16}, D at L2 size, L3 size and
-// 2^24, f32, bf16 and f16); the other implementations and the peers a subset.
+// avx512 gets the full sweep (K in {2, 4, 8, 16, 32, 64}, D at L2 size, L3
+// size and memory size, f32, bf16 and f16; memory size for K > 16 in f32
+// only); the other implementations and the peers a subset.
 // Inputs are allocated on first use inside the benchmark body and shared by
 // every case of the same D and dtype: K = 16 at D = 2^24 is 1.1 GB of f32.
+#include <algorithm>
 #include <map>
 #include <memory>
 #include <type_traits>
@@ -20,7 +22,9 @@
 namespace maskbench::bench {
 namespace {
 
-constexpr std::size_t kMemD = std::size_t{1} << 24;
+// Elements per checkpoint at memory size: 2^24 up to K = 16, then fewer so
+// that the K + 1 arrays stay near 1.1 GB of f32 (2^22 at K = 64).
+std::size_t memory_d(std::size_t k) { return (std::size_t{1} << 24) * 16 / std::max<std::size_t>(16, k); }
 
 // The checkpoint element types, as the dtype argument names them.
 enum class Dtype { f32, bf16, f16 };
@@ -64,7 +68,7 @@ struct Pool {
 };
 
 // Repetitions run in random interleaved order, so every pool stays for the
-// whole run (about 2.2 GB at D = 2^24 for the three dtypes); arrays are added as
+// whole run (about 4.4 GB: each memory-size D and dtype); arrays are added as
 // cases need them, each filled from its own index so the content never
 // depends on the order.
 const Pool& pool_for(const Case& c) {
@@ -195,12 +199,12 @@ void register_taskvec() {
   // comparison is fusion against separate passes at the same vector width.
   const Implementation* sweep = &sweep_implementation(TaskvecKernels::kFamily);
   for (Dtype dtype : kDtypes)
-    for (std::size_t k : {std::size_t{2}, std::size_t{8}, std::size_t{16}}) {
+    for (std::size_t k : {2, 4, 8, 16, 32, 64}) {
       const bool f32 = dtype == Dtype::f32;
       std::vector<Case> cases;
       for (const Size& s : sizes((k + 1) * bytes_of(dtype)))
         if (s.level == schema::kLevelL2 || s.level == schema::kLevelL3) cases.push_back({k, s.n, dtype, s.level});
-      if (!quick()) cases.push_back({k, kMemD, dtype, schema::kLevelMemory});
+      if (!quick() && (k <= 16 || f32)) cases.push_back({k, memory_d(k), dtype, schema::kLevelMemory});
       for (const Case& c : cases) {
         // Grouped by case: consecutive benchmarks share the inputs.
         add_read_probe(c);
@@ -208,10 +212,9 @@ void register_taskvec() {
           const bool representative = k == 8 && (c.level == schema::kLevelL2 || (c.level == schema::kLevelMemory && f32));
           if (impl == sweep || representative) add_impl(c, impl);
         }
-        // Peers at K = 2 and 8: K = 16 would add about 45 s of naive and
-        // OpenBLAS time to the full run.
-        if (c.level != schema::kLevelL3 && k != 16 && (k == 8 || c.level == schema::kLevelMemory) && (f32 || k == 8))
-          add_peers(c, sweep);
+        // OpenBLAS at every K in f32 (and at K = 8 in every dtype), at L2 and
+        // memory size; naive (K(K+1)/2 passes of tv_dot) up to K = 16.
+        if (c.level != schema::kLevelL3 && (f32 || k == 8)) add_peers(c, k <= 16 ? sweep : nullptr);
       }
     }
 }

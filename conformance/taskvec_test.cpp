@@ -74,6 +74,15 @@ TEST_P(Taskvec, GramBf16OfUnderflowingProducts) { gram_every_size(*this, kBf16, 
 TEST_P(Taskvec, GramF16WithinBoundEverySizeAndK) { gram_every_size(*this, kF16, seed() + 17, random_model); }
 TEST_P(Taskvec, GramF16OfSubnormals) { gram_every_size(*this, kF16, seed() + 18, f16_subnormal_model); }
 
+// Up to kMaxTasks tasks: every tile pair of the largest Gram, ragged tile
+// counts (33), at tails and past a block, in each input type.
+TEST_P(Taskvec, GramManyTasks) {
+  Rng rng(seed() + 19);
+  for (std::size_t k : {std::size_t{33}, kMaxTasks})
+    for (std::size_t n : {std::size_t{0}, std::size_t{1}, max_lanes() + 1, std::size_t{1000}})
+      for (std::size_t dtype : {kF32, kBf16, kF16}) holds<TaskvecGram>({{k - 1, n, dtype, n % 16 + 1}, {}, flat(random_model(k, n, rng))});
+}
+
 // Long enough for several f32 flushes, with cancellation between tasks.
 TEST_P(Taskvec, GramLongAndCancelling) {
   Rng rng(seed() + 12);
@@ -182,6 +191,9 @@ void ties_every_case(Taskvec& test, std::size_t dtype, std::uint64_t s) {
         ties_round(test, dtype, kTasks[ki], {n}, n % 2 == 1, kPercents[pi], 1.0f, rng);
     }
   }
+  // The most tasks a call takes.
+  ties_round(test, dtype, kMaxTasks, {max_lanes() + 1}, true, 20.0f, 1.0f, rng);
+  ties_round(test, dtype, kMaxTasks, {1000}, false, 50.0f, 0.5f, rng);
   // A model of several tensors: the threshold is global over all of them.
   for (float percent : {0.1f, 10.0f, 20.0f, 29.0f, 37.0f, 99.99f}) {
     ties_round(test, dtype, 4, {0, 7, 1000, 33, 4097}, true, percent, 0.7f, rng);

@@ -25,7 +25,8 @@ void gram(const T* pre, const T* const* ft, std::size_t k, std::size_t n, double
   double total[kMaxTasks * kMaxTasks] = {};
   for (std::size_t base = 0; base < n; base += kChunk) {
     const std::size_t end = std::min(n, base + kChunk);
-    float part[kMaxTasks * kMaxTasks] = {};
+    float part[kMaxTasks * kMaxTasks];
+    for (std::size_t q = 0; q < k * k; ++q) part[q] = 0.0f;  // the used entries only: 16 KiB at kMaxTasks
     for (std::size_t d = base; d < end; ++d) {
       const float p = widen(pre[d]);
       float tau[kMaxTasks];

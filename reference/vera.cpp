@@ -3,7 +3,7 @@
 // auto-vectorization off, and as autovec-* at -O3 for each x86 level.
 #include "maskbench/vera.hpp"
 #include "simd/impl.hpp"
-#include "vera/scratch.hpp"
+#include "simd/scratch.hpp"
 
 namespace MB_NS {
 namespace {

@@ -11,6 +11,7 @@
 
 #include "maskbench/taskvec.hpp"
 #include "simd/scalable.hpp"
+#include "simd/scratch.hpp"
 #include "taskvec/ties_bins.hpp"
 
 namespace MB_NS {
@@ -37,8 +38,6 @@ inline V load_at(const T* p, std::size_t i, std::size_t end) {
 constexpr std::size_t kTile = 2;
 constexpr std::size_t kBlock = 256;
 constexpr std::size_t kFlush = 8192;
-constexpr std::size_t kMaxTiles = kMaxTasks / kTile;
-constexpr std::size_t kMaxTilePairs = kMaxTiles * (kMaxTiles + 1) / 2;
 constexpr std::size_t kAhead = 2 * kBlock;
 static_assert(kFlush % kBlock == 0 && kBlock % kMaxLanes == 0 && kMaxTasks % kTile == 0);
 
@@ -47,17 +46,20 @@ std::size_t sum_depth(std::size_t n) {
   return std::min((n + w - 1) / w, kFlush / w) + 3;
 }
 
-using Scratch = float[kMaxTasks][kBlock];
+// One task's differences for a block, a cache line aligned.
+struct alignas(64) TauRow {
+  float d[kBlock];
+};
 // One tile's four accumulators, lane by lane, between blocks.
 using TileSums = float[kTile * kTile][kMaxLanes];
 
 // acc[r*kTile + c] += tau[i0 + r] * tau[j0 + c] over the first `vecs` vectors.
-inline void accumulate_tile(const Scratch& tau, std::size_t i0, std::size_t j0, std::size_t vecs, TileSums& acc) {
+inline void accumulate_tile(const TauRow* tau, std::size_t i0, std::size_t j0, std::size_t vecs, TileSums& acc) {
   const std::size_t w = O::lanes();
   V s00 = O::load(acc[0], w), s01 = O::load(acc[1], w), s10 = O::load(acc[2], w), s11 = O::load(acc[3], w);
   for (std::size_t v = 0; v < vecs; ++v) {
-    const V x0 = O::load(&tau[i0][v * w], w), x1 = O::load(&tau[i0 + 1][v * w], w);
-    const V y0 = O::load(&tau[j0][v * w], w), y1 = O::load(&tau[j0 + 1][v * w], w);
+    const V x0 = O::load(&tau[i0].d[v * w], w), x1 = O::load(&tau[i0 + 1].d[v * w], w);
+    const V y0 = O::load(&tau[j0].d[v * w], w), y1 = O::load(&tau[j0 + 1].d[v * w], w);
     s00 = O::fmadd(x0, y0, s00);
     s01 = O::fmadd(x0, y1, s01);
     s10 = O::fmadd(x1, y0, s10);
@@ -71,17 +73,17 @@ inline void accumulate_tile(const Scratch& tau, std::size_t i0, std::size_t j0, 
 
 template <class T>
 void gram(const T* pre, const T* const* ft, std::size_t k, std::size_t n, double* out) {
-  const std::size_t w = O::lanes(), tiles = (k + kTile - 1) / kTile;
-  alignas(64) Scratch tau;
+  const std::size_t w = O::lanes(), tiles = (k + kTile - 1) / kTile, pairs = tiles * (tiles + 1) / 2;
+  // On the heap: at kMaxTasks tasks the tile sums alone are 528 KiB.
   // Padding rows stay zero, so tiles never need a ragged edge.
-  for (std::size_t t = k; t < tiles * kTile; ++t)
-    for (float& x : tau[t]) x = 0.0f;
-  alignas(64) TileSums acc[kMaxTilePairs];
-  double total[kMaxTasks * kMaxTasks] = {};
+  Scratch<TauRow> tau(tiles * kTile);
+  Scratch<TileSums> acc(pairs);
+  Scratch<double> total(k * k);
   for (std::size_t flush_base = 0; flush_base < n; flush_base += kFlush) {
     const std::size_t flush_end = std::min(n, flush_base + kFlush);
-    for (auto& tile : acc)
-      for (auto& lanes : tile) std::fill(lanes, lanes + kMaxLanes, 0.0f);
+    for (std::size_t a = 0; a < pairs; ++a)
+      for (auto& lanes : acc[a])
+        for (float& x : lanes) x = 0.0f;
     for (std::size_t base = flush_base; base < flush_end; base += kBlock) {
       const std::size_t end = std::min(flush_end, base + kBlock);
       const std::size_t vecs = (end - base + w - 1) / w;
@@ -93,12 +95,12 @@ void gram(const T* pre, const T* const* ft, std::size_t k, std::size_t n, double
         for (std::size_t t = 0; t < k; ++t) {
           if (ahead) __builtin_prefetch(ft[t] + i + kAhead);
           // Lanes past `end` load as 0 on both sides: their difference is 0.
-          O::store(&tau[t][v * w], O::sub(load_at(ft[t], i, end), p), w);
+          O::store(&tau[t].d[v * w], O::sub(load_at(ft[t], i, end), p), w);
         }
       }
       std::size_t a = 0;
       for (std::size_t ti = 0; ti < tiles; ++ti)
-        for (std::size_t tj = ti; tj < tiles; ++tj) accumulate_tile(tau, ti * kTile, tj * kTile, vecs, acc[a++]);
+        for (std::size_t tj = ti; tj < tiles; ++tj) accumulate_tile(tau.data(), ti * kTile, tj * kTile, vecs, acc[a++]);
     }
     std::size_t a = 0;
     for (std::size_t ti = 0; ti < tiles; ++ti)

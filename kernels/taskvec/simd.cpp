@@ -10,6 +10,7 @@
 
 #include "maskbench/taskvec.hpp"
 #include "simd/ops.hpp"
+#include "simd/scratch.hpp"
 #include "taskvec/ties_bins.hpp"
 
 namespace MB_NS {
@@ -43,7 +44,7 @@ inline double lane_sum(V v) {
 // file (32 registers with AVX-512, 16 below it). Up to two tasks skip the
 // tiles (gram_pair).
 constexpr std::size_t kTile = W >= 16 ? 4 : 2;
-// Elements per block: the tau scratch is kMaxTasks * kBlock floats (16 KiB).
+// Elements per block: k * kBlock floats of differences, 16 KiB at k = 16.
 constexpr std::size_t kBlock = 256;
 // Elements per f32 partial sum before it is flushed into double: each lane
 // accumulator takes kFlush / W products.
@@ -52,42 +53,45 @@ constexpr std::size_t kFlush = 8192;
 constexpr std::size_t kAhead = 2 * kBlock;
 static_assert(kFlush % kBlock == 0 && kBlock % W == 0 && kMaxTasks % kTile == 0);
 
-// Tile pairs (ti <= tj) of kMaxTasks tasks in tiles of side Tile.
-template <std::size_t Tile>
-constexpr std::size_t kMaxTilePairs = (kMaxTasks / Tile) * (kMaxTasks / Tile + 1) / 2;
-
 std::size_t sum_depth(std::size_t n) { return std::min((n + W - 1) / W, kFlush / W) + 3; }
 
-using Scratch = float[kMaxTasks][kBlock];
+// One task's differences for a block, a cache line aligned.
+struct alignas(64) TauRow {
+  float d[kBlock];
+};
 
-// acc[r*Tile + c] += tau[i0 + r] * tau[j0 + c] over the first `vecs` vectors.
-template <std::size_t Tile>
-inline void accumulate_tile(const Scratch& tau, std::size_t i0, std::size_t j0, std::size_t vecs, V* acc) {
-  V s[Tile * Tile];
-  for (std::size_t q = 0; q < Tile * Tile; ++q) s[q] = acc[q];
+// An accumulator in scratch: a vector type's attributes (its alignment) do
+// not survive a template argument (-Wignored-attributes), a member's do.
+struct Acc {
+  V v;
+};
+
+// acc[r*kTile + c] += tau[i0 + r] * tau[j0 + c] over the first `vecs` vectors.
+inline void accumulate_tile(const TauRow* tau, std::size_t i0, std::size_t j0, std::size_t vecs, Acc* acc) {
+  V s[kTile * kTile];
+  for (std::size_t q = 0; q < kTile * kTile; ++q) s[q] = acc[q].v;
   for (std::size_t v = 0; v < vecs; ++v) {
-    V x[Tile], y[Tile];
-    for (std::size_t r = 0; r < Tile; ++r) x[r] = O::loadu(&tau[i0 + r][v * W]);
-    for (std::size_t c = 0; c < Tile; ++c) y[c] = O::loadu(&tau[j0 + c][v * W]);
-    for (std::size_t r = 0; r < Tile; ++r)
-      for (std::size_t c = 0; c < Tile; ++c) s[r * Tile + c] = O::fmadd(x[r], y[c], s[r * Tile + c]);
+    V x[kTile], y[kTile];
+    for (std::size_t r = 0; r < kTile; ++r) x[r] = O::loadu(&tau[i0 + r].d[v * W]);
+    for (std::size_t c = 0; c < kTile; ++c) y[c] = O::loadu(&tau[j0 + c].d[v * W]);
+    for (std::size_t r = 0; r < kTile; ++r)
+      for (std::size_t c = 0; c < kTile; ++c) s[r * kTile + c] = O::fmadd(x[r], y[c], s[r * kTile + c]);
   }
-  for (std::size_t q = 0; q < Tile * Tile; ++q) acc[q] = s[q];
+  for (std::size_t q = 0; q < kTile * kTile; ++q) acc[q].v = s[q];
 }
 
-template <std::size_t Tile, class T>
-void gram_tiled(const T* pre, const T* const* ft, std::size_t k, std::size_t n, double* out) {
-  const std::size_t tiles = (k + Tile - 1) / Tile;
-  alignas(64) Scratch tau;
-  // Padding rows stay zero, so tiles never need a ragged edge.
-  for (std::size_t t = k; t < tiles * Tile; ++t)
-    for (float& x : tau[t]) x = 0.0f;
-  V acc[kMaxTilePairs<Tile>][Tile * Tile];
-  double total[kMaxTasks * kMaxTasks] = {};
+template <class T>
+void gram_tiles(const T* pre, const T* const* ft, std::size_t k, std::size_t n, double* out) {
+  const std::size_t tiles = (k + kTile - 1) / kTile, pairs = tiles * (tiles + 1) / 2;
+  // On the heap: at kMaxTasks tasks the differences and the accumulators
+  // take about 200 KiB. Padding rows stay zero, so tiles never need a
+  // ragged edge.
+  Scratch<TauRow> tau(tiles * kTile);
+  Scratch<Acc> acc(pairs * kTile * kTile);
+  Scratch<double> total(k * k);
   for (std::size_t flush_base = 0; flush_base < n; flush_base += kFlush) {
     const std::size_t flush_end = std::min(n, flush_base + kFlush);
-    for (auto& tile : acc)
-      for (V& a : tile) a = O::zero();
+    for (std::size_t q = 0; q < pairs * kTile * kTile; ++q) acc[q].v = O::zero();
     for (std::size_t base = flush_base; base < flush_end; base += kBlock) {
       const std::size_t end = std::min(flush_end, base + kBlock);
       const std::size_t vecs = (end - base + W - 1) / W;
@@ -100,20 +104,21 @@ void gram_tiled(const T* pre, const T* const* ft, std::size_t k, std::size_t n, 
         const V p = load_at(pre, i, end);
         for (std::size_t t = 0; t < k; ++t) {
           if (ahead) __builtin_prefetch(ft[t] + i + kAhead);
-          O::storeu(&tau[t][v * W], O::sub(load_at(ft[t], i, end), p));
+          O::storeu(&tau[t].d[v * W], O::sub(load_at(ft[t], i, end), p));
         }
       }
       std::size_t a = 0;
       for (std::size_t ti = 0; ti < tiles; ++ti)
-        for (std::size_t tj = ti; tj < tiles; ++tj) accumulate_tile<Tile>(tau, ti * Tile, tj * Tile, vecs, acc[a++]);
+        for (std::size_t tj = ti; tj < tiles; ++tj, ++a)
+          accumulate_tile(tau.data(), ti * kTile, tj * kTile, vecs, &acc[a * kTile * kTile]);
     }
     std::size_t a = 0;
     for (std::size_t ti = 0; ti < tiles; ++ti)
       for (std::size_t tj = ti; tj < tiles; ++tj, ++a)
-        for (std::size_t r = 0; r < Tile; ++r)
-          for (std::size_t c = 0; c < Tile; ++c) {
-            const std::size_t i = ti * Tile + r, j = tj * Tile + c;
-            if (i <= j && j < k) total[i * k + j] += lane_sum(acc[a][r * Tile + c]);
+        for (std::size_t r = 0; r < kTile; ++r)
+          for (std::size_t c = 0; c < kTile; ++c) {
+            const std::size_t i = ti * kTile + r, j = tj * kTile + c;
+            if (i <= j && j < k) total[i * k + j] += lane_sum(acc[a * kTile * kTile + r * kTile + c].v);
           }
   }
   for (std::size_t i = 0; i < k; ++i)
@@ -160,7 +165,7 @@ void gram(const T* pre, const T* const* ft, std::size_t k, std::size_t n, double
   if (k <= 2)
     gram_pair(pre, ft, k, n, out);
   else
-    gram_tiled<kTile>(pre, ft, k, n, out);
+    gram_tiles(pre, ft, k, n, out);
 }
 
 // The sum that step(i, end, acc) accumulates vector by vector, flushed as in gram.

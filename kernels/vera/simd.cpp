@@ -10,7 +10,7 @@
 #include "maskbench/vera.hpp"
 #include "simd/ops.hpp"
 #include "vera/generated_lanes.hpp"
-#include "vera/scratch.hpp"
+#include "simd/scratch.hpp"
 
 namespace MB_NS {
 namespace {
@@ -309,7 +309,7 @@ void merge_block(const VeraLayer& L, const W0Rows& w0, const float* c, float* w,
 }
 
 template <std::size_t R, class W0Rows>
-void merge_rows(const VeraLayer& L, const W0Rows& w0, Scratch& c, float* w, std::size_t i0, V sign) {
+void merge_rows(const VeraLayer& L, const W0Rows& w0, Scratch<>& c, float* w, std::size_t i0, V sign) {
   for (std::size_t r = 0; r < R; ++r)
     for (std::size_t k = 0; k < L.r; ++k)
       c[r * L.r + k] = L.b[(i0 + r) * L.ldb + k] * L.lambda_d[k] * L.lambda_b[i0 + r];
