@@ -11,6 +11,7 @@
 
 #include <fmt/format.h>
 
+#include "machine_info.hpp"
 #include "maskbench/best.hpp"
 
 namespace maskbench::bench {
@@ -62,24 +63,16 @@ const BenchCaches& bench_caches() {
   return caches;
 }
 
-namespace {
-std::string human_bytes(std::size_t b) {
-  if (b >= (1u << 20)) return fmt::format("{:.3g} MiB", static_cast<double>(b) / (1 << 20));
-  if (b >= (1u << 10)) return fmt::format("{:.3g} KiB", static_cast<double>(b) / (1 << 10));
-  return fmt::format("{} B", b);
-}
-}  // namespace
-
 std::string describe_caches(const std::vector<CacheLevel>& caches) {
   std::string out;
   for (const CacheLevel& c : caches)
-    out += fmt::format("{}L{} {} {}", out.empty() ? "" : ", ", c.level, c.type, human_bytes(static_cast<std::size_t>(c.size_bytes)));
+    out += fmt::format("{}L{} {} {}", out.empty() ? "" : ", ", c.level, c.type, human_bytes(static_cast<double>(c.size_bytes)));
   return out.empty() ? "none found" : out;
 }
 
 std::string describe_curve(const std::vector<LatencyPoint>& curve) {
   std::string out;
-  for (const LatencyPoint& p : curve) out += fmt::format("{}{} {:.1f}", out.empty() ? "" : ", ", human_bytes(p.bytes), p.ns);
+  for (const LatencyPoint& p : curve) out += fmt::format("{}{} {:.1f}", out.empty() ? "" : ", ", human_bytes(static_cast<double>(p.bytes)), p.ns);
   return out;
 }
 

@@ -17,12 +17,6 @@ namespace {
 // vendor come from CPUID, which a hypervisor sets to anything.
 std::string text(const nlohmann::json& v) { return escape::terminal(v.get<std::string>()); }
 
-std::string human_bytes(std::int64_t b) {
-  if (b >= (1 << 20)) return fmt::format("{} MiB", b >> 20);
-  if (b >= (1 << 10)) return fmt::format("{} KiB", b >> 10);
-  return fmt::format("{} B", b);
-}
-
 // The probe's curve and levels as info.json's "cache_probe".
 nlohmann::json probe_json(const std::vector<LatencyPoint>& curve, const std::vector<CacheLevel>& levels) {
   nlohmann::json j = {{"curve", nlohmann::json::array()}, {"caches", nlohmann::json::array()}};
@@ -35,7 +29,7 @@ nlohmann::json probe_json(const std::vector<LatencyPoint>& curve, const std::vec
 void print_probe(const nlohmann::json& probe, const nlohmann::json& cpu) {
   std::string line;
   for (const auto& p : probe["curve"]) {
-    line += fmt::format(" {}:{:.1f}", human_bytes(p["bytes"].get<std::int64_t>()), p["ns"].get<double>());
+    line += fmt::format(" {}:{:.1f}", human_bytes(static_cast<double>(p["bytes"].get<std::int64_t>())), p["ns"].get<double>());
     if (line.size() > 90) {
       fmt::print("latency     {}\n", line);
       line.clear();
@@ -49,9 +43,9 @@ void print_probe(const nlohmann::json& probe, const nlohmann::json& cpu) {
     if (cpu.contains("caches"))
       for (const auto& r : cpu["caches"])
         if (r["level"].get<int>() == level && r["type"].get<std::string>() != "instruction")
-          reported = fmt::format("reported {}, measured/reported {:.2f}", human_bytes(r["size_bytes"].get<std::int64_t>()),
+          reported = fmt::format("reported {}, measured/reported {:.2f}", human_bytes(static_cast<double>(r["size_bytes"].get<std::int64_t>())),
                                  static_cast<double>(measured) / static_cast<double>(r["size_bytes"].get<std::int64_t>()));
-    fmt::print("measured     L{} {:<12} {} ({})\n", level, text(c["type"]), human_bytes(measured), reported);
+    fmt::print("measured     L{} {:<12} {} ({})\n", level, text(c["type"]), human_bytes(static_cast<double>(measured)), reported);
   }
   if (probe["caches"].empty()) fmt::print("measured     no cache level: the latency curve shows no step of 1.5x between plateaus\n");
 }
@@ -90,7 +84,7 @@ int run_info(std::span<const std::string_view> args) {
   if (c.contains("caches"))
     for (const auto& cache : c["caches"])
       fmt::print("cache        L{} {:<12} {}\n", cache["level"].get<int>(), text(cache["type"]),
-                 human_bytes(cache["size_bytes"].get<std::int64_t>()));
+                 human_bytes(static_cast<double>(cache["size_bytes"].get<std::int64_t>())));
   else
     fmt::print("cache        unknown: nothing reports cache sizes here; the benchmarks measure them (maskbench info --measure-caches)\n");
   if (j.contains("cache_probe")) print_probe(j["cache_probe"], c);

@@ -127,6 +127,12 @@ nlohmann::json machine_info_json() {
   return j;
 }
 
+std::string human_bytes(double bytes) {
+  if (bytes >= 1 << 20) return fmt::format("{:.3g} MiB", bytes / (1 << 20));
+  if (bytes >= 1 << 10) return fmt::format("{:.3g} KiB", bytes / (1 << 10));
+  return fmt::format("{:g} B", bytes);
+}
+
 std::string_view vector_length_name(std::string_view architecture) {
   return architecture == "riscv64" ? "VLEN" : "SVE";
 }

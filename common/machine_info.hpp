@@ -16,5 +16,8 @@ nlohmann::json machine_info_json();
 // What cpu.vector_bits is called on `architecture`'s machine card: "SVE"
 // (the set vector length) on aarch64, "VLEN" (one RVV register) on riscv64.
 std::string_view vector_length_name(std::string_view architecture);
+// A cache or working-set size as the machine card, `maskbench info` and
+// bench.json's context print it: "48 KiB", "1.25 MiB" (3 significant digits).
+std::string human_bytes(double bytes);
 
 }  // namespace maskbench

@@ -32,12 +32,6 @@ std::string joined(const nlohmann::json* j, const std::string& separator) {
   return out;
 }
 
-std::string human_bytes(double b) {
-  if (b >= 1 << 20) return fmt::format("{:g} MiB", b / (1 << 20));
-  if (b >= 1 << 10) return fmt::format("{:g} KiB", b / (1 << 10));
-  return fmt::format("{:g} B", b);
-}
-
 std::string caches(const nlohmann::json& info) {
   const nlohmann::json* c = at(info, {key::kCpu, "caches"});
   if (c == nullptr || !c->is_array()) return "unknown";
