@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # maskbench, end to end on this machine.
 #
-#   ./run_all.sh [--quick] [--out DIR] [--filter REGEX]
+#   ./run_all.sh [--quick] [--out DIR] [--filter REGEX] [--history FILE]
 #       installs missing Debian packages (as root; otherwise prints the
 #       apt-get command and stops), builds, detects the CPU, runs
 #       conformance and the benchmarks, and writes a results directory
 #       (default results/<hostname>-<UTC timestamp>/) whose path it prints.
+#       With --history, the run is added to that SQLite history (created
+#       if missing; `maskbench history report --db FILE` draws its trends).
 #   ./run_all.sh test
 #       installs, builds, and runs the whole test suite through ctest (g++,
 #       then clang++-14 with ASan and UBSan), then conformance built by each
@@ -54,7 +56,7 @@ export CCACHE_BASEDIR="$here" CCACHE_NOHASHDIR=1
 start_s=$(date +%s)
 
 packages=(cmake g++ make git pkg-config ccache libbenchmark-dev libgtest-dev libsimde-dev libfmt-dev
-  libcpu-features-dev nlohmann-json3-dev libhwy-dev libopenblas-dev libjs-chart.js)
+  libcpu-features-dev nlohmann-json3-dev libhwy-dev libopenblas-dev libjs-chart.js libsqlite3-dev)
 # Only the test suite needs a browser (the report's headless-Chromium test),
 # clang with its sanitizer and libFuzzer runtimes (the second compiler of the
 # matrix), qemu-user (dispatch proven on older CPUs), and python3 with
@@ -426,16 +428,18 @@ run_tests() {
 }
 
 run_suite() {
-  local quick=0 out="" filter=""
+  local quick=0 out="" filter="" history=""
   while [ $# -gt 0 ]; do
     case "$1" in
       --quick) quick=1 ;;
+      --history) [ $# -ge 2 ] && [ -n "$2" ] || die 2 "--history needs a database file"; history="$2"; shift ;;
+      --history=*) history="${1#--history=}"; [ -n "$history" ] || die 2 "--history needs a database file" ;;
       --out) [ $# -ge 2 ] && [ -n "$2" ] || die 2 "--out needs a directory"; out="$2"; shift ;;
       --out=*) out="${1#--out=}"; [ -n "$out" ] || die 2 "--out needs a directory" ;;
       --filter) [ $# -ge 2 ] || die 2 "--filter needs a regular expression"; filter="$2"; shift ;;
       --filter=*) filter="${1#--filter=}" ;;
       -h|--help) usage; exit 0 ;;
-      *) die 2 "unknown option '$1'; usage: ./run_all.sh [--quick] [--out DIR] [--filter REGEX] | ./run_all.sh test | ./run_all.sh gate BASE_REF ..." ;;
+      *) die 2 "unknown option '$1'; usage: ./run_all.sh [--quick] [--out DIR] [--filter REGEX] [--history FILE] | ./run_all.sh test | ./run_all.sh gate BASE_REF ..." ;;
     esac
     shift
   done
@@ -509,6 +513,12 @@ run_suite() {
   "$build_dir/bin/maskbench" report "$out" -o "$out/report.html" >/dev/null || die 1 "maskbench report failed; see the message above"
   echo "[$(elapsed)] report: $out/report.html" >&2
   completed=1
+  # After `completed`: a history that refuses the run leaves the results
+  # whole (and unmarked), and the run fails.
+  if [ -n "$history" ]; then
+    step "adding the run to the history ${history}"
+    "$build_dir/bin/maskbench" history add "$out" --db "$history" >&2 || die 1 "maskbench history add failed; see the message above"
+  fi
   echo "[$(elapsed)] results written to $out" >&2
   echo "$out"
   [ $conf_rc -eq 0 ] || die 1 "conformance failed; see $out/conformance.log"

@@ -91,6 +91,7 @@ nlohmann::json machine_info_json() {
   if (const char* d = std::getenv("MASKBENCH_DISABLE")) j["maskbench_disable"] = d;
   j[key::kBuild] = {{key::kCompiler, compiler()},
                     {key::kCommit, build::kCommit},
+                    {key::kCommitDate, build::kCommitDate},
                     {"build_type", build::kBuildType},
                     {key::kBaseFlags, build::kBaseFlags},
                     {"sanitize", build::kSanitize}};

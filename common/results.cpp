@@ -66,12 +66,7 @@ double to_ns(double t, const std::string& unit) {
 
 void split_name(Benchmark& b, const Node& where) {
   std::string problem;
-  const std::optional<schema::Name> n = schema::parse_name(b.name, &problem);
-  if (!n) where.refuse(fmt::format("{} ({})", schema::kNameGrammar, problem));
-  b.family = n->family;
-  b.kernel = n->kernel;
-  b.implementation = n->implementation.empty() ? kNoImplementation : n->implementation;
-  b.params.insert(n->args.begin(), n->args.end());
+  if (!fill_name_parts(b, &problem)) where.refuse(fmt::format("{} ({})", schema::kNameGrammar, problem));
 }
 
 // What identifies a row of bench.json, read before anything else: an
@@ -268,6 +263,8 @@ std::vector<ImplementationInfo> load_info(const nlohmann::json& info, const path
   return out;
 }
 
+}  // namespace
+
 std::string usable_features(const ResultsDir& r) {
   std::string out;
   const nlohmann::json& f = r.info.value(key::kFeatures, nlohmann::json::array());
@@ -280,7 +277,16 @@ std::string usable_features(const ResultsDir& r) {
   return out.empty() ? "none" : out;
 }
 
-}  // namespace
+bool fill_name_parts(Benchmark& b, std::string* problem) {
+  const std::optional<schema::Name> n = schema::parse_name(b.name, problem);
+  if (!n) return false;
+  b.family = n->family;
+  b.kernel = n->kernel;
+  b.implementation = n->implementation.empty() ? kNoImplementation : n->implementation;
+  b.params.clear();
+  b.params.insert(n->args.begin(), n->args.end());
+  return true;
+}
 
 nlohmann::json read_json(const path& file, const FileKind& kind) {
   const std::string text = input::read_file(file, kind.what, input::cap_bytes(kind.cap_mib));

@@ -68,6 +68,10 @@ struct Benchmark {
   std::optional<double> param(const std::string& key) const;
 };
 
+// Sets family, kernel, implementation and params from b.name; false (and
+// `problem`, when given) where the name is not in schema::kNameGrammar.
+bool fill_name_parts(Benchmark& b, std::string* problem = nullptr);
+
 struct TestOutcome {
   std::string kernel_test;     // e.g. "Cond.SelectEverySizePatternAndOffset"
   std::string implementation;  // registry name; empty for a test of no implementation
@@ -130,6 +134,9 @@ ResultsDir load(const std::filesystem::path& dir);
 // the architecture.
 // One line per difference, e.g. "compiler: 'GNU 12.2.0' vs 'Clang 14.0.6'".
 std::vector<std::string> machine_differences(const ResultsDir& a, const ResultsDir& b);
+// The features info.json marks detected and not disabled, comma-separated in
+// its order; "none" or "unknown".
+std::string usable_features(const ResultsDir& r);
 // What makes the same machine's measurements less comparable without making
 // them incomparable: the benchmark mode (--quick: fewer repetitions, a shorter
 // minimum time, so a noisier median), the minimum time, pinning,

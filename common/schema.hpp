@@ -161,6 +161,7 @@ inline constexpr const char* kBuild = "build";
 inline constexpr const char* kCompiler = "compiler";
 inline constexpr const char* kBaseFlags = "base_flags";
 inline constexpr const char* kCommit = "commit";
+inline constexpr const char* kCommitDate = "commit_date";
 inline constexpr const char* kConditions = "conditions";
 inline constexpr const char* kScalingGovernor = "scaling_governor";
 inline constexpr const char* kFeatures = "features";

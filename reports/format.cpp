@@ -20,7 +20,7 @@ std::string si(double value) {
   return fmt::format("{:.3g} ", rounded);
 }
 
-std::string percent(double fraction) { return fmt::format("{:.0f}%", fraction * 100.0); }
+std::string percent(double fraction, int decimals) { return fmt::format("{:.{}f}%", fraction * 100.0, decimals); }
 
 std::string times(double ratio) { return fmt::format("{:.2f}x", ratio); }
 

@@ -28,7 +28,10 @@ window.addEventListener("error", function (e) {
       borderColor: color,
       backgroundColor: color,
       borderDash: d.invalid ? [6, 4] : [],
-      pointStyle: d.invalid ? "crossRot" : "circle",
+      // A marker set (the history's change points) is points only, larger.
+      pointStyle: d.marker ? "triangle" : d.invalid ? "crossRot" : "circle",
+      pointRadius: d.marker ? 7 : 3,
+      showLine: !d.marker,
       tension: 0,
     };
   }
@@ -51,6 +54,14 @@ window.addEventListener("error", function (e) {
       return { type: "bar", data: { labels: spec.labels, datasets: spec.datasets.map(dataset) }, options: base };
     }
     base.scales = { x: axis(spec.xlabel, spec.logx), y: axis(spec.ylabel, spec.logy) };
+    // Named positions (the history's commits): x is an index into xticks.
+    if (spec.xticks) {
+      base.scales.x.ticks = {
+        stepSize: 1,
+        autoSkip: true,
+        callback: function (v) { return Number.isInteger(v) && v >= 0 && v < spec.xticks.length ? spec.xticks[v] : ""; },
+      };
+    }
     return { type: "line", data: { datasets: spec.datasets.map(dataset) }, options: base };
   }
 

@@ -94,19 +94,45 @@ gate_write_run_record() {
   commit_temp "$t" "$results_dir/gate-run.json"
 }
 
+# The process layout is a factor of the measurement, not of the code: the
+# same binary ran one benchmark 6% slower with 3000 more bytes of
+# environment, which moves the stack (Mytkowicz et al., "Producing wrong
+# data without doing anything obviously wrong!", ASPLOS 2009), and an A/A
+# gate flagged a 3.4% "regression" in 16 of 16 rounds where the only
+# difference was the path the base binary ran from. So both sides run
+# through paths of the same length (gate_side_paths), and every run gets an
+# environment variable of a length drawn from the seed, 0 to 4095 bytes
+# (gate_layout_pad): the stack's offset within its page is then drawn anew
+# for each side of each round, and a layout that happens to favour one side
+# is noise the paired test sees, not a bias it must believe.
+gate_layout_pad() {  # gate_layout_pad ROUND CHUNK SIDE: the padding's length
+  local h
+  h=$(printf '%s:%s:%s:%s:layout' "$gate_seed" "$1" "$2" "$3" | sha256sum | cut -c1-4)
+  echo $((16#$h % 4096))
+}
+
+gate_side_paths() {  # links bin/base and bin/curr (equal lengths) to the two binaries
+  local d="$results_dir/bin"
+  rm -rf -- "$d"
+  mkdir -p "$d/base" "$d/curr"
+  ln -s "$(realpath "$gate_base_bench")" "$d/base/maskbench-bench"
+  ln -s "$(realpath "$gate_current_bin/maskbench-bench")" "$d/curr/maskbench-bench"
+}
+
 # gate_run_side SIDE BIN ROUND CHUNK FILTER: one sample file, written through
 # a temporary and renamed; a base binary that fails leaves none (its pairs are
 # then unpaired, which the analysis counts), a current one that fails stops
 # the gate.
 gate_run_side() {
-  local side="$1" bin="$2" round="$3" chunk="$4" filter="$5" name rc=0 t
+  local side="$1" bin="$2" round="$3" chunk="$4" filter="$5" name rc=0 t pad
   name=$(printf '%s-r%03d-c%03d' "$side" "$round" "$chunk")
+  pad=$(gate_layout_pad "$round" "$chunk" "$side")
   make_temp t "$results_dir/samples/$name.json"
   local args=(--benchmark_filter="$filter" --benchmark_out="$t"
     --benchmark_out_format=json --benchmark_repetitions="$gate_repetitions"
     --benchmark_min_time="$gate_min_time" --benchmark_enable_random_interleaving=true)
   [ $gate_quick -eq 1 ] && args+=(--quick)
-  run_child "$results_dir/logs/$name.log" "" "$bin" "${args[@]}" || rc=$?
+  run_child "$results_dir/logs/$name.log" "" env MASKBENCH_GATE_LAYOUT_PAD="$(printf '%*s' "$pad" '')" "$bin" "${args[@]}" || rc=$?
   if [ $rc -eq 0 ] && [ -s "$t" ]; then
     commit_temp "$t" "$results_dir/samples/$name.json"
     return 0
@@ -134,9 +160,9 @@ gate_rounds() {
       if [ "$side" = base ]; then order="base current"; else order="current base"; fi
       for side in $order; do
         if [ "$side" = base ]; then
-          gate_run_side base "$gate_base_bench" "$round" "$chunk" "$filter"
+          gate_run_side base "$results_dir/bin/base/maskbench-bench" "$round" "$chunk" "$filter"
         else
-          gate_run_side current "$gate_current_bin/maskbench-bench" "$round" "$chunk" "$filter"
+          gate_run_side current "$results_dir/bin/curr/maskbench-bench" "$round" "$chunk" "$filter"
         fi
       done
     done
@@ -302,6 +328,7 @@ run_gate() {
   local look=1 last_round=0 first_round=1 upto=$gate_rounds batch_s t0 names="$gate_out/benchmarks.txt" rc=0 final
   local per_ms next_rounds
   gate_order=()
+  gate_side_paths
   while :; do
     phase="benchmark rounds $first_round-$upto"
     step "rounds $first_round-$upto of $(wc -l < "$names") benchmarks, base and current interleaved"
@@ -353,6 +380,7 @@ run_gate() {
     upto=$((last_round + next_rounds))
   done
   rm -f "$gate_out/undecided-run.txt"
+  rm -rf -- "$gate_out/bin"
   completed=1
   echo "[$(elapsed)] gate written to $gate_out (gate.md, gate.html, verdict.json)" >&2
   echo "$gate_out"

@@ -8,24 +8,11 @@ set -u
 mb="$1"
 fixtures="$2"
 out="$3"
-browser=""
-for b in chromium chromium-browser google-chrome; do
-  command -v "$b" >/dev/null 2>&1 && { browser="$b"; break; }
-done
-if [ -z "$browser" ] && [ "$(id -u)" -eq 0 ]; then
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium >/dev/null 2>&1 &&
-    browser=chromium
-fi
-if [ -z "$browser" ]; then
-  echo "SKIP: Chromium is not installed and could not be (apt-get install chromium as root)"
-  exit 77
-fi
+# shellcheck source=browser_lib.sh
+source "$(dirname "$0")/browser_lib.sh"
+browser_find
 
 mkdir -p "$out"
-profile="$(mktemp -d)"
-trap 'rm -rf "$profile"' EXIT
-flags=(--headless --no-sandbox --disable-gpu --no-first-run --disable-background-networking
-  --disable-component-update --disable-sync --user-data-dir="$profile")
 
 "$mb" report "$fixtures/hostile" -o "$out/report.html" >/dev/null || { echo "FAIL: maskbench report failed"; exit 1; }
 # The page's data: a line chart has at least two x values (one value is a
@@ -54,24 +41,7 @@ bad = [c for c in cells if re.search(r"\d[eE][+-]\d", c)]
 if bad:
     sys.exit(f"FAIL: figures in exponent form: {bad[:5]}")
 PY
-url="file://$out/report.html"
-timeout 120 "$browser" "${flags[@]}" --window-size=1300,6000 --screenshot="$out/report.png" "$url" >/dev/null 2>&1
-[ -s "$out/report.png" ] || { echo "FAIL: no screenshot at $out/report.png"; exit 1; }
-dom="$(timeout 120 "$browser" "${flags[@]}" --dump-dom "$url" 2>/dev/null)"
-[ -n "$dom" ] || { echo "FAIL: Chromium returned no DOM for $url"; exit 1; }
-
-body="$(grep -o '<body[^>]*>' <<<"$dom" | head -n 1)"
-expected="$(sed -n 's/.*data-charts-expected="\([0-9]*\)".*/\1/p' <<<"$body")"
-rendered="$(sed -n 's/.*data-charts-rendered="\([0-9]*\)".*/\1/p' <<<"$body")"
-errors="$(tr '\n' ' ' <<<"$dom" | sed -n 's/.*<pre id="mb-errors" class="errors">\([^<]*\)<\/pre>.*/\1/p')"
-if ! tr '\n' ' ' <<<"$dom" | grep -q '<pre id="mb-errors" class="errors"></pre>'; then
-  echo "FAIL: script errors were logged: ${errors:-(unreadable #mb-errors)}"
-  exit 1
-fi
-if [ -z "$expected" ] || [ "$expected" -eq 0 ] || [ "$rendered" != "$expected" ]; then
-  echo "FAIL: charts rendered '${rendered:-none}' of '${expected:-none}' (body: $body)"
-  exit 1
-fi
+browser_render "$out/report.html" "$out/report.png"
 # The hostile fixture's <script> in names must be text: the only script
 # elements are the page's own three.
 scripts="$(grep -o '<script' <<<"$dom" | wc -l)"
