@@ -275,12 +275,7 @@ void ties_merge(const T* pre, const T* const* ft, std::size_t k, std::size_t n, 
   }
 }
 
-template <class T>
-constexpr maskbench::TaskvecTyped<T> typed() {
-  return {gram<T>, ties_histogram<T>, ties_sign_sum<T>, ties_merge<T>};
-}
-
-constexpr maskbench::TaskvecKernels kTable{tv_dot, tv_norm2, sum_depth, typed<float>(), typed<Bf16>(), typed<F16>()};
+#include "taskvec/entry_points.hpp"
 
 }  // namespace
 }  // namespace MB_NS
