@@ -175,7 +175,7 @@ results_dir=""
 phase=""
 child=""
 completed=0
-result_files=(info.json conformance.xml conformance.json conformance.log bench.json bench.log report.html)
+result_files=(info.json disasm.json conformance.xml conformance.json conformance.log bench.json bench.log report.html)
 
 mark_incomplete() {  # mark_incomplete REASON
   [ -n "$results_dir" ] && [ -d "$results_dir" ] || return 0
@@ -467,6 +467,14 @@ run_suite() {
   step "detecting the CPU"
   write_atomic "$out/info.json" "$build_dir/bin/maskbench" info --json
   "$build_dir/bin/maskbench" info >&2
+
+  # The hot loops behind the numbers (the report's code panels): binutils
+  # reads this build's kernel library; without it the report says nothing
+  # of the code, and the run goes on.
+  phase="the disassembly"
+  step "finding each kernel's hot loop (maskbench disasm)"
+  "$build_dir/bin/maskbench" disasm -o "$out/disasm.json" >&2 ||
+    echo "[$(elapsed)] skipped: no disasm.json (see the message above); the report will show no code" >&2
 
   phase="conformance"
   step "running conformance"

@@ -30,7 +30,9 @@ std::size_t memory_d(std::size_t k) { return (std::size_t{1} << 24) * 16 / std::
 enum class Dtype { f32, bf16, f16 };
 constexpr Dtype kDtypes[] = {Dtype::f32, Dtype::bf16, Dtype::f16};
 constexpr std::size_t bytes_of(Dtype d) { return d == Dtype::f32 ? sizeof(float) : sizeof(Bf16); }
-constexpr const char* name_of(Dtype d) { return d == Dtype::f32 ? "f32" : d == Dtype::bf16 ? "bf16" : "f16"; }
+constexpr const char* name_of(Dtype d) {
+  return d == Dtype::f32 ? TaskvecTyped<float>::kDtype : d == Dtype::bf16 ? TaskvecTyped<Bf16>::kDtype : TaskvecTyped<F16>::kDtype;
+}
 // fn(static_cast<T*>(nullptr)) with T the element type of d.
 template <class Fn>
 void with_type(Dtype d, Fn&& fn) {

@@ -339,6 +339,68 @@ std::string ResultsDir::info_text(std::initializer_list<const char*> members, co
   return fallback;
 }
 
+namespace {
+
+// The mix's counts, each a non-negative integer.
+constexpr const char* kMixCounts[] = {"instructions", "vector", "mask", "blend", "compress_register", "compress_memory",
+                                      "expand", "gather", "scatter", "fma", "scalar_ops", "loads", "stores"};
+constexpr std::size_t kMaxLoopLines = 1000;
+
+std::uint64_t count_of(const Node& v) {
+  if (!v.json().is_number_unsigned() || v.json().get<std::uint64_t>() > 1'000'000) v.refuse("a count from 0 to 1000000");
+  return v.json().get<std::uint64_t>();
+}
+
+constexpr Field<HotLoop> kLoopFields[] = {
+    {"function", kRequired, "a string", [](const Node& v, HotLoop& h) { h.function = v.text(); }},
+    {"instructions", kRequired, "an array of strings",
+     [](const Node& v, HotLoop& h) {
+       if (v.json().is_array() && v.json().size() > kMaxLoopLines) v.refuse("at most 1000 instructions");
+       v.each([&](const Node& i) { h.instructions.push_back(i.text()); });
+     }},
+    {"mix", kRequired, "an object",
+     [](const Node& v, HotLoop& h) {
+       v.require_object();
+       for (const char* k : kMixCounts)
+         if (const std::optional<Node> c = v.find(k)) h.mix[k] = count_of(*c);
+       if (const std::optional<Node> w = v.find("width")) h.width = w->one_of({"zmm", "ymm", "xmm", ""});
+     }},
+};
+constexpr Field<HotLoop> kHotLoopFields[] = {
+    {"implementation", kRequired, "a string", [](const Node& v, HotLoop& h) { h.implementation = v.text(); }},
+    {"family", kRequired, "a string", [](const Node& v, HotLoop& h) { h.family = v.text(); }},
+    {"benchmark", kRequired, "a string", [](const Node& v, HotLoop& h) { h.benchmark = v.text(); }},
+    {"symbol", kOptional, "", [](const Node& v, HotLoop& h) { h.symbol = v.text(); }},
+    {"why", kOptional, "", [](const Node& v, HotLoop& h) { h.why = v.text(); }},
+    {"loop", kRequired, "an object or null",
+     [](const Node& v, HotLoop& h) {
+       if (v.json().is_null()) return;
+       input::read_fields(v, kLoopFields, h);
+       h.has_loop = true;
+     }},
+};
+
+// disasm.json, where the directory has one: absent is not an error (the
+// run had no binutils, or predates it), malformed is.
+void load_disasm(const path& file, ResultsDir& r) {
+  std::error_code ec;
+  if (!std::filesystem::exists(std::filesystem::symlink_status(file, ec))) return;
+  const nlohmann::json doc = read_json(file, kDisasmJson);
+  const std::string where = file.string();
+  const Node root(doc, where);
+  root.require_object();
+  input::schema_version(root.at(schema::kSchemaMember, schema::expected_tag(schema::Document::disasm)),
+                        schema::Document::disasm);
+  if (const std::optional<Node> t = root.find("objdump")) r.disasm_tool = t->text();
+  root.at("entries", "an array").each([&](const Node& e) {
+    HotLoop h;
+    input::read_fields(e, kHotLoopFields, h);
+    r.hot_loops.push_back(std::move(h));
+  });
+}
+
+}  // namespace
+
 ResultsDir load(const path& dir) {
   if (!std::filesystem::is_directory(dir))
     throw ResultsError(fmt::format("{}: not a results directory (it does not exist or is not a directory)", dir.string()));
@@ -349,6 +411,7 @@ ResultsDir load(const path& dir) {
   r.implementations = load_info(r.info, dir / "info.json");
   r.tests = load_conformance(dir / "conformance.json", r.conformance_level);
   r.benchmarks = load_bench(dir / "bench.json", r.context);
+  load_disasm(dir / "disasm.json", r);
   r.index();
   for (Benchmark& b : r.benchmarks) b.peer = r.implementation(b.implementation) == nullptr;
   return r;

@@ -38,7 +38,7 @@ struct FileKind {
   std::uint64_t cap_mib;
 };
 inline constexpr FileKind kInfoJson{"info.json", 1}, kConformanceJson{"GoogleTest JSON (conformance.json)", 16},
-    kBenchJson{"Google Benchmark JSON (bench.json)", 64};
+    kBenchJson{"Google Benchmark JSON (bench.json)", 64}, kDisasmJson{"disasm.json", 16};
 
 // The implementation of a benchmark name that has none (a machine probe).
 inline constexpr const char* kNoImplementation = "(none)";
@@ -92,6 +92,18 @@ struct ImplementationInfo {
   std::string reason;  // why it could not run
 };
 
+// One entry point's hot loop, from disasm.json (`maskbench disasm`).
+struct HotLoop {
+  std::string implementation, family;
+  std::string benchmark;  // the kernel as bench.json names it, maybe with "/<param>:<value>"
+  std::string symbol, why;
+  bool has_loop = false;
+  std::string function;  // where the loop is (the entry point or a function it calls)
+  std::vector<std::string> instructions;
+  std::map<std::string, std::uint64_t> mix;  // "fma" -> 16 ...
+  std::string width;                         // "zmm", "ymm", "xmm" or ""
+};
+
 struct ResultsDir {
   std::filesystem::path path;
   nlohmann::json info;
@@ -103,6 +115,10 @@ struct ResultsDir {
   // a file written without it.
   std::string conformance_level;
   std::vector<Benchmark> benchmarks;
+  // disasm.json's entries; empty where the directory has none (an older run,
+  // or one whose machine had no binutils).
+  std::vector<HotLoop> hot_loops;
+  std::string disasm_tool;  // objdump's version line, where disasm.json says it
 
   // The first conformance failure of an implementation; nullptr when it
   // passed. Such an implementation's figures are invalid everywhere.

@@ -14,6 +14,7 @@ std::string_view document_name(Document d) {
     case Document::info: return "info";
     case Document::bench: return "bench";
     case Document::conformance: return "conformance";
+    case Document::disasm: return "disasm";
   }
   return "?";
 }

@@ -27,7 +27,9 @@ namespace maskbench::schema {
 inline constexpr int kVersion = 1;
 inline constexpr int kOldestVersion = 1;
 
-enum class Document { info, bench, conformance };
+// disasm: disasm.json, the hot loops `maskbench disasm` found (optional in a
+// results directory).
+enum class Document { info, bench, conformance, disasm };
 
 // "maskbench-bench/1": the tag a writer of the current version puts in `d`.
 std::string tag(Document d);

@@ -11,6 +11,7 @@
 
 #include "analysis.hpp"
 #include "chart_set.hpp"
+#include "code_panel.hpp"
 #include "format.hpp"
 #include "html.hpp"
 #include "maskbench/registry.hpp"
@@ -320,7 +321,7 @@ std::string kernel_section(const ResultsDir& r, const std::string& kernel, const
                                "selectivity", false, giga_rate, "G " + unit));
   }
   s += "</div>\n";
-  return s + speedup_table(r, at_sel, roof);
+  return s + speedup_table(r, at_sel, roof) + code_panel(r, kernel);
 }
 
 std::string level_order_key(const std::string& level) {

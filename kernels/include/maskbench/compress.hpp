@@ -20,6 +20,7 @@
 #include <cstdint>
 #include <span>
 
+#include "maskbench/entry_point.hpp"
 namespace maskbench {
 
 // One way of compressing 32-bit lanes. Implementations with more than one
@@ -65,6 +66,19 @@ struct CompressKernels {
   // memory form on Intel, where it measured faster (see bench/compress_bench.cpp).
   std::span<const CompressVariant> variants;
   const char* (*chosen_variant)();
+
+  std::vector<EntryPoint> entry_points() const {
+    std::vector<EntryPoint> out{entry("compress_f32", compress_f32), entry("compress_i32", compress_i32),
+                                entry("compress_u8", compress_u8), entry("compress_index", compress_index),
+                                entry("expand_f32", expand_f32)};
+    for (const CompressVariant& v : variants) {
+      const std::string as = std::string("/variant:") + v.name;
+      out.push_back(entry("compress_f32" + as, v.compress_f32));
+      out.push_back(entry("compress_i32" + as, v.compress_i32));
+      out.push_back(entry("compress_index" + as, v.compress_index));
+    }
+    return out;
+  }
 };
 
 }  // namespace maskbench

@@ -10,6 +10,8 @@
 #include <cstddef>
 #include <cstdint>
 
+#include "maskbench/entry_point.hpp"
+
 namespace maskbench {
 
 struct MaskedSum {
@@ -45,6 +47,10 @@ struct CondKernels {
   // the summation order.
   MaskedSum (*masked_sum)(const float* x, std::size_t n, float lo, float hi);
   std::size_t (*masked_sum_depth)(std::size_t n);
+
+  std::vector<EntryPoint> entry_points() const {
+    return {entry("select", select), entry("guarded_div", guarded_div), entry("masked_sum", masked_sum)};
+  }
 };
 
 }  // namespace maskbench

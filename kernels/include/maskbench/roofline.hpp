@@ -22,6 +22,7 @@
 // conformance can check that they do the work they claim.
 #include <cstddef>
 
+#include "maskbench/entry_point.hpp"
 namespace maskbench {
 
 struct RooflineKernels {
@@ -38,6 +39,10 @@ struct RooflineKernels {
   // power of two, v*a is exact and fused and unfused steps agree bit for bit.
   double (*madd_chains)(float x, float a, float b, std::size_t steps);
   std::size_t (*madd_lanes)();
+
+  std::vector<EntryPoint> entry_points() const {
+    return {entry("read_bw", read_sum), entry("fma_peak", madd_chains)};
+  }
 };
 
 }  // namespace maskbench

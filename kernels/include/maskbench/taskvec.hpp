@@ -23,6 +23,7 @@
 #include <type_traits>
 #include <vector>
 
+#include "maskbench/entry_point.hpp"
 #include "maskbench/half.hpp"
 
 namespace maskbench {
@@ -34,6 +35,9 @@ inline constexpr std::size_t kMaxTasks = 64;
 // The kernels that exist once per input type T (float, Bf16 or F16).
 template <class T>
 struct TaskvecTyped {
+  // The type as benchmark names and checkpoints' dtype say it.
+  static constexpr const char* kDtype = std::is_same_v<T, float> ? "f32" : std::is_same_v<T, Bf16> ? "bf16" : "f16";
+
   // Gram matrix of the task vectors: out[i*k + j] = sum_d tau_i[d]*tau_j[d]
   // for i, j < k, written in full (out[i*k+j] == out[j*k+i]); out has k*k
   // doubles and nothing else is written.
@@ -108,6 +112,20 @@ struct TaskvecKernels {
       return bf16;
     else
       return f16;
+  }
+
+  std::vector<EntryPoint> entry_points() const {
+    std::vector<EntryPoint> out{entry("tv_dot", tv_dot), entry("tv_norm2", tv_norm2)};
+    const auto add = [&]<class T>(const TaskvecTyped<T>& t) {
+      const std::string as = std::string("/dtype:") + TaskvecTyped<T>::kDtype;
+      out.push_back(entry("tv_gram" + as, t.gram));
+      out.push_back(entry("ties_histogram" + as, t.ties_histogram));
+      out.push_back(entry("ties_merge" + as, t.ties_merge));
+    };
+    add(f32);
+    add(bf16);
+    add(f16);
+    return out;
   }
 };
 

@@ -31,6 +31,7 @@
 
 #include "maskbench/half.hpp"
 
+#include "maskbench/entry_point.hpp"
 namespace maskbench {
 
 enum class VeraWeight : int { f32, bf16 };
@@ -169,6 +170,11 @@ struct VeraKernels {
   // The most roundings a term of this implementation's length-n dot product
   // goes through (its multiplication included).
   std::size_t (*dot_depth)(std::size_t n);
+
+  std::vector<EntryPoint> entry_points() const {
+    return {entry("forward", forward), entry("forward_batch", forward_batch), entry("forward_regen", forward_regen),
+            entry("merge", merge), entry("generate", generate)};
+  }
 };
 
 // The rounding depth of forward's composition (see forward).
