@@ -1,5 +1,8 @@
 #include "code_panel.hpp"
 
+#include <map>
+#include <tuple>
+
 #include <fmt/format.h>
 
 #include "html.hpp"
@@ -68,6 +71,65 @@ std::string code_panel(const results::ResultsDir& r, const std::string& kernel) 
       "no vector register and scalar floating-point forms.</p>\n"
       "<table>\n{}</tr>\n{}</table>\n{}</details>\n",
       html::escape(r.disasm_tool.empty() ? "objdump" : r.disasm_tool), head, rows, listings);
+}
+
+std::string code_differences(const std::vector<const results::ResultsDir*>& dirs) {
+  if (dirs.size() < 2 || dirs[0]->hot_loops.empty()) return "";
+  using Key = std::tuple<std::string, std::string, std::string>;  // family, benchmark, implementation
+  const auto index = [](const results::ResultsDir& r) {
+    std::map<Key, const results::HotLoop*> out;
+    for (const results::HotLoop& h : r.hot_loops)
+      if (h.has_loop) out.emplace(Key{h.family, h.benchmark, h.implementation}, &h);
+    return out;
+  };
+  const auto base = index(*dirs[0]);
+  std::string body;
+  bool any = false;
+  for (std::size_t d = 1; d < dirs.size(); ++d) {
+    std::string rows, listings;
+    std::size_t differ = 0, same = 0;
+    for (const auto& [key, b] : index(*dirs[d])) {
+      const auto it = base.find(key);
+      if (it == base.end()) continue;
+      const results::HotLoop& a = *it->second;
+      if (a.mix == b->mix && a.width == b->width) {
+        ++same;
+        continue;
+      }
+      ++differ;
+      const auto& [family, benchmark, impl] = key;
+      rows += fmt::format("<tr><th>{}/{}</th><th>{}</th><td>{} / {}</td>", html::escape(family), html::escape(benchmark),
+                          html::escape(impl), html::escape(a.width), html::escape(b->width));
+      for (const auto& [col, title] : kColumns) {
+        const auto va = a.mix.find(col), vb = b->mix.find(col);
+        const std::string ta = va == a.mix.end() ? "?" : std::to_string(va->second);
+        const std::string tb = vb == b->mix.end() ? "?" : std::to_string(vb->second);
+        rows += fmt::format("<td class=\"num{}\">{}</td>", ta == tb ? "" : " regression", ta == tb ? ta : ta + " / " + tb);
+      }
+      rows += "</tr>\n";
+      const auto listing = [](const results::HotLoop& h) {
+        std::string code;
+        for (const std::string& line : h.instructions) code += html::escape(line) + "\n";
+        return code;
+      };
+      listings += fmt::format(
+          "<details><summary>{}/{} {}</summary><div class=\"charts\"><pre class=\"asm\">A: {}\n{}</pre>"
+          "<pre class=\"asm\">{}: {}\n{}</pre></div></details>\n",
+          html::escape(family), html::escape(benchmark), html::escape(impl), html::escape(short_function(a.function)),
+          listing(a), d, html::escape(short_function(b->function)), listing(*b));
+    }
+    if (differ == 0 && same == 0) continue;
+    any = any || differ > 0;
+    std::string head = "<tr><th>kernel</th><th>implementation</th><th>width</th>";
+    for (const auto& [col, title] : kColumns) head += fmt::format("<th>{}</th>", title);
+    body += fmt::format("<h3>Directory {} against A</h3>\n<p>{} hot loops differ, {} are the same.</p>\n", d, differ, same);
+    if (differ > 0) body += fmt::format("<table>\n{}</tr>\n{}</table>\n{}", head, rows, listings);
+  }
+  if (!any) return "";
+  return "<h2 id=\"code\">The code, where it differs</h2>\n<p>Each entry point's hot loop (<code>maskbench disasm</code>) "
+         "in A and in the other directory: counts per iteration, \"A / other\" where they differ, and both loops "
+         "below. A different mix with a different rate is where to look first.</p>\n" +
+         body;
 }
 
 }  // namespace maskbench::report

@@ -12,6 +12,12 @@ namespace maskbench::report {
 // "" where the directory has no hot loop of `kernel` ("family/kernel").
 std::string code_panel(const results::ResultsDir& r, const std::string& kernel);
 
+// The compare page's section on code: for each directory after the first,
+// the entry points whose hot loop's mix differs from the first's (another
+// compiler, another commit), the mixes side by side and both loops below.
+// "" where no two directories both have disasm.json, or nothing differs.
+std::string code_differences(const std::vector<const results::ResultsDir*>& dirs);
+
 // A demangled function name without its namespace and parameters:
 // "dots_pair<4ul, 0ul, 4ul, ...>" of "maskbench::impl::avx512::(anonymous
 // namespace)::dots_pair<...>(...) [constprop.0]".

@@ -7,6 +7,7 @@
 
 #include "analysis.hpp"
 #include "chart_set.hpp"
+#include "code_panel.hpp"
 #include "escape.hpp"
 #include "format.hpp"
 #include "html.hpp"
@@ -241,6 +242,7 @@ std::string compare_html(const Comparison& c) {
     body += "</tr>\n";
   }
   body += "</table>\n";
+  body += report::code_differences(c.dirs);
   return page::assemble("maskbench comparison", body, {{"charts", charts.specs()}});
 }
 

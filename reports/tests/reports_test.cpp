@@ -384,3 +384,41 @@ TEST(Report, MeasuredCachesAndTheirLatencyCurveAreShown) {
 
 }  // namespace
 }  // namespace maskbench
+
+namespace maskbench {
+namespace {
+
+// Two builds whose hot loop differs: the compare page shows both mixes and
+// both loops; identical loops are only counted; everything escaped.
+TEST(Compare, HotLoopsThatDifferAreShownSideBySide) {
+  const results::ResultsDir a = results::load(kFixtures / "hostile");
+  results::ResultsDir b = a;
+  ASSERT_FALSE(a.hot_loops.empty()) << "the hostile fixture has a disasm.json";
+  EXPECT_EQ(compare::compare_html(compare::compare({a, a})).find("The code, where it differs"), std::string::npos)
+      << "identical code is not a difference";
+  b.hot_loops[0].mix["mask"] += 3;
+  b.hot_loops[0].instructions.push_back("kmovw  %k1,%eax");
+  b.index();
+  const std::string page = compare::compare_html(compare::compare({a, b}));
+  EXPECT_NE(page.find("The code, where it differs"), std::string::npos);
+  EXPECT_NE(page.find("1 hot loops differ"), std::string::npos);
+  EXPECT_NE(page.find("1 / 4"), std::string::npos) << "the mask count of A and of B";
+  EXPECT_NE(page.find("kmovw  %k1,%eax"), std::string::npos);
+  EXPECT_EQ(page.find("<script>alert(\"asm\")"), std::string::npos);
+  EXPECT_NE(page.find("&lt;/pre&gt;&lt;script&gt;alert(&quot;asm&quot;)"), std::string::npos);
+}
+
+TEST(Report, HotLoopsAreShownUnderTheirKernelEscaped) {
+  const std::string page = report::report_html(results::load(kFixtures / "hostile"));
+  const std::size_t section = page.find("id=\"k-cond/select\"");
+  ASSERT_NE(section, std::string::npos);
+  const std::size_t panel = page.find("The code: each implementation", section);
+  ASSERT_NE(panel, std::string::npos) << "cond/select's code panel";
+  EXPECT_LT(panel, page.find("<h3", section + 1)) << "the panel belongs to cond/select's section";
+  EXPECT_EQ(page.find("<script>alert(\"fn\")"), std::string::npos);
+  EXPECT_EQ(page.find("<b>no loop</b>"), std::string::npos);
+  EXPECT_NE(page.find("&lt;b&gt;no loop&lt;/b&gt;"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace maskbench
