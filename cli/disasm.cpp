@@ -43,6 +43,11 @@ namespace maskbench::cli {
 namespace {
 
 constexpr std::string_view kUsage = "maskbench disasm [-o disasm.json]";
+#if defined(__x86_64__)
+constexpr bool kReadsThisArchitecture = true;
+#else
+constexpr bool kReadsThisArchitecture = false;
+#endif
 constexpr std::size_t kMaxFunctions = 48;
 // The longest loop kept in full; a longer one keeps its mix and this many
 // instructions.
@@ -246,9 +251,8 @@ int run_disasm(std::span<const std::string_view> args) {
   std::filesystem::path out = "disasm.json";
   for (const char* o : {"-o", "--output"})
     if (a.values.contains(o)) out = a.values.at(o);
-#if !defined(__x86_64__)
-  throw UsageError("the hot-loop analysis reads x86-64 code only; this maskbench was built for another architecture");
-#else
+  if (!kReadsThisArchitecture)
+    throw UsageError("the hot-loop analysis reads x86-64 code only; this maskbench was built for another architecture");
   Dl_info info{};
   if (dladdr(reinterpret_cast<void*>(&maskbench::implementations), &info) == 0 || info.dli_fname == nullptr)
     throw UsageError("cannot find the kernel library this maskbench loaded (dladdr failed)");
@@ -284,7 +288,6 @@ int run_disasm(std::span<const std::string_view> args) {
   for (const nlohmann::json& e : entries) with_loop += !e["loop"].is_null();
   fmt::print("{} entry points, {} with a hot loop: {}\n", entries.size(), with_loop, escape::terminal(out.string()));
   return kExitOk;
-#endif
 }
 
 }  // namespace
