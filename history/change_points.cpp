@@ -162,7 +162,7 @@ const std::vector<double>& ChangePointDetector::rank_null(std::size_t n) {
   it->second.reserve(o_.permutations);
   for (std::size_t p = 0; p < o_.permutations; ++p) {
     for (std::size_t i = n - 1; i > 0; --i) std::swap(r[i], r[next(state) % (i + 1)]);
-    it->second.push_back(best_interval(r, o_.min_segment, true).t);
+    it->second.push_back(best_interval(r, o_.min_segment, circular(n)).t);
   }
   std::sort(it->second.begin(), it->second.end());
   return it->second;
@@ -183,7 +183,7 @@ std::vector<ChangePoint> ChangePointDetector::find(std::span<const double> x) {
     // winsorized values are permuted with a seed of the segment, not of the
     // order segments are visited.
     double p = 1;
-    if (const Interval iv = best_interval(ranks(seg), o_.min_segment, true); iv.t > 0) {
+    if (const Interval iv = best_interval(ranks(seg), o_.min_segment, circular(seg.size())); iv.t > 0) {
       const std::vector<double>& null = rank_null(seg.size());
       const auto beyond = null.end() - std::lower_bound(null.begin(), null.end(), iv.t * (1 - 1e-12));
       p = 2 * static_cast<double>(beyond + 1) / static_cast<double>(o_.permutations + 1);

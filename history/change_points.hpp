@@ -73,6 +73,12 @@ class ChangePointDetector {
 
  private:
   const std::vector<double>& rank_null(std::size_t n);
+  // Intervals (O(n^2) a statistic) up to kCircularUpTo values, single splits
+  // (O(n)) beyond: a history of 1000 commits would otherwise cost 5e9
+  // operations per segment length for the ranks' null. A reverted step in a
+  // longer segment is still found once a split has cut it short enough.
+  static constexpr std::size_t kCircularUpTo = 200;
+  static bool circular(std::size_t n) { return n <= kCircularUpTo; }
   ChangePointOptions o_;
   std::map<std::size_t, std::vector<double>> rank_null_;  // length -> sorted statistics of random orders
 };

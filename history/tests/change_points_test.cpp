@@ -119,6 +119,21 @@ TEST(ChangePoints, PureNoiseShowsNoStep) {
   std::cout << "pure noise: " << false_steps << " of 3000 series with a false step\n";
 }
 
+// A long history (5000 commits) is searched with single splits beyond 200
+// commits: its steps are still found, and it finishes (ctest's TIMEOUT is
+// the guard; nothing here measures time).
+TEST(ChangePoints, ALongHistoryKeepsItsSteps) {
+  std::vector<double> x = noisy(5000, 0.01, 77);
+  step(x, 1200, 0.95);
+  step(x, 4100, 1.06);
+  const std::vector<ChangePoint> found = change_points(x);
+  ASSERT_GE(found.size(), 2u) << describe(found);
+  std::size_t near = 0;
+  for (const ChangePoint& p : found) near += (p.at + 1 >= 1200 && p.at <= 1201) || (p.at + 1 >= 4100 && p.at <= 4101);
+  EXPECT_EQ(near, 2u) << describe(found);
+  EXPECT_LE(found.size(), 3u) << describe(found);
+}
+
 TEST(ChangePoints, EdgesOfTheInput) {
   EXPECT_TRUE(change_points(std::vector<double>{}).empty());
   EXPECT_TRUE(change_points(std::vector<double>(5, 1.0)).empty()) << "too short for two segments of 3";
