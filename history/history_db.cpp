@@ -207,6 +207,10 @@ Database::Database(std::filesystem::path file, Access access) : file_(std::move(
                                      where, f.size(), cap));
     if (f.size() == 0) throw HistoryError(fmt::format("{}: is empty, expected a maskbench history database", where));
   } else if (std::error_code ec; std::filesystem::exists(std::filesystem::symlink_status(file_, ec))) {
+    if (std::filesystem::is_symlink(std::filesystem::symlink_status(file_, ec)))
+      throw HistoryError(fmt::format("{}: is a symbolic link, expected a maskbench history database as a regular file "
+                                     "(a history is never written through a link)",
+                                     where));
     input::File f(file_, "a maskbench history database");
   }
   const int flags = (access == Access::read_only ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE) |
