@@ -6,7 +6,7 @@ add_executable(maskbench-fuzz-safetensors safetensors_fuzz.cpp ${PROJECT_SOURCE_
                ${PROJECT_SOURCE_DIR}/io/input.cpp ${PROJECT_SOURCE_DIR}/io/output.cpp)
 target_compile_options(maskbench-fuzz-safetensors PRIVATE -fsanitize=fuzzer)
 target_link_options(maskbench-fuzz-safetensors PRIVATE -fsanitize=fuzzer)
-target_include_directories(maskbench-fuzz-safetensors PRIVATE ${PROJECT_SOURCE_DIR}/io/include
+target_include_directories(maskbench-fuzz-safetensors PRIVATE ${PROJECT_SOURCE_DIR}/io ${PROJECT_SOURCE_DIR}/io/include
                            ${PROJECT_SOURCE_DIR}/kernels/include)
 target_link_libraries(maskbench-fuzz-safetensors PRIVATE fmt::fmt nlohmann_json::nlohmann_json)
 add_test(NAME fuzz_safetensors

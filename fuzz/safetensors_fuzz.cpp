@@ -26,6 +26,7 @@
 #include <nlohmann/json.hpp>
 
 #include "maskbench/input.hpp"
+#include "json_structure_sax.hpp"
 #include "maskbench/safetensors.hpp"
 
 namespace {
@@ -73,16 +74,9 @@ std::uint64_t le64(std::string_view b) {
 
 // Counts the keys of the outermost object as the text has them, duplicates
 // included.
-struct TopKeys : nlohmann::json_sax<nlohmann::json> {
+struct TopKeys : maskbench::io::JsonStructureSax {
   int depth = 0;
   std::size_t keys = 0;
-  bool null() override { return true; }
-  bool boolean(bool) override { return true; }
-  bool number_integer(number_integer_t) override { return true; }
-  bool number_unsigned(number_unsigned_t) override { return true; }
-  bool number_float(number_float_t, const string_t&) override { return true; }
-  bool string(string_t&) override { return true; }
-  bool binary(binary_t&) override { return true; }
   bool start_object(std::size_t) override { return ++depth, true; }
   bool end_object() override { return --depth, true; }
   bool start_array(std::size_t) override { return ++depth, true; }

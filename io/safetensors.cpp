@@ -18,6 +18,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "json_structure_sax.hpp"
 #include "maskbench/json_input.hpp"
 #include "maskbench/taskvec.hpp"
 
@@ -53,18 +54,11 @@ std::string shown(std::string_view name) {
 // second pass over the text (already known to be valid JSON within the depth
 // limit) refuses any key that appears twice in one object: a tensor name
 // given twice, or a field given twice in one tensor.
-class DuplicateKeys : public nlohmann::json_sax<nlohmann::json> {
+class DuplicateKeys : public maskbench::io::JsonStructureSax {
  public:
   explicit DuplicateKeys(const std::string& file) : file_(file) {}
   const std::string& error() const { return error_; }
 
-  bool null() override { return true; }
-  bool boolean(bool) override { return true; }
-  bool number_integer(number_integer_t) override { return true; }
-  bool number_unsigned(number_unsigned_t) override { return true; }
-  bool number_float(number_float_t, const string_t&) override { return true; }
-  bool string(string_t&) override { return true; }
-  bool binary(binary_t&) override { return true; }
   bool start_object(std::size_t) override {
     open_.emplace_back();
     return true;

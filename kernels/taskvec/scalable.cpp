@@ -12,6 +12,7 @@
 #include "maskbench/taskvec.hpp"
 #include "simd/scalable.hpp"
 #include "simd/scratch.hpp"
+#include "taskvec/blocking.hpp"
 #include "taskvec/ties_bins.hpp"
 
 namespace MB_NS {
@@ -32,24 +33,13 @@ inline V load_at(const T* p, std::size_t i, std::size_t end) {
   return O::load(p + i, std::min(O::lanes(), end - i));
 }
 
-// Two tasks per tile side: four accumulators and four operands. Elements per
-// block and per f32 partial sum as in simd.cpp; both are multiples of every
-// lane count up to kMaxLanes.
+// Two tasks per tile side: four accumulators and four operands. The blocks
+// (taskvec/blocking.hpp) hold whole vectors up to 64 lanes.
 constexpr std::size_t kTile = 2;
-constexpr std::size_t kBlock = 256;
-constexpr std::size_t kFlush = 8192;
-constexpr std::size_t kAhead = 2 * kBlock;
-static_assert(kFlush % kBlock == 0 && kBlock % kMaxLanes == 0 && kMaxTasks % kTile == 0);
+static_assert(kMaxTasks % kTile == 0 && kMaxLanes <= 64);
 
-std::size_t sum_depth(std::size_t n) {
-  const std::size_t w = O::lanes();
-  return std::min((n + w - 1) / w, kFlush / w) + 3;
-}
+std::size_t sum_depth(std::size_t n) { return sum_depth_at(n, O::lanes()); }
 
-// One task's differences for a block, a cache line aligned.
-struct alignas(64) TauRow {
-  float d[kBlock];
-};
 // One tile's four accumulators, lane by lane, between blocks.
 using TileSums = float[kTile * kTile][kMaxLanes];
 

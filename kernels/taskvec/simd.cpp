@@ -11,6 +11,7 @@
 #include "maskbench/taskvec.hpp"
 #include "simd/ops.hpp"
 #include "simd/scratch.hpp"
+#include "taskvec/blocking.hpp"
 #include "taskvec/ties_bins.hpp"
 
 namespace MB_NS {
@@ -44,21 +45,9 @@ inline double lane_sum(V v) {
 // file (32 registers with AVX-512, 16 below it). Up to two tasks skip the
 // tiles (gram_pair).
 constexpr std::size_t kTile = W >= 16 ? 4 : 2;
-// Elements per block: k * kBlock floats of differences, 16 KiB at k = 16.
-constexpr std::size_t kBlock = 256;
-// Elements per f32 partial sum before it is flushed into double: each lane
-// accumulator takes kFlush / W products.
-constexpr std::size_t kFlush = 8192;
-// Prefetch distance in elements.
-constexpr std::size_t kAhead = 2 * kBlock;
-static_assert(kFlush % kBlock == 0 && kBlock % W == 0 && kMaxTasks % kTile == 0);
+static_assert(kMaxTasks % kTile == 0);
 
-std::size_t sum_depth(std::size_t n) { return std::min((n + W - 1) / W, kFlush / W) + 3; }
-
-// One task's differences for a block, a cache line aligned.
-struct alignas(64) TauRow {
-  float d[kBlock];
-};
+std::size_t sum_depth(std::size_t n) { return sum_depth_at(n, W); }
 
 // An accumulator in scratch: a vector type's attributes (its alignment) do
 // not survive a template argument (-Wignored-attributes), a member's do.

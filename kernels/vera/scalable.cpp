@@ -13,7 +13,7 @@
 
 #include "maskbench/vera.hpp"
 #include "simd/scalable.hpp"
-#include "vera/generated_lanes.hpp"
+#include "vera/row_sources.hpp"
 #include "simd/scratch.hpp"
 
 namespace MB_NS {
@@ -45,42 +45,9 @@ inline V& pick(V& v0, V& v1, V& v2, V& v3) {
   else return v3;
 }
 
-// How far ahead in a row to prefetch, in elements (see simd.cpp).
-constexpr std::size_t kAheadElements = 512;
-
-// Row sources: row(i) is a cursor over row i with load(j, k) (k <= lanes()
-// lanes from column j, the rest 0, nothing read past) and prefetch(j).
-template <class T>
-struct MemoryRows {
-  const T* p;
-  std::size_t ld;
-  struct Row {
-    const T* q = nullptr;
-    static constexpr std::size_t kAhead = kAheadElements;
-    void prefetch(std::size_t j) const { __builtin_prefetch(q + j + kAhead); }
-    V load(std::size_t j, std::size_t k) const { return O::load(q + j, k); }
-  };
-  Row row(std::size_t i) const { return {p + i * ld}; }
-};
-using F32Rows = MemoryRows<float>;
-using Bf16Rows = MemoryRows<maskbench::Bf16>;
-
-// The generator of maskbench/vera.hpp, a vector of columns at a time.
-struct SeededRows {
-  std::uint64_t seed;
-  VeraMatrix k;
-  float scale;
-  struct Row {
-    maskbench::VeraRowKey key{};
-    float scale = 0.0f;
-    static constexpr std::size_t kAhead = 0;
-    void prefetch(std::size_t) const {}
-    V load(std::size_t j, std::size_t lanes) const {
-      return O::select(O::tail(lanes), vera_generated<O>(key, scale, static_cast<std::uint32_t>(j)), O::zero());
-    }
-  };
-  Row row(std::size_t i) const { return {maskbench::vera_row_key(seed, k, i), scale}; }
-};
+using F32Rows = MemoryRowsOf<O, float>;
+using Bf16Rows = MemoryRowsOf<O, maskbench::Bf16>;
+using SeededRows = SeededRowsOf<O>;
 
 // out[r][t] = rows(i0 + r) · x[t*ldx, t*ldx + n) for R rows and T tokens,
 // R * T <= 4: each loaded weight vector serves all T tokens. One accumulator
@@ -101,7 +68,7 @@ inline void dots(const Rows& rows, std::size_t i0, const float* x, std::size_t l
     V x0 = O::zero(), x1 = x0, x2 = x0, x3 = x0;
     unroll<T>([&](auto t) { pick<t>(x0, x1, x2, x3) = O::load(x + t * ldx + j, k); });
     unroll<R>([&](auto r) {
-      const V wv = row[r].load(j, k);
+      const V wv = row[r].load_tail(j, k);
       unroll<T>([&](auto t) {
         V& acc = pick<r * T + t>(a0, a1, a2, a3);
         acc = O::fmadd(wv, pick<t>(x0, x1, x2, x3), acc);
@@ -179,7 +146,7 @@ void merge_block(const VeraLayer& L, const W0Rows& w0, const float* c, float* w,
   }
   unroll<R>([&](auto r) {
     const auto row = w0.row(i0 + r);
-    O::store(w + (i0 + r) * L.in + j, O::add(row.load(j, lanes), O::mul(sign, pick<r>(a0, a1, a2, a3))), lanes);
+    O::store(w + (i0 + r) * L.in + j, O::add(row.load_tail(j, lanes), O::mul(sign, pick<r>(a0, a1, a2, a3))), lanes);
   });
 }
 
@@ -211,7 +178,7 @@ void generate(std::uint64_t seed, VeraMatrix k, std::size_t fan_in, std::size_t 
     const SeededRows::Row row = src.row(row0 + i);
     for (std::size_t j = 0; j < cols; j += step) {
       const std::size_t lanes = std::min(step, cols - j);
-      O::store(out + i * ld + j, row.load(col0 + j, lanes), lanes);
+      O::store(out + i * ld + j, row.load_tail(col0 + j, lanes), lanes);
     }
   }
 }

@@ -9,7 +9,7 @@
 
 #include "maskbench/vera.hpp"
 #include "simd/ops.hpp"
-#include "vera/generated_lanes.hpp"
+#include "vera/row_sources.hpp"
 #include "simd/scratch.hpp"
 
 namespace MB_NS {
@@ -26,47 +26,9 @@ constexpr std::size_t W = O::W;
 template <std::size_t N>
 using Count = std::integral_constant<std::size_t, N>;
 
-// How far ahead in a row to prefetch, in elements. The hardware prefetchers
-// stop at every 4 KiB page and a row block is several streams; software
-// prefetch keeps the L3 requests in flight across the page boundaries
-// (measured at 4096 x 4096: about 10% for f32; for bf16, 512 elements ahead
-// beat 1024). It never reaches past the row.
-constexpr std::size_t kAheadElements = 512;
-
-// Row sources: row(i) is a cursor over row i with load(j) (W lanes from
-// column j), load_tail(j, k) (k < W lanes, the rest 0, nothing read past) and
-// prefetch(j), a hint for column j + kAhead of the same row.
-template <class T>
-struct MemoryRows {
-  const T* p;
-  std::size_t ld;
-  struct Row {
-    const T* q = nullptr;
-    static constexpr std::size_t kAhead = kAheadElements;
-    void prefetch(std::size_t j) const { __builtin_prefetch(q + j + kAhead); }
-    V load(std::size_t j) const { return O::loadu(q + j); }
-    V load_tail(std::size_t j, std::size_t k) const { return O::load_tail(q + j, k); }
-  };
-  Row row(std::size_t i) const { return {p + i * ld}; }
-};
-using F32Rows = MemoryRows<float>;
-using Bf16Rows = MemoryRows<maskbench::Bf16>;
-
-// The generator of maskbench/vera.hpp, W columns at a time.
-struct SeededRows {
-  std::uint64_t seed;
-  VeraMatrix k;
-  float scale;
-  struct Row {
-    maskbench::VeraRowKey key{};
-    float scale = 0.0f;
-    static constexpr std::size_t kAhead = 0;
-    void prefetch(std::size_t) const {}
-    V load(std::size_t j) const { return vera_generated<O>(key, scale, static_cast<std::uint32_t>(j)); }
-    V load_tail(std::size_t j, std::size_t k) const { return O::select(O::tail(k), load(j), O::zero()); }
-  };
-  Row row(std::size_t i) const { return {maskbench::vera_row_key(seed, k, i), scale}; }
-};
+using F32Rows = MemoryRowsOf<O, float>;
+using Bf16Rows = MemoryRowsOf<O, maskbench::Bf16>;
+using SeededRows = SeededRowsOf<O>;
 
 // out[r][t] = rows(i0 + r) · x[t*ldx, t*ldx + n) for R rows and T tokens: each
 // loaded weight vector serves all T tokens. One accumulator vector per

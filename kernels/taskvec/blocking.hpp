@@ -1,0 +1,38 @@
+#pragma once
+// The streaming schedule the task-vector family shares at every SIMD level,
+// fixed-width (simd.cpp) and scalable (scalable.cpp): D is read in blocks of
+// kBlock elements, each task's differences for a block parked in an L1 row,
+// and f32 partial sums are flushed into double every kFlush elements.
+#include <algorithm>
+#include <cstddef>
+
+#include "maskbench/taskvec.hpp"
+#include "simd/impl.hpp"
+
+namespace MB_NS {
+namespace {  // internal linkage, see simd/impl.hpp
+
+// Elements per block: k * kBlock floats of differences, 16 KiB at k = 16.
+constexpr std::size_t kBlock = 256;
+// Elements per f32 partial sum before it is flushed into double: each lane
+// accumulator takes kFlush / lanes products.
+constexpr std::size_t kFlush = 8192;
+// Prefetch distance in elements.
+constexpr std::size_t kAhead = 2 * kBlock;
+// Every lane count up to 64 f32 lanes (2048 bits) divides a block.
+static_assert(kFlush % kBlock == 0 && kBlock % 64 == 0);
+
+// The additions deep a partial sum over n elements is, at `lanes` lanes
+// (the bound the contract's error terms take): a lane's running sum, then
+// the lanes' tree and the flush.
+inline std::size_t sum_depth_at(std::size_t n, std::size_t lanes) {
+  return std::min((n + lanes - 1) / lanes, kFlush / lanes) + 3;
+}
+
+// One task's differences for a block, a cache line aligned.
+struct alignas(64) TauRow {
+  float d[kBlock];
+};
+
+}  // namespace
+}  // namespace MB_NS
