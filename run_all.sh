@@ -55,8 +55,9 @@ build_dir="${MASKBENCH_BUILD_DIR:-build}"
 export CCACHE_BASEDIR="$here" CCACHE_NOHASHDIR=1
 start_s=$(date +%s)
 
+# llvm-19 is for its llvm-mca: the report's predicted throughput on other CPUs.
 packages=(cmake g++ make git pkg-config ccache libbenchmark-dev libgtest-dev libsimde-dev libfmt-dev
-  libcpu-features-dev nlohmann-json3-dev libhwy-dev libopenblas-dev libjs-chart.js libsqlite3-dev)
+  libcpu-features-dev nlohmann-json3-dev libhwy-dev libopenblas-dev libjs-chart.js libsqlite3-dev llvm-19)
 # Only the test suite needs a browser (the report's headless-Chromium test),
 # clang with its sanitizer and libFuzzer runtimes (the second compiler of the
 # matrix), qemu-user (dispatch proven on older CPUs), and python3 with

@@ -10,14 +10,11 @@
 // calls in the same implementation's namespace (vera's forward calls the
 // blocked loop nest), up to kMaxFunctions per entry point.
 #include <dlfcn.h>
-#include <fcntl.h>
-#include <spawn.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include <cxxabi.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cstdlib>
 #include <deque>
 #include <map>
@@ -35,14 +32,15 @@
 #include "maskbench/roofline.hpp"
 #include "maskbench/taskvec.hpp"
 #include "maskbench/vera.hpp"
+#include "mca.hpp"
+#include "mca_run.hpp"
 #include "schema.hpp"
-
-extern char** environ;
+#include "tool_run.hpp"
 
 namespace maskbench::cli {
 namespace {
 
-constexpr std::string_view kUsage = "maskbench disasm [-o disasm.json]";
+constexpr std::string_view kUsage = "maskbench disasm [-o disasm.json] [--no-mca]";
 #if defined(__x86_64__)
 constexpr bool kReadsThisArchitecture = true;
 #else
@@ -52,35 +50,6 @@ constexpr std::size_t kMaxFunctions = 48;
 // The longest loop kept in full; a longer one keeps its mix and this many
 // instructions.
 constexpr std::size_t kMaxLoopInstructions = 400;
-
-// A tool's standard output, run without a shell (the library path is passed
-// as an argument, never parsed); nullopt where it could not run or failed.
-std::optional<std::string> capture(const std::vector<std::string>& argv) {
-  int fds[2];
-  if (::pipe(fds) != 0) return std::nullopt;
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_adddup2(&actions, fds[1], STDOUT_FILENO);
-  posix_spawn_file_actions_addclose(&actions, fds[0]);
-  posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, "/dev/null", O_WRONLY, 0);
-  std::vector<char*> args;
-  for (const std::string& a : argv) args.push_back(const_cast<char*>(a.c_str()));
-  args.push_back(nullptr);
-  pid_t pid = 0;
-  const int rc = posix_spawnp(&pid, args[0], &actions, nullptr, args.data(), environ);
-  posix_spawn_file_actions_destroy(&actions);
-  ::close(fds[1]);
-  std::string out;
-  if (rc == 0) {
-    char buf[1 << 16];
-    for (ssize_t n; (n = ::read(fds[0], buf, sizeof buf)) > 0;) out.append(buf, static_cast<std::size_t>(n));
-  }
-  ::close(fds[0]);
-  if (rc != 0) return std::nullopt;
-  int status = 0;
-  if (::waitpid(pid, &status, 0) != pid || !WIFEXITED(status) || WEXITSTATUS(status) != 0) return std::nullopt;
-  return out;
-}
 
 // A compiler's clone (".constprop.0", ".isra.0", ".part.0", ".cold") keeps
 // its suffix after the demangled name, so that it still reads as a function
@@ -164,7 +133,9 @@ class Disassembler {
 
   // The entry point's hot loop, searched in its function and, breadth
   // first, in the functions it calls within its implementation's namespace.
-  nlohmann::json entry(const Symbol& start) const {
+  // `text` gets the whole loop, which the entry keeps only its first
+  // kMaxLoopInstructions of.
+  nlohmann::json entry(const Symbol& start, std::vector<std::string>& text) const {
     const std::string& ns = start.implementation;
     std::deque<const Symbol*> todo{&start};
     std::set<std::uint64_t> seen{start.address};
@@ -196,11 +167,14 @@ class Disassembler {
       return e;
     }
     nlohmann::json lines = nlohmann::json::array();
+    for (const hot_loop::Instruction& i : hot->body) text.push_back(i.text);
     for (std::size_t k = 0; k < hot->body.size() && k < kMaxLoopInstructions; ++k) lines.push_back(hot->body[k].text);
+    const std::optional<std::uint64_t> stride = mca::stride_bytes(hot->body);
     e["loop"] = {{"function", owner.at(hot->start)->name},
                  {"offset", hot->start - owner.at(hot->start)->address},
                  {"instructions", lines},
-                 {"mix", mix_json(hot->mix)}};
+                 {"mix", mix_json(hot->mix)},
+                 {"stride_bytes", stride ? nlohmann::json(*stride) : nlohmann::json(nullptr)}};
     return e;
   }
 
@@ -213,7 +187,8 @@ class Disassembler {
 };
 
 template <class Table>
-void add_family(const Implementation& impl, const Disassembler& d, std::uintptr_t bias, nlohmann::json& entries) {
+void add_family(const Implementation& impl, const Disassembler& d, std::uintptr_t bias, nlohmann::json& entries,
+                std::vector<std::vector<std::string>>& loop_texts) {
   const Table* t = impl.kernels<Table>();
   if (t == nullptr) return;
   std::vector<EntryPoint> points = t->entry_points();
@@ -235,18 +210,79 @@ void add_family(const Implementation& impl, const Disassembler& d, std::uintptr_
   for (const EntryPoint& ep : points) {
     nlohmann::json e = {{"implementation", impl.name}, {"family", Table::kFamily}, {"benchmark", ep.benchmark}};
     const Symbol* s = ep.code == nullptr ? nullptr : symbol_at(d.symbols(), reinterpret_cast<std::uintptr_t>(ep.code) - bias);
+    std::vector<std::string> text;
     if (s == nullptr) {
       e["loop"] = nullptr;
       e["why"] = "the entry point is not a function of the library's symbol table";
     } else {
-      e.update(d.entry(*s));
+      e.update(d.entry(*s, text));
     }
     entries.push_back(std::move(e));
+    loop_texts.push_back(std::move(text));
   }
 }
 
+// The clock while this runs, in GHz: a chain of dependent integer additions,
+// one cycle each on every x86-64 core, timed; the fastest of 7 runs of about
+// 2^26 additions (a descheduled run is only slower).
+double clock_ghz() {
+  double best = 0.0;
+#if defined(__x86_64__)
+  constexpr std::uint64_t kRounds = std::uint64_t{1} << 22, kAddsPerRound = 16;
+  for (int run = 0; run < 7; ++run) {
+    std::uint64_t x = 0;
+    const auto t0 = std::chrono::steady_clock::now();
+    for (std::uint64_t i = 0; i < kRounds; ++i)
+      asm volatile(
+          "add $1, %0\n\tadd $1, %0\n\tadd $1, %0\n\tadd $1, %0\n\tadd $1, %0\n\tadd $1, %0\n\tadd $1, %0\n\t"
+          "add $1, %0\n\tadd $1, %0\n\tadd $1, %0\n\tadd $1, %0\n\tadd $1, %0\n\tadd $1, %0\n\tadd $1, %0\n\t"
+          "add $1, %0\n\tadd $1, %0"
+          : "+r"(x));
+    const double ns = std::chrono::duration<double, std::nano>(std::chrono::steady_clock::now() - t0).count();
+    if (ns > 0) best = std::max(best, static_cast<double>(kRounds * kAddsPerRound) / ns);
+  }
+#endif
+  return best;
+}
+
+// llvm-mca's predictions for every distinct hot loop, into the entries;
+// what was asked, of which tool, into the returned object.
+nlohmann::json add_predictions(nlohmann::json& entries, const std::vector<std::vector<std::string>>& loop_texts) {
+  std::string why;
+  const std::optional<mca::Tool> tool = mca::find_tool(why);
+  if (!tool) return {{"skipped", why}};
+  const std::vector<mca::Model> models = mca::models(*tool, host_cpu().detected.has(Feature::avx512));
+  std::map<std::vector<std::string>, std::size_t> distinct;
+  std::vector<mca::Loop> loops;
+  std::vector<std::size_t> loop_of(loop_texts.size(), SIZE_MAX);
+  for (std::size_t e = 0; e < loop_texts.size(); ++e) {
+    if (loop_texts[e].empty()) continue;
+    const auto [it, added] = distinct.emplace(loop_texts[e], loops.size());
+    if (added) loops.push_back({&it->first, mca::unmodelled_reason(it->first)});
+    loop_of[e] = it->second;
+  }
+  const std::vector<std::vector<mca::Prediction>> p = mca::predict(*tool, models, loops);
+  for (std::size_t e = 0; e < loop_texts.size(); ++e) {
+    if (loop_of[e] == SIZE_MAX) continue;
+    nlohmann::json list = nlohmann::json::array();
+    for (std::size_t m = 0; m < models.size(); ++m) {
+      const mca::Prediction& q = p[loop_of[e]][m];
+      nlohmann::json one = {{"model", models[m].name}};
+      if (q.cycles_per_iteration)
+        one["cycles_per_iteration"] = *q.cycles_per_iteration;
+      else
+        one["error"] = q.error;
+      list.push_back(std::move(one));
+    }
+    entries[e]["loop"]["predictions"] = std::move(list);
+  }
+  nlohmann::json model_list = nlohmann::json::array();
+  for (const mca::Model& m : models) model_list.push_back({{"name", m.name}, {"has_avx512", m.avx512}, {"host", m.host}});
+  return {{"tool", tool->version}, {"models", model_list}, {"distinct_loops", loops.size()}, {"clock_ghz", clock_ghz()}};
+}
+
 int run_disasm(std::span<const std::string_view> args) {
-  const Args a = Args::parse(args, {"-o", "--output"}, {}, kUsage);
+  const Args a = Args::parse(args, {"-o", "--output"}, {"--no-mca"}, kUsage);
   if (!a.positional.empty()) throw UsageError(fmt::format("unexpected argument '{}'; usage: {}", a.positional[0], kUsage));
   std::filesystem::path out = "disasm.json";
   for (const char* o : {"-o", "--output"})
@@ -257,10 +293,10 @@ int run_disasm(std::span<const std::string_view> args) {
   if (dladdr(reinterpret_cast<void*>(&maskbench::implementations), &info) == 0 || info.dli_fname == nullptr)
     throw UsageError("cannot find the kernel library this maskbench loaded (dladdr failed)");
   const std::string library = info.dli_fname;
-  const std::optional<std::string> nm = capture({"nm", "-S", "--defined-only", library});
+  const std::optional<std::string> nm = tool::capture({"nm", "-S", "--defined-only", library});
   if (!nm) throw UsageError(fmt::format("nm (binutils) is missing or failed on {}; install binutils", library));
-  const std::optional<std::string> version = capture({"objdump", "--version"});
-  const std::optional<std::string> code = capture({"objdump", "-d", "--no-show-raw-insn", library});
+  const std::optional<std::string> version = tool::capture({"objdump", "--version"});
+  const std::optional<std::string> code = tool::capture({"objdump", "-d", "--no-show-raw-insn", library});
   if (!code || !version) throw UsageError(fmt::format("objdump (binutils) is missing or failed on {}; install binutils", library));
   std::uint64_t registry_address = 0;
   std::vector<Symbol> symbols = functions_of(*nm, registry_address);
@@ -272,16 +308,20 @@ int run_disasm(std::span<const std::string_view> args) {
   const std::uintptr_t bias = reinterpret_cast<std::uintptr_t>(&maskbench::implementations) - registry_address;
   const Disassembler d(library, std::move(symbols), *code);
   nlohmann::json entries = nlohmann::json::array();
+  std::vector<std::vector<std::string>> loop_texts;  // parallel to entries
   for (const Implementation& impl : implementations()) {
-    add_family<CondKernels>(impl, d, bias, entries);
-    add_family<CompressKernels>(impl, d, bias, entries);
-    add_family<VeraKernels>(impl, d, bias, entries);
-    add_family<TaskvecKernels>(impl, d, bias, entries);
-    add_family<RooflineKernels>(impl, d, bias, entries);
+    add_family<CondKernels>(impl, d, bias, entries, loop_texts);
+    add_family<CompressKernels>(impl, d, bias, entries, loop_texts);
+    add_family<VeraKernels>(impl, d, bias, entries, loop_texts);
+    add_family<TaskvecKernels>(impl, d, bias, entries, loop_texts);
+    add_family<RooflineKernels>(impl, d, bias, entries, loop_texts);
   }
+  const nlohmann::json mca = a.flags.contains("--no-mca") ? nlohmann::json{{"skipped", "not asked (--no-mca)"}}
+                                                            : add_predictions(entries, loop_texts);
   const nlohmann::json doc = {{schema::kSchemaMember, schema::tag(schema::Document::disasm)},
                               {"library", library},
                               {"objdump", version->substr(0, version->find('\n'))},
+                              {"mca", mca},
                               {"entries", entries}};
   output::write_atomically(out, doc.dump(1) + "\n");
   std::size_t with_loop = 0;
@@ -292,7 +332,7 @@ int run_disasm(std::span<const std::string_view> args) {
 
 }  // namespace
 
-MB_COMMAND("disasm", "[-o disasm.json]",
+MB_COMMAND("disasm", "[-o disasm.json] [--no-mca]",
            "the hot loop and instruction mix of every implementation's entry points, from this build's kernel library",
            run_disasm);
 

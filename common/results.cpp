@@ -351,6 +351,56 @@ std::uint64_t count_of(const Node& v) {
   return v.json().get<std::uint64_t>();
 }
 
+// A CPU model's name as llvm-mca's -mcpu takes it.
+std::string model_name(const Node& v) {
+  const std::string s = v.text();
+  const bool ok = !s.empty() && s.size() <= 40 && std::all_of(s.begin(), s.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_';
+  });
+  if (!ok) v.refuse("a CPU model name (1 to 40 of a-z, 0-9, '-', '_')");
+  return s;
+}
+
+constexpr std::size_t kMaxModels = 32;
+
+constexpr Field<Prediction> kPredictionFields[] = {
+    {"model", kRequired, "a CPU model name", [](const Node& v, Prediction& p) { p.model = model_name(v); }},
+    {"cycles_per_iteration", kOptional, "",
+     [](const Node& v, Prediction& p) {
+       const double c = v.measurement();
+       if (c > 1e6) v.refuse("cycles per iteration from 1e-09 to 1e6");
+       p.cycles_per_iteration = c;
+     }},
+    {"error", kOptional, "", [](const Node& v, Prediction& p) { p.error = v.text(); }},
+};
+
+constexpr Field<McaModel> kMcaModelFields[] = {
+    {"name", kRequired, "a CPU model name", [](const Node& v, McaModel& m) { m.name = model_name(v); }},
+    {"has_avx512", kOptional, "", [](const Node& v, McaModel& m) { m.avx512 = v.flag(); }},
+    {"host", kOptional, "", [](const Node& v, McaModel& m) { m.host = v.flag(); }},
+};
+
+constexpr Field<Mca> kMcaFields[] = {
+    {"skipped", kOptional, "", [](const Node& v, Mca& m) { m.skipped = v.text(); }},
+    {"tool", kOptional, "", [](const Node& v, Mca& m) { m.tool = v.text(); }},
+    {"models", kOptional, "",
+     [](const Node& v, Mca& m) {
+       if (v.json().is_array() && v.json().size() > kMaxModels) v.refuse("at most 32 models");
+       v.each([&](const Node& e) {
+         McaModel one;
+         input::read_fields(e, kMcaModelFields, one);
+         m.models.push_back(std::move(one));
+       });
+     }},
+    {"clock_ghz", kOptional, "",
+     [](const Node& v, Mca& m) {
+       if (!v.json().is_number() || !std::isfinite(v.json().get<double>()) || v.json().get<double>() < 0 ||
+           v.json().get<double>() > 100)
+         v.refuse("a clock in GHz from 0 to 100");
+       m.clock_ghz = v.json().get<double>();
+     }},
+};
+
 constexpr Field<HotLoop> kLoopFields[] = {
     {"function", kRequired, "a string", [](const Node& v, HotLoop& h) { h.function = v.text(); }},
     {"instructions", kRequired, "an array of strings",
@@ -364,6 +414,23 @@ constexpr Field<HotLoop> kLoopFields[] = {
        for (const char* k : kMixCounts)
          if (const std::optional<Node> c = v.find(k)) h.mix[k] = count_of(*c);
        if (const std::optional<Node> w = v.find("width")) h.width = w->one_of({"zmm", "ymm", "xmm", ""});
+     }},
+    {"stride_bytes", kOptional, "",
+     [](const Node& v, HotLoop& h) {
+       if (v.json().is_null()) return;
+       if (!v.json().is_number_unsigned() || v.json().get<std::uint64_t>() == 0 ||
+           v.json().get<std::uint64_t>() > (std::uint64_t{1} << 20))
+         v.refuse("null or a stride from 1 to 1048576 bytes");
+       h.stride_bytes = v.json().get<std::uint64_t>();
+     }},
+    {"predictions", kOptional, "",
+     [](const Node& v, HotLoop& h) {
+       if (v.json().is_array() && v.json().size() > kMaxModels) v.refuse("at most 32 predictions");
+       v.each([&](const Node& e) {
+         Prediction p;
+         input::read_fields(e, kPredictionFields, p);
+         h.predictions.push_back(std::move(p));
+       });
      }},
 };
 constexpr Field<HotLoop> kHotLoopFields[] = {
@@ -384,6 +451,7 @@ constexpr Field<HotLoop> kHotLoopFields[] = {
 // run had no binutils, or predates it), malformed is.
 void load_disasm(const path& file, ResultsDir& r) {
   std::error_code ec;
+  r.mca.skipped = "no disasm.json in the directory";
   if (!std::filesystem::exists(std::filesystem::symlink_status(file, ec))) return;
   const nlohmann::json doc = read_json(file, kDisasmJson);
   const std::string where = file.string();
@@ -392,6 +460,12 @@ void load_disasm(const path& file, ResultsDir& r) {
   input::schema_version(root.at(schema::kSchemaMember, schema::expected_tag(schema::Document::disasm)),
                         schema::Document::disasm);
   if (const std::optional<Node> t = root.find("objdump")) r.disasm_tool = t->text();
+  r.mca.skipped = "disasm.json was written without llvm-mca's predictions";
+  if (const std::optional<Node> m = root.find("mca")) {
+    r.mca.skipped.clear();
+    input::read_fields(*m, kMcaFields, r.mca);
+    if (r.mca.skipped.empty() && r.mca.models.empty()) m->missing("models", "the models predicted for, or skipped");
+  }
   root.at("entries", "an array").each([&](const Node& e) {
     HotLoop h;
     input::read_fields(e, kHotLoopFields, h);

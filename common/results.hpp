@@ -92,6 +92,14 @@ struct ImplementationInfo {
   std::string reason;  // why it could not run
 };
 
+// llvm-mca's cycles per iteration of a hot loop on one CPU model, or why
+// there is none.
+struct Prediction {
+  std::string model;
+  std::optional<double> cycles_per_iteration;
+  std::string error;
+};
+
 // One entry point's hot loop, from disasm.json (`maskbench disasm`).
 struct HotLoop {
   std::string implementation, family;
@@ -102,6 +110,22 @@ struct HotLoop {
   std::vector<std::string> instructions;
   std::map<std::string, std::uint64_t> mix;  // "fma" -> 16 ...
   std::string width;                         // "zmm", "ymm", "xmm" or ""
+  // The bytes the loop's widest constant-stride stream advances per
+  // iteration (reports/mca.hpp); nullopt where none was found.
+  std::optional<std::uint64_t> stride_bytes;
+  std::vector<Prediction> predictions;  // one per model of Mca::models
+};
+
+// What disasm.json says of its llvm-mca predictions.
+struct McaModel {
+  std::string name;
+  bool avx512 = false, host = false;
+};
+struct Mca {
+  std::string skipped;  // why there are none; "" where there are
+  std::string tool;     // llvm-mca's version line
+  std::vector<McaModel> models;
+  double clock_ghz = 0;  // the clock `maskbench disasm` measured; 0 where unknown
 };
 
 struct ResultsDir {
@@ -119,6 +143,7 @@ struct ResultsDir {
   // or one whose machine had no binutils).
   std::vector<HotLoop> hot_loops;
   std::string disasm_tool;  // objdump's version line, where disasm.json says it
+  Mca mca;                  // skipped says why where disasm.json is absent or older
 
   // The first conformance failure of an implementation; nullptr when it
   // passed. Such an implementation's figures are invalid everywhere.

@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "html.hpp"
+#include "prediction_panel.hpp"
 
 namespace maskbench::report {
 namespace {
@@ -69,8 +70,9 @@ std::string code_panel(const results::ResultsDir& r, const std::string& kernel) 
       "calls, from this build's kernel library ({}); counts are per iteration of that loop. Loads and stores count "
       "memory operands; mask counts k-register instructions and instructions masked by one; scalar counts those with "
       "no vector register and scalar floating-point forms.</p>\n"
-      "<table>\n{}</tr>\n{}</table>\n{}</details>\n",
-      html::escape(r.disasm_tool.empty() ? "objdump" : r.disasm_tool), head, rows, listings);
+      "<table>\n{}</tr>\n{}</table>\n{}{}</details>\n",
+      html::escape(r.disasm_tool.empty() ? "objdump" : r.disasm_tool), head, rows, listings,
+      prediction_table(r, mine, name));
 }
 
 std::string code_differences(const std::vector<const results::ResultsDir*>& dirs) {

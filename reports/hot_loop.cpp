@@ -5,13 +5,14 @@
 #include <map>
 
 namespace maskbench::hot_loop {
-namespace {
 
 std::string_view trim(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
   while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) s.remove_suffix(1);
   return s;
 }
+
+namespace {
 
 std::optional<std::uint64_t> hex(std::string_view s) {
   if (s.starts_with("0x")) s.remove_prefix(2);

@@ -28,6 +28,9 @@ struct Instruction {
   std::optional<std::uint64_t> branch_target;  // for a jump or call with a direct target
 };
 
+// s without the blanks objdump puts around fields (spaces, tabs, a CR).
+std::string_view trim(std::string_view s);
+
 // One function's instructions from `objdump -d --no-show-raw-insn` output
 // (other lines, such as headers and symbol labels, are skipped).
 std::vector<Instruction> parse_objdump(std::string_view text);

@@ -12,6 +12,7 @@
 #include "analysis.hpp"
 #include "chart_set.hpp"
 #include "code_panel.hpp"
+#include "prediction_panel.hpp"
 #include "format.hpp"
 #include "html.hpp"
 #include "maskbench/registry.hpp"
@@ -498,6 +499,7 @@ std::string report_html(const ResultsDir& r) {
     if (!analysis::is_roofline(bs)) body += kernel_section(r, kernel, bs, roof, charts);
   if (kernels.empty()) body += "<p>bench.json holds no measured benchmark.</p>\n";
   body += roofline_section(r, roof, kernels, charts);
+  body += calibration_section(r);
   std::size_t skipped = 0;
   for (const Benchmark& b : r.benchmarks) skipped += b.skipped;
   body += fmt::format("<p class=\"small\">{} benchmarks measured, {} skipped (their reasons are in bench.json).</p>\n",

@@ -169,7 +169,7 @@ TEST_F(History, ConcurrentAddsAllLand) {
   constexpr int kJobs = 8;
   std::vector<fs::path> runs;
   for (int i = 0; i < kJobs; ++i)
-    runs.push_back(make_run(dir_ / std::to_string(i), "c" + std::to_string(i), "2026-12-0" + std::to_string(i + 1)));
+    runs.push_back(make_run(dir_ / std::to_string(i), fmt::format("c{}", i), fmt::format("2026-12-0{}", i + 1)));
   std::vector<pid_t> children;
   for (int i = 0; i < kJobs; ++i) {
     const pid_t pid = ::fork();
@@ -308,7 +308,7 @@ TEST_F(History, TrendsOrderCommitsAndFindTheStep) {
       std::mt19937_64 rng(static_cast<std::uint64_t>(i));
       std::normal_distribution<double> noise(0, 0.01);
       const double spread = std::exp(noise(rng));
-      const fs::path run = make_run(dir_ / ("r" + std::to_string(i)), fmt::format("commit{:02}", i),
+      const fs::path run = make_run(dir_ / fmt::format("r{}", i), fmt::format("commit{:02}", i),
                                     fmt::format("2026-11-{:02}T12:00:00+00:00", i + 1), [&](const std::string& name) {
                                       return spread * (i >= 15 && name.find(slowed) != std::string::npos ? 1 / 1.1 : 1.0);
                                     });

@@ -50,6 +50,21 @@ d=$(variant disasm-count); sed -i 's|"mask": 1,|"mask": -1,|' "$d/disasm.json"
 expect_bad "a negative count in disasm.json" "$d/disasm.json: entries[0].loop.mix.mask is -1, expected a count from 0 to 1000000" report "$d"
 d=$(variant disasm-width); sed -i 's|"width": "zmm"|"width": "qmm"|' "$d/disasm.json"
 expect_bad "an unknown register width in disasm.json" "$d/disasm.json: entries[0].loop.mix.width is \"qmm\", expected" report "$d"
+d=$(variant mca-model); sed -i 's|"name": "znver4"|"name": "zn<ver4"|' "$d/disasm.json"
+expect_bad "a CPU model name outside the grammar in disasm.json" "$d/disasm.json: mca.models[0].name is \"zn<ver4\", expected a CPU model name" report "$d"
+d=$(variant mca-cycles); sed -i 's|"cycles_per_iteration": 2.0|"cycles_per_iteration": -2|' "$d/disasm.json"
+expect_bad "negative predicted cycles in disasm.json" "$d/disasm.json: entries[0].loop.predictions[0].cycles_per_iteration is -2, expected a positive finite number" report "$d"
+d=$(variant mca-clock); sed -i 's|"clock_ghz": 3.0|"clock_ghz": 1e300|' "$d/disasm.json"
+expect_bad "an absurd clock in disasm.json" "$d/disasm.json: mca.clock_ghz is 1e+300, expected a clock in GHz from 0 to 100" report "$d"
+d=$(variant mca-stride); sed -i 's|"stride_bytes": 64|"stride_bytes": 0|' "$d/disasm.json"
+expect_bad "a zero stride in disasm.json" "$d/disasm.json: entries[0].loop.stride_bytes is 0, expected null or a stride from 1 to 1048576 bytes" report "$d"
+d=$(variant mca-many); python3 -c "
+import json, sys
+p = sys.argv[1]
+d = json.load(open(p))
+d['entries'][0]['loop']['predictions'] = [{'model': 'znver4', 'cycles_per_iteration': 1}] * 33
+json.dump(d, open(p, 'w'))" "$d/disasm.json"
+expect_bad "too many predictions for one loop in disasm.json" "$d/disasm.json: entries[0].loop.predictions is an array, expected at most 32 predictions" report "$d"
 d=$(variant nan); sed -i '0,/"cpu_time":[0-9.e+-]*/s//"cpu_time":NaN/' "$d/bench.json"
 expect_bad "NaN" "$d/bench.json: benchmarks[0].cpu_time is null (NaN or infinite" gate "$fixtures/hostile" "$d"
 d=$(variant inf); sed -i '0,/"items_per_second":[0-9.e+-]*/s//"items_per_second":-Infinity/' "$d/bench.json"
