@@ -10,9 +10,10 @@
 // Chosen to fit the family's 3-minute budget: the cross product (4
 // layers x r in {16, 256, 1024} x m in {1, 8, 32} x f32/bf16) runs for avx512
 // only, with regeneration at m = 1 and the f32 OpenBLAS composition at every
-// layer and rank; every implementation (forward f32 and bf16, regeneration
+// layer and rank (sgemm for the batches, at r = 256); every implementation (forward f32 and bf16, regeneration
 // f32) runs at 1024x1024 and 4096x4096 with r = 256 and m = 1, the targets'
-// point; the probes run at r = 256; merge and generate at a few points.
+// point; the probes run at r = 256; merge and generate at a few points, merge
+// also as OpenBLAS's sgemm with beta = 1 at 1024 and 4096 square, r = 256.
 // --quick keeps 1024x1024 and 4096x4096 at r = 256, m = 1.
 #include <cmath>
 #include <map>
@@ -66,7 +67,7 @@ struct Weights {
   Buffer<std::uint16_t> w0h{0};
 };
 struct Adapter {
-  Buffer<float> a{0}, b{0}, d{0}, lb{0}, x{0}, y{0}, scratch_t{0}, scratch_s{0};
+  Buffer<float> a{0}, b{0}, d{0}, lb{0}, x{0}, y{0};
 };
 
 const Weights& weights(std::size_t in, std::size_t out) {
@@ -99,8 +100,6 @@ Adapter& adapter(std::size_t in, std::size_t out, std::size_t r) {
     ad->x = Buffer<float>(kMaxTokens * in);
     filler().generate(kSeed + 2, VeraMatrix::a, 1, 0, kMaxTokens, 0, in, ad->x.data(), in);
     ad->y = Buffer<float>(kMaxTokens * out);
-    ad->scratch_t = Buffer<float>(r);
-    ad->scratch_s = Buffer<float>(out);
   }
   return *ad;
 }
@@ -164,26 +163,33 @@ void add_regen(const Point& p, const Implementation* impl, const VeraKernels* k)
   });
 }
 
+// OpenBLAS has no bf16 matrix product: its peer runs f32 weights only.
+bool skip_unless_f32(const Point& p, benchmark::State& state) {
+  if (p.w == VeraWeight::f32) return false;
+  state.SkipWithError("skipped: OpenBLAS has no bf16 matrix product; the openblas peer runs f32 weights only");
+  for (auto _ : state) {
+  }
+  return true;
+}
+
+// The composition at p: sgemv at m = 1, sgemm for a batch.
 void add_openblas(const Point& p) {
-  add(p.name("forward", "openblas"), nullptr, [p](benchmark::State& state) {
-    if (p.w != VeraWeight::f32) {
-      state.SkipWithError("skipped: OpenBLAS has no bf16 sgemv; the openblas peer runs f32 weights only");
-      for (auto _ : state) {
-      }
-      return;
-    }
+  add(p.name(p.m == 1 ? "forward" : "forward_batch", "openblas"), nullptr, [p](benchmark::State& state) {
+    if (skip_unless_f32(p, state)) return;
     const VeraLayer l = layer_for(p);
     Adapter& ad = adapter(p.in, p.out, p.r);
     float* y = ad.y.data();
-    float* t = ad.scratch_t.data();
-    float* s = ad.scratch_s.data();
+    Buffer<float> t(p.m * p.r), s(p.m * p.out);
     for (auto _ : state) {
-      peers::openblas_vera_forward(l, ad.x.data(), y, t, s);
+      if (p.m == 1)
+        peers::openblas_vera_forward(l, ad.x.data(), y, t.data(), s.data());
+      else
+        peers::openblas_vera_forward_batch(l, ad.x.data(), y, p.m, t.data(), s.data());
       benchmark::DoNotOptimize(y);
       benchmark::ClobberMemory();
     }
-    count(state, static_cast<double>(p.w0_bytes() + p.adapter_bytes() + p.vector_bytes()), static_cast<double>(p.out),
-          p.flops());
+    count(state, static_cast<double>(p.w0_bytes() + p.adapter_bytes() + p.vector_bytes()),
+          static_cast<double>(p.m * p.out), p.flops());
   });
 }
 
@@ -219,12 +225,18 @@ void add_read_probe(const Point& p) {
   }
 }
 
+// impl == nullptr: the OpenBLAS composition (sgemm with beta = 1).
 void add_merge(const Point& p, const Implementation* impl, const VeraKernels* k) {
-  add(p.name("merge", impl->name), impl, [p, k](benchmark::State& state) {
+  add(p.name("merge", impl == nullptr ? "openblas" : impl->name), impl, [p, k](benchmark::State& state) {
+    if (k == nullptr && skip_unless_f32(p, state)) return;
     const VeraLayer l = layer_for(p);
     Buffer<float> w(p.out * p.in);
+    Buffer<float> c(k == nullptr ? p.out * p.r : 0);
     for (auto _ : state) {
-      k->merge(l, w.data());
+      if (k == nullptr)
+        peers::openblas_vera_merge(l, w.data(), c.data());
+      else
+        k->merge(l, w.data());
       benchmark::DoNotOptimize(w.data());
       benchmark::ClobberMemory();
     }
@@ -271,6 +283,7 @@ void register_vera() {
           const Point p{s.in, s.out, r, m, w};
           add_forward(p, sweep, sweep->kernels<VeraKernels>());
           if (m == 1) add_regen(p, sweep, sweep->kernels<VeraKernels>());
+          if (m > 1 && w == VeraWeight::f32 && (target || r == 256)) add_openblas(p);
         }
         if (target)
           for (const Implementation* impl : impls)
@@ -286,7 +299,11 @@ void register_vera() {
     add_merge({768, 768, 16, 1, VeraWeight::f32}, impl, impl->kernels<VeraKernels>());
     add_generate(256, 4096, impl, impl->kernels<VeraKernels>());
   }
-  for (std::size_t in : {1024u, 4096u}) add_merge({in, in, 256, 1, VeraWeight::bf16}, sweep, sweep->kernels<VeraKernels>());
+  for (std::size_t in : {1024u, 4096u})
+    for (VeraWeight w : kTypes) {
+      add_merge({in, in, 256, 1, w}, sweep, sweep->kernels<VeraKernels>());
+      if (w == VeraWeight::f32) add_merge({in, in, 256, 1, w}, nullptr, nullptr);
+    }
 }
 
 MB_BENCH_FAMILY(register_vera);
