@@ -94,47 +94,87 @@ bool only_reads_last_operand(std::string_view m) {
 
 }  // namespace
 
-std::optional<std::uint64_t> stride_bytes(const std::vector<hot_loop::Instruction>& body) {
-  // Registers written in the loop, how often, and by how much where the
-  // write is an increment by a constant.
-  std::map<std::string, int> writes;
-  std::map<std::string, std::int64_t> step;
-  for (const hot_loop::Instruction& i : body) {
-    if (i.operands.empty() || only_reads_last_operand(i.mnemonic)) continue;
-    const std::string dest = gpr(i.operands.back());
-    if (dest.empty()) continue;
-    ++writes[dest];
-    const std::string_view m = i.mnemonic;
-    std::optional<std::int64_t> d;
-    if ((m == "add" || m == "addq" || m == "addl") && i.operands.size() == 2 && i.operands[0].starts_with('$'))
-      d = number(i.operands[0]);
-    else if ((m == "sub" || m == "subq" || m == "subl") && i.operands.size() == 2 && i.operands[0].starts_with('$')) {
-      if (const std::optional<std::int64_t> v = number(i.operands[0])) d = -*v;
-    } else if ((m == "inc" || m == "incq" || m == "incl") && i.operands.size() == 1)
-      d = 1;
-    else if ((m == "dec" || m == "decq" || m == "decl") && i.operands.size() == 1)
-      d = -1;
-    else if ((m == "lea" || m == "leaq") && i.operands.size() == 2) {
-      const std::optional<Memory> a = memory(i.operands[0]);
-      if (a && a->base == dest && a->index.empty()) d = a->displacement;
+namespace {
+
+// A register's value inside one iteration, symbolically: the value some
+// register had when the iteration began, plus a constant; or unknown.
+struct Value {
+  std::string origin;  // "" for unknown
+  std::int64_t offset = 0;
+};
+
+// Evaluates one instruction's effect on the registers it writes, in the
+// terms of Value: a constant added or subtracted, a displacement taken by
+// lea from one register, a register copied; anything else makes the
+// destination unknown.
+void evaluate(const hot_loop::Instruction& i, std::map<std::string, Value>& regs) {
+  if (i.operands.empty() || only_reads_last_operand(i.mnemonic)) return;
+  const std::string dest = gpr(i.operands.back());
+  if (dest.empty()) return;
+  const auto now = [&](const std::string& r) {
+    const auto it = regs.find(r);
+    return it == regs.end() ? Value{r, 0} : it->second;
+  };
+  const std::string_view m = i.mnemonic;
+  const auto is = [&](std::string_view base) {
+    return m == base || (m.size() == base.size() + 1 && m.starts_with(base) && (m.back() == 'q' || m.back() == 'l'));
+  };
+  Value v;
+  if ((is("add") || is("sub")) && i.operands.size() == 2 && i.operands[0].starts_with('$')) {
+    if (const std::optional<std::int64_t> d = number(i.operands[0])) {
+      v = now(dest);
+      v.offset += is("add") ? *d : -*d;
     }
-    if (d) step[dest] = *d;
+  } else if ((is("inc") || is("dec")) && i.operands.size() == 1) {
+    v = now(dest);
+    v.offset += is("inc") ? 1 : -1;
+  } else if (is("lea") && i.operands.size() == 2) {
+    const std::optional<Memory> a = memory(i.operands[0]);
+    if (a && !a->base.empty() && a->index.empty()) {
+      v = now(a->base);
+      v.offset += a->displacement;
+    }
+  } else if (is("mov") && i.operands.size() == 2 && !gpr(i.operands[0]).empty()) {
+    v = now(gpr(i.operands[0]));
   }
+  if (v.origin.empty()) v = Value{};
+  regs[dest] = v;
+}
+
+}  // namespace
+
+std::optional<std::uint64_t> stride_bytes(const std::vector<hot_loop::Instruction>& body) {
+  // Pass 1: each register's value at the end of an iteration. One that ends
+  // as its own start plus c advances by c an iteration.
+  std::map<std::string, Value> regs;
+  for (const hot_loop::Instruction& i : body) evaluate(i, regs);
+  std::map<std::string, std::int64_t> step;
+  for (const auto& [r, v] : regs)
+    if (v.origin == r && v.offset != 0) step[r] = v.offset;
+  // Pass 2: at each memory operand, its base and index registers as values;
+  // one that is a stepping register's start plus a constant (the register
+  // itself, or a copy of it made in this iteration) advances with it.
+  regs.clear();
   std::uint64_t widest = 0;
   for (const hot_loop::Instruction& i : body) {
-    if (i.mnemonic.starts_with("lea") || i.mnemonic.starts_with("nop")) continue;
-    for (const std::string& o : i.operands) {
-      const std::optional<Memory> m = memory(o);
-      if (!m) continue;
-      const auto advance = [&](const std::string& r, std::int64_t scale) {
-        if (r.empty() || writes[r] != 1 || !step.contains(r)) return;
-        const std::int64_t s = step.at(r);
-        const std::uint64_t bytes = static_cast<std::uint64_t>(s < 0 ? -s : s) * static_cast<std::uint64_t>(scale);
-        widest = std::max(widest, bytes);
-      };
-      advance(m->base, 1);
-      advance(m->index, m->scale);
+    if (!i.mnemonic.starts_with("lea") && !i.mnemonic.starts_with("nop")) {
+      for (const std::string& o : i.operands) {
+        const std::optional<Memory> m = memory(o);
+        if (!m) continue;
+        const auto advance = [&](const std::string& r, std::int64_t scale) {
+          if (r.empty()) return;
+          const auto it = regs.find(r);
+          const std::string origin = it == regs.end() ? r : it->second.origin;
+          const auto s = step.find(origin);
+          if (origin.empty() || s == step.end()) return;
+          const std::int64_t d = s->second;
+          widest = std::max(widest, static_cast<std::uint64_t>(d < 0 ? -d : d) * static_cast<std::uint64_t>(scale));
+        };
+        advance(m->base, 1);
+        advance(m->index, m->scale);
+      }
     }
+    evaluate(i, regs);
   }
   if (widest == 0) return std::nullopt;
   return widest;
