@@ -15,8 +15,10 @@
 //
 // Predicted elements per cycle need the elements one iteration handles; they
 // are read from the loop's own code: the widest constant stride among its
-// memory operands (a pointer or index register the loop advances by an
-// immediate once per iteration), in bytes, over the bytes of one element.
+// memory operands, in bytes, over the bytes of one element. A register's
+// stride comes from evaluating the body symbolically, each register a start
+// value plus a constant: an immediate added or subtracted, a displacement
+// taken by lea, a copy of another register (anything else: unknown).
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -28,8 +30,8 @@
 namespace maskbench::mca {
 
 // The bytes the loop's widest constant-stride memory stream advances per
-// iteration; nullopt where no memory operand's base or index register is
-// advanced by a constant exactly once per iteration.
+// iteration; nullopt where no memory operand's base or index register ends
+// the iteration at its start plus a constant (or is a copy of one that does).
 std::optional<std::uint64_t> stride_bytes(const std::vector<hot_loop::Instruction>& body);
 
 // The bytes of one element of the stream a benchmark counts as its items
