@@ -14,9 +14,19 @@ using M = O::M;
 // Independent accumulators for masked_sum: enough to cover the add latency.
 constexpr std::size_t kSumLanes = 4;
 
+// Four vectors an iteration where four remain: one a time left select's
+// loop (9 instructions) bound by its own overhead at SSE4.2 and AVX2 widths
+// (paired gate on the AMD VM: select 19-27% faster at sse42 and avx2, 6% at
+// avx512 in L1, unchanged in L2; guarded_div, bound by the divider, the same).
 template <class Body>
 inline void for_each_vector(std::size_t n, Body&& body) {
   std::size_t i = 0;
+  for (; i + 4 * O::W <= n; i += 4 * O::W) {
+    body(i, O::W);
+    body(i + O::W, O::W);
+    body(i + 2 * O::W, O::W);
+    body(i + 3 * O::W, O::W);
+  }
   for (; i + O::W <= n; i += O::W) body(i, O::W);
   if (i < n) body(i, n - i);
 }
