@@ -88,8 +88,9 @@ else:
     for model in ("skylake-avx512", "icelake-server", "sapphirerapids", "znver3", "znver4"):
         if model not in names:
             failures.append(f"no predictions for {model}: models {names}")
-    if sum(m["host"] for m in mca.get("models", [])) != 1:
-        failures.append(f"expected exactly one model of this CPU among {mca.get('models')}")
+    # One model of this CPU, or none where llvm-mca names it "(unknown)".
+    if sum(m["host"] for m in mca.get("models", [])) > 1:
+        failures.append(f"more than one model of this CPU among {mca.get('models')}")
     if not 0.2 < mca.get("clock_ghz", 0) < 10:
         failures.append(f"clock {mca.get('clock_ghz')} GHz is not a clock")
     avx512_models = {m["name"] for m in mca["models"] if m["has_avx512"]}
