@@ -16,19 +16,13 @@
 namespace maskbench::report {
 namespace {
 
-// "compress_f32/variant:memory" -> kernel "compress_f32", {"variant": "memory"}.
-std::pair<std::string, std::map<std::string, std::string>> split(const std::string& benchmark) {
-  std::map<std::string, std::string> params;
-  std::size_t at = benchmark.find('/');
-  const std::string kernel = benchmark.substr(0, at);
-  while (at != std::string::npos) {
-    const std::size_t next = benchmark.find('/', at + 1);
-    const std::string part = benchmark.substr(at + 1, next == std::string::npos ? std::string::npos : next - at - 1);
-    if (const std::size_t colon = part.find(':'); colon != std::string::npos)
-      params[part.substr(0, colon)] = part.substr(colon + 1);
-    at = next;
-  }
-  return {kernel, params};
+// "compress_f32/variant:memory" of family "compress" -> kernel
+// "compress_f32", {"variant": "memory"}, by the result schema's name grammar.
+std::pair<std::string, std::map<std::string, std::string>> split(const std::string& family,
+                                                                 const std::string& benchmark) {
+  const std::optional<schema::Name> n = schema::parse_name(family + "/" + benchmark);
+  if (!n) return {benchmark, {}};
+  return {n->kernel, {n->args.begin(), n->args.end()}};
 }
 
 const results::McaModel* host_model(const results::ResultsDir& r) {
@@ -58,14 +52,15 @@ std::optional<double> elements_per_iteration(const results::HotLoop& h) {
 
 std::optional<double> measured_elements_per_cycle(const results::ResultsDir& r, const results::HotLoop& h) {
   if (r.mca.clock_ghz <= 0 || !mca::items_are_loop_elements(h.family, h.benchmark)) return std::nullopt;
-  const auto [kernel, params] = split(h.benchmark);
+  const auto [kernel, params] = split(h.family, h.benchmark);
   // The parameters any entry point of this kernel names (variant, dtype):
   // a benchmark matches where it agrees on each, absent where the entry
   // point does not name it.
   std::set<std::string> keys;
   for (const results::HotLoop& o : r.hot_loops)
-    if (o.family == h.family && split(o.benchmark).first == kernel)
-      for (const auto& [k, v] : split(o.benchmark).second) keys.insert(k);
+    if (o.family == h.family)
+      if (const auto [other, args] = split(o.family, o.benchmark); other == kernel)
+        for (const auto& [k, v] : args) keys.insert(k);
   std::vector<double> rates;
   for (const results::Benchmark& b : r.benchmarks) {
     if (b.skipped || b.family != h.family || b.kernel != kernel || b.implementation != h.implementation ||
