@@ -6,7 +6,8 @@
 //   taskvec/read_bandwidth/n:<bytes>
 // avx512 gets the full sweep (K in {2, 4, 8, 16, 32, 64}, D at L2 size, L3
 // size and memory size, f32, bf16 and f16; memory size for K > 16 in f32
-// only); the other implementations and the peers a subset.
+// only), and so does a row whose gram multiplies narrower operands (bf16 dot
+// products) in that dtype; the other implementations and the peers a subset.
 // Inputs are allocated on first use inside the benchmark body and shared by
 // every case of the same D and dtype: K = 16 at D = 2^24 is 1.1 GB of f32.
 #include <algorithm>
@@ -196,6 +197,17 @@ void add_peers(const Case& c, const Implementation* dot_impl) {
   });
 }
 
+// Whether impl's gram of dtype d multiplies narrower operands than f32 (a
+// reduced_precision row's): such a row is measured wherever the sweep is, so
+// that it stands beside the widening path at every K.
+bool narrower_operands(const Implementation& impl, Dtype d) {
+  bool narrower = false;
+  with_type(d, [&]<class T>(T*) {
+    narrower = impl.kernels<TaskvecKernels>()->typed<T>().gram_operands != GramOperands::f32;
+  });
+  return narrower;
+}
+
 void register_taskvec() {
   // The implementation the targets name; naive runs its tv_dot, so that the
   // comparison is fusion against separate passes at the same vector width.
@@ -212,7 +224,7 @@ void register_taskvec() {
         add_read_probe(c);
         for (const Implementation* impl : implementations_with<TaskvecKernels>()) {
           const bool representative = k == 8 && (c.level == schema::kLevelL2 || (c.level == schema::kLevelMemory && f32));
-          if (impl == sweep || representative) add_impl(c, impl);
+          if (impl == sweep || representative || narrower_operands(*impl, dtype)) add_impl(c, impl);
         }
         // OpenBLAS at every K in f32 (and at K = 8 in every dtype), at L2 and
         // memory size; naive (K(K+1)/2 passes of tv_dot) up to K = 16.

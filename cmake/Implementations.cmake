@@ -64,9 +64,12 @@ set(MB_ARCHES x86_64 aarch64 riscv64 any)
 # hand-written scalar loop), intrinsics, stdsimd (std::experimental::simd),
 # autovec (the reference source auto-vectorized) and emulated (a SIMD source
 # on portable fallbacks) and translated (intrinsics of another architecture
-# mapped to this one's by simde, e.g. the SSE4.2 source on NEON). Peers (bench/peers) are not rows: they are other
+# mapped to this one's by simde, e.g. the SSE4.2 source on NEON) and
+# reduced_precision (intrinsics some of whose kernels round more than the
+# reference's contract allows, e.g. bf16 dot products; each such kernel states
+# its own bound, and best() never chooses the row). Peers (bench/peers) are not rows: they are other
 # projects' code, measured beside the rows but never chosen.
-set(MB_KINDS reference scalar_variant intrinsics stdsimd autovec emulated translated)
+set(MB_KINDS reference scalar_variant intrinsics stdsimd autovec emulated translated reduced_precision)
 set(MASKBENCH_IMPLEMENTATIONS "")
 function(maskbench_impl name)
   cmake_parse_arguments(I "" "ID;KIND;LEVEL;DESCRIPTION" "ARCH;FEATURES;EXTRAS;FLAGS;SOURCES" ${ARGN})
@@ -136,6 +139,9 @@ maskbench_impl(stdsimd-avx512 ID stdsimd_avx512 ARCH x86_64 KIND stdsimd LEVEL s
 maskbench_impl(avx512-vbmi2 ID avx512_vbmi2 ARCH x86_64 KIND intrinsics LEVEL avx512 FEATURES sse42 avx2 avx512 EXTRAS avx512vbmi2
   FLAGS -O3 -march=x86-64-v4 -mavx512vbmi2 SOURCES kernels/@F@/avx512_vbmi2.cpp
   DESCRIPTION "AVX-512 VBMI2 byte and word compress (vpcompressb/w)")
+maskbench_impl(avx512-bf16 ID avx512_bf16 ARCH x86_64 KIND reduced_precision LEVEL avx512 FEATURES sse42 avx2 avx512 EXTRAS avx512bf16
+  FLAGS -O3 -march=x86-64-v4 -mavx512bf16 SOURCES kernels/@F@/avx512_bf16.cpp
+  DESCRIPTION "AVX512_BF16 dot products (vdpbf16ps) for bf16 checkpoints' Gram, differences rounded to bf16")
 
 # 64-bit Arm: Advanced SIMD (NEON) is part of the armv8-a baseline.
 maskbench_impl(autovec-neon ID autovec_neon ARCH aarch64 KIND autovec LEVEL scalar

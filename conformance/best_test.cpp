@@ -1,5 +1,6 @@
 // The registry's tags and best(): the choice for a family is usable (runs on
-// the CPU, no known defect of the compiler), never emulated, at the highest
+// the CPU, no known defect of the compiler), never emulated or of reduced
+// precision, at the highest
 // level the CPU allows, the reference where nothing above the baseline runs;
 // MASKBENCH_FORCE overrides it and is refused with one line when it cannot be
 // honoured. The CPUs are the host's with features masked, as
@@ -85,7 +86,7 @@ TEST(Best, UsableHighestLevelNeverEmulatedForEveryCpuAndCompiler) {
         const auto candidates = usable_implementations(family, cpu, cc);
         const std::string where = fmt::format("{} with {}, disabled {}", family, cc, feature_names(disabled));
         // A family that only SIMD rows provide has nothing to choose where only the emulation runs.
-        if (std::none_of(candidates.begin(), candidates.end(), [](const Implementation* c) { return c->kind != Kind::emulated; })) {
+        if (std::none_of(candidates.begin(), candidates.end(), [](const Implementation* c) { return ever_chosen(c->kind); })) {
           EXPECT_THROW(best(family, cpu, cc, ""), std::runtime_error) << where;
           continue;
         }
@@ -94,9 +95,9 @@ TEST(Best, UsableHighestLevelNeverEmulatedForEveryCpuAndCompiler) {
         EXPECT_TRUE(usable(b, cpu, cc).ok) << b.name << " " << where;
         EXPECT_EQ(known_defect(b.name, cc), nullptr) << b.name << " " << where;
         EXPECT_TRUE(cpu.usable().contains(b.required)) << b.name << " " << where;
-        EXPECT_NE(b.kind, Kind::emulated) << where;
+        EXPECT_TRUE(ever_chosen(b.kind)) << b.name << " " << where;
         for (const Implementation* c : candidates) {
-          if (c->kind != Kind::emulated) {
+          if (ever_chosen(c->kind)) {
             EXPECT_GE(level_rank(b), level_rank(*c)) << b.name << " below " << c->name << " " << where;
           }
           // Same level and extras: intrinsics before anything else.
@@ -117,7 +118,7 @@ TEST(Best, ABaselineRowWhereNothingAboveTheBaselineRuns) {
     if (!reference().provides(family)) continue;
     const Implementation& b = best(family, cpu, compiler(), "");
     EXPECT_TRUE(b.required.empty()) << family << ": " << b.name;
-    EXPECT_NE(b.kind, Kind::emulated) << family;
+    EXPECT_TRUE(ever_chosen(b.kind)) << family << ": " << b.name;
     const bool only_scalar = std::none_of(implementations().begin(), implementations().end(), [&](const Implementation& i) {
       return i.provides(family) && i.required.empty() && i.kind != Kind::reference && i.kind != Kind::scalar_variant &&
              i.kind != Kind::emulated && !known_defect(i.name);

@@ -59,6 +59,29 @@ std::vector<std::vector<float>> f16_subnormal_model(std::size_t k, std::size_t n
   return v;
 }
 
+// Checkpoints at the edges of GramOperands::bf16 (and plain values for the
+// other rows): pre is 0 at even d and small elsewhere, so that a difference
+// from a unit-sized checkpoint has 9 to 21 significant bits and rounds to
+// bf16, at times from a tie (pre = 2^-8 exactly); each task is of one class,
+// unit-sized, large (2^20 to 2^30) or tiny (2^-133 to 2^-120, on both sides
+// of FLT_MIN, 0 where pre is not 0), so an entry of a tiny and a large task is
+// made of products a bf16 kernel may drop, and its bound's flushed term is
+// what it rests on.
+std::vector<std::vector<float>> bf16_edge_model(std::size_t k, std::size_t n, Rng& rng) {
+  std::vector<std::vector<float>> v(k + 1, std::vector<float>(n));
+  std::vector<unsigned> cls(k + 1);
+  for (auto& c : cls) c = static_cast<unsigned>(rng() % 3);
+  for (std::size_t d = 0; d < n; ++d) {
+    v[0][d] = d % 2 == 0 ? 0.0f : rng() % 8 == 0 ? 0x1p-8f : random_float(rng, -20, -8);
+    for (std::size_t t = 1; t <= k; ++t)
+      v[t][d] = cls[t] == 0   ? random_float(rng, 0, 0)
+                : cls[t] == 1 ? random_float(rng, 20, 30)
+                : d % 2 == 0  ? random_float(rng, -133, -120)
+                              : v[0][d];
+  }
+  return v;
+}
+
 void gram_every_size(Taskvec& test, std::size_t dtype, std::uint64_t s,
                      std::vector<std::vector<float>> (*model)(std::size_t, std::size_t, Rng&)) {
   Rng rng(s);
@@ -73,6 +96,7 @@ TEST_P(Taskvec, GramF32OfUnderflowingProducts) { gram_every_size(*this, kF32, se
 TEST_P(Taskvec, GramBf16OfUnderflowingProducts) { gram_every_size(*this, kBf16, seed() + 16, underflow_model); }
 TEST_P(Taskvec, GramF16WithinBoundEverySizeAndK) { gram_every_size(*this, kF16, seed() + 17, random_model); }
 TEST_P(Taskvec, GramF16OfSubnormals) { gram_every_size(*this, kF16, seed() + 18, f16_subnormal_model); }
+TEST_P(Taskvec, GramBf16AtRoundingTiesAndFlushEdges) { gram_every_size(*this, kBf16, seed() + 40, bf16_edge_model); }
 
 // Up to kMaxTasks tasks: every tile pair of the largest Gram, ragged tile
 // counts (33), at tails and past a block, in each input type.

@@ -17,8 +17,8 @@ rc=$?
 echo "$info"
 [ $rc -eq 0 ] || { echo "FAIL: maskbench info under -cpu $cpu exited $rc"; exit 1; }
 case "$cpu" in
-  Haswell) expect_skipped='^(autovec-avx512|avx512|stdsimd-avx512|avx512-vbmi2) +skipped' ;;
-  Nehalem) expect_skipped='^(autovec-avx2|avx2|stdsimd-avx2|autovec-avx512|avx512|stdsimd-avx512|avx512-vbmi2) +skipped' ;;
+  Haswell) expect_skipped='^(autovec-avx512|avx512|stdsimd-avx512|avx512-vbmi2|avx512-bf16) +skipped' ;;
+  Nehalem) expect_skipped='^(autovec-avx2|avx2|stdsimd-avx2|autovec-avx512|avx512|stdsimd-avx512|avx512-vbmi2|avx512-bf16) +skipped' ;;
   *) expect_skipped='^$' ;;
 esac
 if echo "$info" | grep -E '^(scalar|avx512-emu) ' | grep -q skipped; then

@@ -6,7 +6,9 @@
 // reference and the TIES thresholds, found through the kernel's histogram,
 // exactly as a sort finds them, for f32 and bf16 inputs. Products
 // tau_i*tau_j below FLT_MIN are checked like any other, within the bound's
-// absolute term (taskvec_underflow). Arrays alternate between ending at a
+// absolute term (taskvec_underflow). A gram whose operands are bf16
+// (GramOperands::bf16) is held to the bound with that enum's terms added.
+// Arrays alternate between ending at a
 // guard page and starting `offset` elements past one; outputs sit between
 // canaries.
 #include <algorithm>
@@ -70,14 +72,17 @@ struct Checkpoints {
   float tau(std::size_t t, std::size_t d) const { return value(t + 1, d) - value(0, d); }
 };
 
-// A Gram entry: its exact value, the sum of magnitudes of its terms, whether
-// an input is not finite and whether an f32 intermediate may overflow.
+// A Gram entry: its exact value, the sum of magnitudes of its terms (and of
+// those a GramOperands::bf16 kernel drops: an f32 difference below FLT_MIN),
+// whether an input is not finite and whether an intermediate may overflow
+// (for bf16 operands also a difference that rounds to a bf16 infinity).
 struct GramEntry {
-  double exact = 0, abs_sum = 0;
+  double exact = 0, abs_sum = 0, flushed_sum = 0;
   bool non_finite_input = false, risk = false;
 };
+inline bool below_flt_min(float tau) { return std::fabs(tau) < std::numeric_limits<float>::min(); }
 template <class E>
-GramEntry gram_entry(const Checkpoints<E>& m, std::size_t i, std::size_t j) {
+GramEntry gram_entry(const Checkpoints<E>& m, std::size_t i, std::size_t j, GramOperands operands = GramOperands::f32) {
   GramEntry g;
   for (std::size_t d = 0; d < m.n; ++d) {
     const float p = m.value(0, d), a = m.value(i + 1, d), b = m.value(j + 1, d);
@@ -86,7 +91,12 @@ GramEntry gram_entry(const Checkpoints<E>& m, std::size_t i, std::size_t j) {
       continue;
     }
     const double prod = (static_cast<double>(a) - p) * (static_cast<double>(b) - p);
-    g.risk = g.risk || !std::isfinite(a - p) || !std::isfinite(b - p);
+    const float tau_a = a - p, tau_b = b - p;
+    g.risk = g.risk || !std::isfinite(tau_a) || !std::isfinite(tau_b);
+    if (operands == GramOperands::bf16) {
+      g.risk = g.risk || std::isinf(widen(to_bf16(tau_a))) || std::isinf(widen(to_bf16(tau_b)));
+      if (below_flt_min(tau_a) || below_flt_min(tau_b)) g.flushed_sum += std::fabs(prod);
+    }
     g.exact += prod;
     g.abs_sum += std::fabs(prod);
   }
@@ -95,15 +105,15 @@ GramEntry gram_entry(const Checkpoints<E>& m, std::size_t i, std::size_t j) {
 }
 
 // The exact value, summed in double here, has its own error of at most
-// gamma64(n + 3) * abs_sum, which the callers include in rel.
-inline std::optional<Mismatch> gram_value(std::string what, double got, const GramEntry& g, double rel,
-                                          std::size_t n) {
+// gamma64(n + 3) * abs_sum, which the callers include in rel. `abs` is the
+// bound's absolute term.
+inline std::optional<Mismatch> gram_value(std::string what, double got, const GramEntry& g, double rel, double abs) {
   if (g.non_finite_input) {
     if (!std::isfinite(got)) return std::nullopt;
     return Mismatch{0, what + " (an input is not finite)", "NaN or an infinity", fmt::format("{}", got)};
   }
   if (g.risk) return std::nullopt;
-  const double bound = rel * g.abs_sum + taskvec_underflow(n);
+  const double bound = rel * g.abs_sum + abs;
   if (std::fabs(got - g.exact) <= bound) return std::nullopt;
   return Mismatch{0, what, fmt::format("{} +- {}", g.exact, bound), fmt::format("{}", got)};
 }
@@ -118,17 +128,21 @@ struct TaskvecGram : Contract<float, TaskvecKernels> {
     const std::size_t k = c.knobs[0] % kMaxTasks + 1, n = c.knobs[1];
     const Checkpoints<E> m(c.data, k, n, c.knobs[3]);
     Guarded<double> out = Guarded<double>::at_offset(k * k, 3);
-    kt.typed<E>().gram(m.pre(), m.ft.data(), k, n, out.data());
+    const TaskvecTyped<E>& typed = kt.typed<E>();
+    typed.gram(m.pre(), m.ft.data(), k, n, out.data());
     if (!out.intact()) return canaries_overwritten(k * k, "out[0, k*k)");
-    const double rel = gamma_f32(kt.sum_depth(n)) + 2 * gamma64(n + 64) + gamma64(n + 3);
+    const bool bf16 = typed.gram_operands == GramOperands::bf16;
+    const double rel = gamma_f32(kt.sum_depth(n)) + 2 * gamma64(n + 64) + gamma64(n + 3) + (bf16 ? taskvec_bf16_rel() : 0.0);
     for (std::size_t i = 0; i < k; ++i)
       for (std::size_t j = 0; j < k; ++j) {
         const double got = out[i * k + j];
-        const GramEntry g = gram_entry(m, i, j);
+        const GramEntry g = gram_entry(m, i, j, typed.gram_operands);
         if (!g.non_finite_input && !g.risk && got != out[j * k + i])
           return Mismatch{i * k + j, fmt::format("out[{}] (entry ({}, {}), symmetry)", i * k + j, i, j),
                           fmt::format("{}", out[j * k + i]), fmt::format("{}", got)};
-        if (auto mm = gram_value(fmt::format("out[{}] (entry ({}, {}))", i * k + j, i, j), got, g, rel, n)) {
+        const double abs = taskvec_underflow(n) + (bf16 ? g.flushed_sum + taskvec_flush(n) : 0.0);
+        if (auto mm = gram_value(fmt::format("out[{}] (entry ({}, {}){})", i * k + j, i, j, bf16 ? ", bf16 operands" : ""),
+                                 got, g, rel, abs)) {
           mm->lane = i * k + j;
           return mm;
         }
@@ -149,8 +163,9 @@ struct TaskvecDot : Contract<float, TaskvecKernels> {
     const std::size_t n = c.knobs[0];
     const Checkpoints<float> m(c.data, 2, n, c.knobs[1]);
     const double rel = gamma_f32(k.sum_depth(n)) + 3 * gamma64(n + 64);
-    if (auto mm = gram_value("tv_dot", k.tv_dot(m.pre(), m.ft[0], m.ft[1], n), gram_entry(m, 0, 1), rel, n)) return mm;
-    return gram_value("tv_norm2", k.tv_norm2(m.pre(), m.ft[0], n), gram_entry(m, 0, 0), rel, n);
+    const double abs = taskvec_underflow(n);
+    if (auto mm = gram_value("tv_dot", k.tv_dot(m.pre(), m.ft[0], m.ft[1], n), gram_entry(m, 0, 1), rel, abs)) return mm;
+    return gram_value("tv_norm2", k.tv_norm2(m.pre(), m.ft[0], n), gram_entry(m, 0, 0), rel, abs);
   }
 };
 

@@ -23,7 +23,8 @@ int kind_rank(Kind kind) {
     case Kind::autovec: return 2;
     case Kind::reference: return 1;
     case Kind::scalar_variant: return 0;
-    case Kind::emulated: break;
+    case Kind::emulated:
+    case Kind::reduced_precision: break;
   }
   return -1;
 }
@@ -42,6 +43,8 @@ std::string accepted(const CpuInfo& cpu, std::string_view compiler_id) {
 }
 
 }  // namespace
+
+bool ever_chosen(Kind kind) { return kind_rank(kind) >= 0; }
 
 std::string_view forced_name() {
   static const std::string value = [] {
@@ -76,7 +79,7 @@ const Implementation& best(std::string_view family, const CpuInfo& cpu, std::str
   }
   const Implementation* chosen = nullptr;
   for (const Implementation* impl : usable_implementations(family, cpu, compiler_id))
-    if (kind_rank(impl->kind) >= 0 && (chosen == nullptr || preference(*impl) > preference(*chosen))) chosen = impl;
+    if (ever_chosen(impl->kind) && (chosen == nullptr || preference(*impl) > preference(*chosen))) chosen = impl;
   if (chosen == nullptr) throw std::runtime_error(fmt::format("no usable implementation provides {}", family));
   return *chosen;
 }

@@ -11,8 +11,9 @@
 namespace maskbench {
 namespace {
 
-// Parses MASKBENCH_DISABLE; disabling a level also disables every level above
-// it, since those implementations are compiled with its instructions too.
+// Parses MASKBENCH_DISABLE; disabling a level also disables every level and
+// extra above it, since those implementations are compiled with its
+// instructions too; disabling an extra disables only it.
 FeatureSet parse_disable(const char* text, std::string& error) {
   FeatureSet set;
   if (text == nullptr) return set;
@@ -29,7 +30,7 @@ FeatureSet parse_disable(const char* text, std::string& error) {
       bool above = false;
       for (const FeatureInfo& g : arch::features()) {
         if (g.feature == fi.feature) above = true;
-        if (above) set = set | g.feature;
+        if (above && (!fi.extra || g.feature == fi.feature)) set = set | g.feature;
       }
     }
     if (!known)
@@ -56,22 +57,26 @@ std::span<const Extension> extensions() { return arch::extensions(); }
 
 FeatureSet levels_supported(const std::vector<bool>& has) {
   FeatureSet set;
+  // Whether every level of the chain so far is supported: the levels above,
+  // and the extras on them, are compiled with its instructions too.
+  bool chain = true;
   for (const FeatureInfo& fi : arch::features()) {
     bool all = true;
     for (std::size_t i = 0; i < arch::extensions().size(); ++i)
       if (arch::extensions()[i].level == fi.feature && !(i < has.size() && has[i])) all = false;
-    if (!all) break;  // the levels above are compiled with this one's instructions too
-    set = set | fi.feature;
+    if (!fi.extra) chain = chain && all;
+    if (chain && all) set = set | fi.feature;
   }
   return set;
 }
 
 std::vector<std::string_view> CpuInfo::missing_extensions(FeatureSet levels) const {
-  // Levels are cumulative, so the levels below the highest one asked count too.
-  FeatureSet needed;
+  // Levels are cumulative, so the chain below the highest level (or extra)
+  // asked counts too; extras count only when asked.
+  FeatureSet needed, chain;
   for (const FeatureInfo& fi : arch::features()) {
-    if (levels.without(needed).empty()) break;
-    needed = needed | fi.feature;
+    if (!fi.extra) chain = chain | fi.feature;
+    if (levels.has(fi.feature)) needed = needed | chain | fi.feature;
   }
   std::vector<std::string_view> out;
   for (std::size_t i = 0; i < arch::extensions().size(); ++i)

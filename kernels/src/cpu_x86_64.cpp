@@ -1,4 +1,4 @@
-// x86-64: levels x86-64-v2, -v3, -v4 and VBMI2, read from CPUID and XCR0;
+// x86-64: levels x86-64-v2, -v3, -v4, VBMI2 and BF16, read from CPUID and XCR0;
 // identity and caches from cpu_features.
 #include <cpuid.h>
 
@@ -18,14 +18,15 @@ constexpr FeatureInfo kFeatures[] = {
     {Feature::sse42, "sse42", "x86-64-v2"},
     {Feature::avx2, "avx2", "x86-64-v3, OS saves YMM"},
     {Feature::avx512, "avx512", "x86-64-v4, OS saves opmask and ZMM"},
-    {Feature::avx512vbmi2, "avx512vbmi2", "AVX-512 VBMI2"},
+    {Feature::avx512vbmi2, "avx512vbmi2", "AVX-512 VBMI2", true},
+    {Feature::avx512bf16, "avx512bf16", "AVX512_BF16", true},
 };
 
 // The registers the extensions are read from. cpu_features 0.7 has no field
 // for LZCNT, LAHF/SAHF, XSAVE or OSXSAVE and hides XCR0, so every bit is read
 // here, one way for all (tests/feature_flags_test.cpp checks the bits it
 // shares with cpu_features against it).
-enum Reg { kLeaf1Ecx, kLeaf7Ebx, kLeaf7Ecx, kExt1Ecx, kXcr0, kRegs };
+enum Reg { kLeaf1Ecx, kLeaf7Ebx, kLeaf7Ecx, kLeaf7Sub1Eax, kExt1Ecx, kXcr0, kRegs };
 
 struct Probe {
   Extension ext;
@@ -34,7 +35,7 @@ struct Probe {
 };
 
 // x86-64-v2/v3/v4 as the psABI defines them, plus the -m flags that
-// cmake/Implementations.cmake adds on top (-mavx512vbmi2). Bits from Intel's
+// cmake/Implementations.cmake adds on top (-mavx512vbmi2, -mavx512bf16). Bits from Intel's
 // SDM vol. 2A, CPUID; XCR0 from vol. 1, 13.3.
 constexpr Probe kProbes[] = {
     {{"sse3", Feature::sse42, "__SSE3__"}, kLeaf1Ecx, 1u << 0},
@@ -62,6 +63,7 @@ constexpr Probe kProbes[] = {
     {{"avx512vl", Feature::avx512, "__AVX512VL__"}, kLeaf7Ebx, 1u << 31},
     {{"os_zmm_state", Feature::avx512, ""}, kXcr0, 0xE0},  // opmask, ZMM0-15 upper halves, ZMM16-31
     {{"avx512vbmi2", Feature::avx512vbmi2, "__AVX512VBMI2__"}, kLeaf7Ecx, 1u << 6},
+    {{"avx512_bf16", Feature::avx512bf16, "__AVX512BF16__"}, kLeaf7Sub1Eax, 1u << 5},
 };
 
 constexpr auto kExtensions = [] {
@@ -77,6 +79,8 @@ std::array<std::uint64_t, kRegs> read_registers() {
   if (__get_cpuid_count(7, 0, &a, &b, &c, &d)) {
     r[kLeaf7Ebx] = b;
     r[kLeaf7Ecx] = c;
+    // Subleaf 1 exists when subleaf 0's EAX, the highest subleaf, says so.
+    if (a >= 1 && __get_cpuid_count(7, 1, &a, &b, &c, &d)) r[kLeaf7Sub1Eax] = a;
   }
   if (__get_cpuid(0x80000001u, &a, &b, &c, &d)) r[kExt1Ecx] = c;
   // XGETBV faults unless the OS has enabled it, which CPUID.1:ECX.OSXSAVE says.

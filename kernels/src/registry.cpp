@@ -39,6 +39,7 @@ std::string_view kind_name(Kind kind) {
     case Kind::autovec: return "autovec";
     case Kind::emulated: return "emulated";
     case Kind::translated: return "translated";
+    case Kind::reduced_precision: return "reduced_precision";
   }
   return "unknown";
 }

@@ -29,9 +29,11 @@ inline std::size_t sum_depth_at(std::size_t n, std::size_t lanes) {
   return std::min((n + lanes - 1) / lanes, kFlush / lanes) + 3;
 }
 
-// One task's differences for a block, a cache line aligned.
+// One task's differences for a block, a cache line aligned: f32, or as a
+// row with narrower dot products stores them.
+template <class E = float>
 struct alignas(64) TauRow {
-  float d[kBlock];
+  E d[kBlock];
 };
 
 }  // namespace

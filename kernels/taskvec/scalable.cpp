@@ -44,7 +44,7 @@ std::size_t sum_depth(std::size_t n) { return sum_depth_at(n, O::lanes()); }
 using TileSums = float[kTile * kTile][kMaxLanes];
 
 // acc[r*kTile + c] += tau[i0 + r] * tau[j0 + c] over the first `vecs` vectors.
-inline void accumulate_tile(const TauRow* tau, std::size_t i0, std::size_t j0, std::size_t vecs, TileSums& acc) {
+inline void accumulate_tile(const TauRow<>* tau, std::size_t i0, std::size_t j0, std::size_t vecs, TileSums& acc) {
   const std::size_t w = O::lanes();
   V s00 = O::load(acc[0], w), s01 = O::load(acc[1], w), s10 = O::load(acc[2], w), s11 = O::load(acc[3], w);
   for (std::size_t v = 0; v < vecs; ++v) {
@@ -66,7 +66,7 @@ void gram(const T* pre, const T* const* ft, std::size_t k, std::size_t n, double
   const std::size_t w = O::lanes(), tiles = (k + kTile - 1) / kTile, pairs = tiles * (tiles + 1) / 2;
   // On the heap: at kMaxTasks tasks the tile sums alone are 528 KiB.
   // Padding rows stay zero, so tiles never need a ragged edge.
-  Scratch<TauRow> tau(tiles * kTile);
+  Scratch<TauRow<>> tau(tiles * kTile);
   Scratch<TileSums> acc(pairs);
   Scratch<double> total(k * k);
   for (std::size_t flush_base = 0; flush_base < n; flush_base += kFlush) {

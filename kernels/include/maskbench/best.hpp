@@ -11,7 +11,8 @@
 // compiler, maskbench/known_defects.hpp), the highest ISA level, then the
 // most extras, then by kind: intrinsics, translated intrinsics, stdsimd, autovec, the reference,
 // another scalar loop. An emulated row is never chosen: it runs everywhere
-// and only to check lane logic.
+// and only to check lane logic. Nor is a reduced-precision one: its contract
+// is looser than the reference's, which a caller must ask for by name.
 #include <string>
 #include <string_view>
 
@@ -19,6 +20,10 @@
 #include "maskbench/registry.hpp"
 
 namespace maskbench {
+
+// Whether best() ever chooses a row of this kind unless it is forced: not
+// emulated or reduced_precision ones.
+MB_API bool ever_chosen(Kind kind);
 
 // MASKBENCH_FORCE as the process started with it; empty when unset or empty.
 MB_API std::string_view forced_name();

@@ -1,7 +1,8 @@
 #pragma once
 // What this CPU can run. Features are cumulative levels named after the
 // implementations that need them; each covers every extension the compiler
-// may use under that level's flags (x86-64-v2, -v3, -v4, -mavx512vbmi2) and
+// may use under that level's flags (x86-64-v2, -v3, -v4, -mavx512vbmi2,
+// -mavx512bf16) and
 // the register state the OS must save, not one CPUID bit.
 #include <cstdint>
 #include <span>
@@ -22,6 +23,7 @@ enum class Feature : std::uint32_t {
   avx512vbmi2 = 1u << 3,  // AVX-512 VBMI2 (vpcompressb/w)
   sve = 1u << 4,          // aarch64: armv8.2-a+sve (Advanced SIMD is the baseline)
   rvv = 1u << 5,          // riscv64: rv64gcv, the V extension (RV64GC is the baseline)
+  avx512bf16 = 1u << 6,   // AVX512_BF16 (vcvtne2ps2bf16, vdpbf16ps)
 };
 
 class FeatureSet {
@@ -42,10 +44,15 @@ class FeatureSet {
   std::uint32_t bits_ = 0;
 };
 
+// An architecture's features in order: a chain of levels, each needing the
+// ones before it, and extras, each needing the chain up to the level listed
+// before it but not the extras beside it (a CPU may have AVX512_BF16 without
+// VBMI2, or VBMI2 without BF16).
 struct FeatureInfo {
   Feature feature;
   std::string_view name;     // as in MASKBENCH_DISABLE and the implementation table
   std::string_view meaning;  // the definition it follows, e.g. "x86-64-v3"; extensions() has the bits
+  bool extra = false;
 };
 MB_API std::span<const FeatureInfo> all_features();
 // "sse42,avx2" for a set; "none" for the empty set.

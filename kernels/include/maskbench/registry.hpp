@@ -25,7 +25,16 @@ struct FamilyEntry {
 };
 
 // How an implementation's code is written (cmake/Implementations.cmake, KIND).
-enum class Kind : std::uint8_t { reference, scalar_variant, intrinsics, stdsimd, autovec, emulated, translated };
+enum class Kind : std::uint8_t {
+  reference,
+  scalar_variant,
+  intrinsics,
+  stdsimd,
+  autovec,
+  emulated,
+  translated,
+  reduced_precision,
+};
 MB_API std::string_view kind_name(Kind kind);
 
 struct Implementation {

@@ -32,6 +32,19 @@ namespace maskbench {
 // dozens; the kernels keep per-call scratch on the heap.
 inline constexpr std::size_t kMaxTasks = 64;
 
+// What a gram multiplies.
+// - f32: the f32 differences tau, with the bound gram states.
+// - bf16 (rows of kind reduced_precision, with AVX512_BF16's vdpbf16ps): each
+//   tau rounded to bf16 (to nearest even) first, and operands, products and
+//   f32 partial sums below FLT_MIN taken as zero (the instructions' DAZ and
+//   FTZ). gram's bound grows by three terms: taskvec_bf16_rel() * S_ij (two
+//   roundings to bf16's 8 significant bits, 2^-8 each, and their product);
+//   sum_d |tau_i[d]*tau_j[d]| over the d where the f32 |tau_i[d]| or
+//   |tau_j[d]| is below FLT_MIN (their product is dropped); taskvec_flush(n).
+//   It holds while no tau rounds to a bf16 infinity (|tau| of 0x1.FFp127 or
+//   more), besides gram's own condition.
+enum class GramOperands : std::uint8_t { f32, bf16 };
+
 // The kernels that exist once per input type T (float, Bf16 or F16).
 template <class T>
 struct TaskvecTyped {
@@ -87,6 +100,9 @@ struct TaskvecTyped {
   // out[0, n); out must not overlap the inputs.
   void (*ties_merge)(const T* pre, const T* const* ft, std::size_t k, std::size_t n, const float* thr,
                      float majority, float lambda, float* out);
+
+  // What gram multiplies (see GramOperands); f32 but in reduced_precision rows.
+  GramOperands gram_operands = GramOperands::f32;
 };
 
 struct TaskvecKernels {
@@ -135,6 +151,15 @@ struct TaskvecKernels {
 // exact. So each of the n products of an entry adds one eta, scaled only by
 // the roundings after it, at most (1 + 2^-24)^h * (1 + 2^-53)^(n + 64) < 2.
 inline double taskvec_underflow(std::size_t n) { return 2 * 0x1p-150 * static_cast<double>(n); }
+
+// The relative term GramOperands::bf16 adds: (1 + 2^-8)^2 - 1, rounded up, with
+// room for its product with gram's own relative term (below 2^-9 wherever
+// that bound means anything).
+inline constexpr double taskvec_bf16_rel() { return 0x1p-7 + 0x1p-15; }
+// The absolute term GramOperands::bf16 adds at length n: each of the n
+// products may lose, flushed, less than FLT_MIN (2^-126) as a product and as
+// the partial sum it enters, scaled by at most 2 as in taskvec_underflow.
+inline double taskvec_flush(std::size_t n) { return 0x1p-124 * static_cast<double>(n); }
 
 // Norms and cosine matrix from a Gram matrix: norm[i] = sqrt(G_ii) and
 // cos[i*k+j] = G_ij / (norm[i]*norm[j]); 0 where either norm is 0 (a zero task

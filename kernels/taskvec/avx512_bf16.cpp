@@ -1,0 +1,65 @@
+// The task-vector family with AVX512_BF16: bf16 checkpoints' Gram by
+// vdpbf16ps, 32 products per instruction where an FMA takes 16, on the
+// differences rounded to bf16 (GramOperands::bf16 states what that costs in
+// accuracy). Every other kernel, and the gram of f32 and f16 inputs, is
+// avx512's (taskvec/simd_kernels.hpp). Only ever compiled with -mavx512bf16;
+// simde 0.7.4 has no bf16 dot products, so they are the intrinsics.
+#include <immintrin.h>
+
+#include "taskvec/simd_kernels.hpp"
+
+namespace MB_NS {
+namespace {
+
+static_assert(W == 16, "the bf16 operands pair up two f32 vectors of 16 lanes");
+
+// A block's row holds each task's differences as bf16 pairs, 32 to a vector.
+struct Bf16DotProducts {
+  using Elem = std::uint16_t;
+  using X = __m512bh;
+  static constexpr std::size_t kPer = 2 * W;
+  static X load(const TauRow<Elem>& row, std::size_t v) { return (X)_mm512_load_si512(&row.d[v * kPer]); }
+  static V madd(X x, X y, V acc) { return _mm512_dpbf16_ps(acc, x, y); }
+
+  // W lanes of widen(p[i, ...)) before `end`, zeros past it.
+  static V lanes(const Bf16* p, std::size_t i, std::size_t end) { return i < end ? load_at(p, i, end) : O::zero(); }
+  static void fill(const Bf16* pre, const Bf16* const* ft, std::size_t k, std::size_t base, std::size_t end,
+                   std::size_t n, TauRow<Elem>* rows) {
+    for (std::size_t i = base; i < end; i += kPer) {
+      // 32 bf16 are one cache line: one prefetch per stream, as in F32Products.
+      const bool ahead = i + kAhead < n;
+      if (ahead) __builtin_prefetch(pre + i + kAhead);
+      const V p0 = lanes(pre, i, end), p1 = lanes(pre, i + W, end);
+      for (std::size_t t = 0; t < k; ++t) {
+        if (ahead) __builtin_prefetch(ft[t] + i + kAhead);
+        const V d0 = O::sub(lanes(ft[t], i, end), p0), d1 = O::sub(lanes(ft[t], i + W, end), p1);
+        // Rounds to nearest even; an f32 subnormal difference becomes zero.
+        _mm512_store_si512(&rows[t].d[i - base], (__m512i)_mm512_cvtne2ps_pbh(d1, d0));
+      }
+    }
+  }
+};
+
+// One or two tasks take avx512's pair, which reads memory as fast as it
+// comes: a 4 x 4 tile of dot products would spend 16 for 3 entries. Its
+// bound is within this one's.
+void gram_bf16_dot(const Bf16* pre, const Bf16* const* ft, std::size_t k, std::size_t n, double* out) {
+  if (k <= 2)
+    gram_pair(pre, ft, k, n, out);
+  else
+    gram_tiles<Bf16DotProducts>(pre, ft, k, n, out);
+}
+
+#include "taskvec/entry_points.hpp"
+
+constexpr maskbench::TaskvecKernels kBf16Table = [] {
+  maskbench::TaskvecKernels t = kTable;
+  t.bf16.gram = gram_bf16_dot;
+  t.bf16.gram_operands = maskbench::GramOperands::bf16;
+  return t;
+}();
+
+}  // namespace
+}  // namespace MB_NS
+
+MB_EXPORT_FAMILY(taskvec, kBf16Table)

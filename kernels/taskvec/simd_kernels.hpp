@@ -1,0 +1,291 @@
+#pragma once
+// The task-vector family (maskbench/taskvec.hpp) written once over the level's
+// ops, for taskvec/simd.cpp (sse42, avx2, avx512, avx512-emu, stdsimd-*) and
+// the rows that replace one of its kernels (taskvec/avx512_bf16.cpp).
+//
+// gram streams D in blocks: per block, theta_pre is loaded once per vector and
+// the k differences go to a scratch block in L1 (never the whole tau); then
+// register tiles of kTile x kTile task pairs accumulate the products from L1.
+// Every input byte is read from memory once. f32 and bf16 inputs share every
+// loop: the level's loads widen bf16 in registers.
+#include <algorithm>
+
+#include "maskbench/taskvec.hpp"
+#include "simd/ops.hpp"
+#include "simd/scratch.hpp"
+#include "taskvec/blocking.hpp"
+#include "taskvec/ties_bins.hpp"
+
+namespace MB_NS {
+namespace {
+
+using maskbench::Bf16;
+using maskbench::F16;
+using maskbench::kMaxTasks;
+using O = simd::Ops;
+using V = O::V;
+using M = O::M;
+constexpr std::size_t W = O::W;
+
+// W lanes at p + i when that many remain before `end`, else the tail (the
+// other lanes 0).
+template <class T>
+inline V load_at(const T* p, std::size_t i, std::size_t end) {
+  return i + W <= end ? O::loadu(p + i) : O::load_tail(p + i, end - i);
+}
+
+// The lanes of v summed in double, in lane order.
+inline double lane_sum(V v) {
+  float lanes[W];
+  O::storeu(lanes, v);
+  double s = 0.0;
+  for (float x : lanes) s += x;
+  return s;
+}
+
+// Tile side: kTile^2 accumulators plus 2*kTile operands must fit the register
+// file (32 registers with AVX-512, 16 below it). Up to two tasks skip the
+// tiles (gram_pair).
+constexpr std::size_t kTile = W >= 16 ? 4 : 2;
+static_assert(kMaxTasks % kTile == 0);
+
+std::size_t sum_depth(std::size_t n) { return sum_depth_at(n, W); }
+
+// How gram_tiles forms its products: F32Products multiplies the f32
+// differences with fused multiply-adds; a row with other dot products brings
+// its own (taskvec/avx512_bf16.cpp). A policy says what a block's row holds
+// per element (Elem), how many elements one operand vector covers (kPer),
+// how a task's row is filled from the inputs and how two operands multiply
+// into an f32 accumulator.
+struct F32Products {
+  using Elem = float;
+  using X = V;
+  static constexpr std::size_t kPer = W;
+  static X load(const TauRow<Elem>& row, std::size_t v) { return O::loadu(&row.d[v * kPer]); }
+  static V madd(X x, X y, V acc) { return O::fmadd(x, y, acc); }
+  // rows[t].d[e] = tau[t][base + e] for e < end - base, zeros up to the next
+  // operand vector.
+  template <class T>
+  static void fill(const T* pre, const T* const* ft, std::size_t k, std::size_t base, std::size_t end, std::size_t n,
+                   TauRow<Elem>* rows) {
+    for (std::size_t i = base; i < end; i += W) {
+      // The hardware prefetcher loses track of k + 1 streams while the tiles
+      // run from L1; asking two blocks ahead keeps the reads going.
+      const bool ahead = i + kAhead < n;
+      if (ahead) __builtin_prefetch(pre + i + kAhead);
+      const V p = load_at(pre, i, end);
+      for (std::size_t t = 0; t < k; ++t) {
+        if (ahead) __builtin_prefetch(ft[t] + i + kAhead);
+        O::storeu(&rows[t].d[i - base], O::sub(load_at(ft[t], i, end), p));
+      }
+    }
+  }
+};
+
+// An accumulator in scratch: a vector type's attributes (its alignment) do
+// not survive a template argument (-Wignored-attributes), a member's do.
+struct Acc {
+  V v;
+};
+
+// acc[r*kTile + c] += row(i0 + r) . row(j0 + c) over the first `vecs` operand vectors.
+template <class P>
+inline void accumulate_tile(const TauRow<typename P::Elem>* rows, std::size_t i0, std::size_t j0, std::size_t vecs, Acc* acc) {
+  V s[kTile * kTile];
+  for (std::size_t q = 0; q < kTile * kTile; ++q) s[q] = acc[q].v;
+  for (std::size_t v = 0; v < vecs; ++v) {
+    typename P::X x[kTile], y[kTile];
+    for (std::size_t r = 0; r < kTile; ++r) x[r] = P::load(rows[i0 + r], v);
+    for (std::size_t c = 0; c < kTile; ++c) y[c] = P::load(rows[j0 + c], v);
+    for (std::size_t r = 0; r < kTile; ++r)
+      for (std::size_t c = 0; c < kTile; ++c) s[r * kTile + c] = P::madd(x[r], y[c], s[r * kTile + c]);
+  }
+  for (std::size_t q = 0; q < kTile * kTile; ++q) acc[q].v = s[q];
+}
+
+template <class P, class T>
+void gram_tiles(const T* pre, const T* const* ft, std::size_t k, std::size_t n, double* out) {
+  const std::size_t tiles = (k + kTile - 1) / kTile, pairs = tiles * (tiles + 1) / 2;
+  // On the heap: at kMaxTasks tasks the differences and the accumulators
+  // take about 200 KiB. Padding rows stay zero, so tiles never need a
+  // ragged edge.
+  Scratch<TauRow<typename P::Elem>> rows(tiles * kTile);
+  Scratch<Acc> acc(pairs * kTile * kTile);
+  Scratch<double> total(k * k);
+  for (std::size_t flush_base = 0; flush_base < n; flush_base += kFlush) {
+    const std::size_t flush_end = std::min(n, flush_base + kFlush);
+    for (std::size_t q = 0; q < pairs * kTile * kTile; ++q) acc[q].v = O::zero();
+    for (std::size_t base = flush_base; base < flush_end; base += kBlock) {
+      const std::size_t end = std::min(flush_end, base + kBlock);
+      P::fill(pre, ft, k, base, end, n, rows.data());
+      const std::size_t vecs = (end - base + P::kPer - 1) / P::kPer;
+      std::size_t a = 0;
+      for (std::size_t ti = 0; ti < tiles; ++ti)
+        for (std::size_t tj = ti; tj < tiles; ++tj, ++a)
+          accumulate_tile<P>(rows.data(), ti * kTile, tj * kTile, vecs, &acc[a * kTile * kTile]);
+    }
+    std::size_t a = 0;
+    for (std::size_t ti = 0; ti < tiles; ++ti)
+      for (std::size_t tj = ti; tj < tiles; ++tj, ++a)
+        for (std::size_t r = 0; r < kTile; ++r)
+          for (std::size_t c = 0; c < kTile; ++c) {
+            const std::size_t i = ti * kTile + r, j = tj * kTile + c;
+            if (i <= j && j < k) total[i * k + j] += lane_sum(acc[a * kTile * kTile + r * kTile + c].v);
+          }
+  }
+  for (std::size_t i = 0; i < k; ++i)
+    for (std::size_t j = i; j < k; ++j) out[i * k + j] = out[j * k + i] = total[i * k + j];
+}
+
+// One or two tasks: the (at most three) products straight from registers,
+// without the scratch round trip, which f16 and bf16 inputs, read at twice
+// f32's elements per byte, no longer hide behind memory. Each accumulator
+// takes one product per vector and is flushed as in gram_tiled.
+template <class T>
+void gram_pair(const T* pre, const T* const* ft, std::size_t k, std::size_t n, double* out) {
+  const T* a = ft[0];
+  const T* b = ft[k - 1];
+  double g00 = 0.0, g01 = 0.0, g11 = 0.0;
+  for (std::size_t base = 0; base < n; base += kFlush) {
+    const std::size_t end = std::min(n, base + kFlush);
+    V s00 = O::zero(), s01 = O::zero(), s11 = O::zero();
+    for (std::size_t i = base; i < end; i += W) {
+      if (i + kAhead < n) {
+        __builtin_prefetch(pre + i + kAhead);
+        __builtin_prefetch(a + i + kAhead);
+        __builtin_prefetch(b + i + kAhead);
+      }
+      const V p = load_at(pre, i, end);
+      const V x = O::sub(load_at(a, i, end), p), y = O::sub(load_at(b, i, end), p);
+      s00 = O::fmadd(x, x, s00);
+      s01 = O::fmadd(x, y, s01);
+      s11 = O::fmadd(y, y, s11);
+    }
+    g00 += lane_sum(s00);
+    g01 += lane_sum(s01);
+    g11 += lane_sum(s11);
+  }
+  out[0] = g00;
+  if (k == 2) {
+    out[1] = out[2] = g01;
+    out[3] = g11;
+  }
+}
+
+template <class T>
+void gram(const T* pre, const T* const* ft, std::size_t k, std::size_t n, double* out) {
+  if (k <= 2)
+    gram_pair(pre, ft, k, n, out);
+  else
+    gram_tiles<F32Products>(pre, ft, k, n, out);
+}
+
+// The sum that step(i, end, acc) accumulates vector by vector, flushed as in gram.
+template <class Step>
+double flushed_sum(std::size_t n, Step&& step) {
+  double total = 0.0;
+  for (std::size_t base = 0; base < n; base += kFlush) {
+    const std::size_t end = std::min(n, base + kFlush);
+    V acc = O::zero();
+    for (std::size_t i = base; i < end; i += W) step(i, end, acc);
+    total += lane_sum(acc);
+  }
+  return total;
+}
+
+double tv_dot(const float* pre, const float* a, const float* b, std::size_t n) {
+  return flushed_sum(n, [&](std::size_t i, std::size_t end, V& acc) {
+    const V p = load_at(pre, i, end);
+    acc = O::fmadd(O::sub(load_at(a, i, end), p), O::sub(load_at(b, i, end), p), acc);
+  });
+}
+
+double tv_norm2(const float* pre, const float* a, std::size_t n) {
+  return flushed_sum(n, [&](std::size_t i, std::size_t end, V& acc) {
+    const V d = O::sub(load_at(a, i, end), load_at(pre, i, end));
+    acc = O::fmadd(d, d, acc);
+  });
+}
+
+template <class T>
+void ties_histogram(const T* pre, const T* ft, std::size_t n, std::int32_t prefix, std::uint64_t* hist) {
+  alignas(64) float tau[kBlock];
+  for (std::size_t base = 0; base < n; base += kBlock) {
+    const std::size_t end = std::min(n, base + kBlock);
+    for (std::size_t i = base; i < end; i += W) O::storeu(tau + (i - base), O::sub(load_at(ft, i, end), load_at(pre, i, end)));
+    for (std::size_t d = 0; d < end - base; ++d) count_bin(tau[d], prefix, hist);
+  }
+}
+
+// The trimmed values of one vector of elements and their task-order sum.
+struct Trimmed {
+  V trim[kMaxTasks];
+  V sum;
+};
+
+template <class T>
+inline void trim_at(const T* pre, const T* const* ft, std::size_t k, std::size_t i, std::size_t end, const V* thr,
+                    const V* neg_thr, Trimmed& r) {
+  const V p = load_at(pre, i, end), zero = O::zero();
+  r.sum = zero;
+  for (std::size_t t = 0; t < k; ++t) {
+    const V tau = O::sub(load_at(ft[t], i, end), p);
+    // |tau| >= thr without an abs: same answer for every thr, NaN included.
+    const M keep = O::m_or(O::ge(tau, thr[t]), O::le(tau, neg_thr[t]));
+    r.trim[t] = O::select(keep, tau, zero);
+    r.sum = O::add(r.sum, r.trim[t]);
+  }
+}
+
+inline void splat_thresholds(const float* thr, std::size_t k, V* v, V* neg) {
+  for (std::size_t t = 0; t < k; ++t) {
+    v[t] = O::set1(thr[t]);
+    neg[t] = O::sub(O::zero(), v[t]);
+  }
+}
+
+template <class T>
+std::int64_t ties_sign_sum(const T* pre, const T* const* ft, std::size_t k, std::size_t n, const float* thr) {
+  V vt[kMaxTasks], nt[kMaxTasks];
+  splat_thresholds(thr, k, vt, nt);
+  const V zero = O::zero();
+  std::int64_t total = 0;
+  // Tail lanes load as zero: their sum is 0, which counts as neither sign.
+  Trimmed r;
+  for (std::size_t i = 0; i < n; i += W) {
+    trim_at(pre, ft, k, i, n, vt, nt, r);
+    total += static_cast<std::int64_t>(O::count(O::gt(r.sum, zero))) -
+             static_cast<std::int64_t>(O::count(O::lt(r.sum, zero)));
+  }
+  return total;
+}
+
+template <class T>
+void ties_merge(const T* pre, const T* const* ft, std::size_t k, std::size_t n, const float* thr, float majority,
+                float lambda, float* out) {
+  V vt[kMaxTasks], nt[kMaxTasks];
+  splat_thresholds(thr, k, vt, nt);
+  const V zero = O::zero(), one = O::set1(1.0f), vl = O::set1(lambda);
+  const bool majority_up = majority > 0.0f;
+  Trimmed r;
+  for (std::size_t i = 0; i < n; i += W) {
+    trim_at(pre, ft, k, i, n, vt, nt, r);
+    // Lanes whose elected sign is +1: s > 0, or s neither > 0 nor < 0 under a + majority.
+    const M up = majority_up ? O::m_not(O::lt(r.sum, zero)) : O::gt(r.sum, zero);
+    V sum = zero, count = zero;
+    for (std::size_t t = 0; t < k; ++t) {
+      const M agree = O::m_or(O::m_and(up, O::gt(r.trim[t], zero)), O::m_andnot(O::lt(r.trim[t], zero), up));
+      sum = O::add(sum, O::select(agree, r.trim[t], zero));
+      count = O::add(count, O::select(agree, one, zero));
+    }
+    const V merged = O::div(sum, O::select(O::lt(count, one), one, count));
+    const V res = O::add(load_at(pre, i, n), O::mul(vl, merged));
+    if (i + W <= n)
+      O::storeu(out + i, res);
+    else
+      O::store_tail(out + i, res, n - i);
+  }
+}
+
+}  // namespace
+}  // namespace MB_NS
