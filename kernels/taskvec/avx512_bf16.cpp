@@ -13,7 +13,8 @@ namespace {
 
 static_assert(W == 16, "the bf16 operands pair up two f32 vectors of 16 lanes");
 
-// A block's row holds each task's differences as bf16 pairs, 32 to a vector.
+// A block's row holds each task's differences as bf16 pairs, 32 to a vector,
+// twice f32's elements in the same bytes.
 struct Bf16DotProducts {
   using Elem = std::uint16_t;
   using X = __m512bh;
@@ -26,12 +27,14 @@ struct Bf16DotProducts {
   static void fill(const Bf16* pre, const Bf16* const* ft, std::size_t k, std::size_t base, std::size_t end,
                    std::size_t n, TauRow<Elem>* rows) {
     for (std::size_t i = base; i < end; i += kPer) {
-      // 32 bf16 are one cache line: one prefetch per stream, as in F32Products.
-      const bool ahead = i + kAhead < n;
-      if (ahead) __builtin_prefetch(pre + i + kAhead);
+      // 32 bf16 are one cache line: one prefetch per stream, as in
+      // F32Products, two of this row's blocks ahead.
+      constexpr std::size_t kTwoBlocks = 2 * TauRow<Elem>::kElements;
+      const bool ahead = i + kTwoBlocks < n;
+      if (ahead) prefetch_ahead(pre + i, kTwoBlocks);
       const V p0 = lanes(pre, i, end), p1 = lanes(pre, i + W, end);
       for (std::size_t t = 0; t < k; ++t) {
-        if (ahead) __builtin_prefetch(ft[t] + i + kAhead);
+        if (ahead) prefetch_ahead(ft[t] + i, kTwoBlocks);
         const V d0 = O::sub(lanes(ft[t], i, end), p0), d1 = O::sub(lanes(ft[t], i + W, end), p1);
         // Rounds to nearest even; an f32 subnormal difference becomes zero.
         _mm512_store_si512(&rows[t].d[i - base], (__m512i)_mm512_cvtne2ps_pbh(d1, d0));

@@ -29,12 +29,24 @@ inline std::size_t sum_depth_at(std::size_t n, std::size_t lanes) {
   return std::min((n + lanes - 1) / lanes, kFlush / lanes) + 3;
 }
 
-// One task's differences for a block, a cache line aligned: f32, or as a
-// row with narrower dot products stores them.
+// One task's differences for a block, a cache line aligned: kBlock f32, or
+// as many narrower elements (a row with narrower dot products) as fit the
+// same bytes, so that k rows take the same share of L1 either way.
 template <class E = float>
 struct alignas(64) TauRow {
-  E d[kBlock];
+  static constexpr std::size_t kElements = kBlock * sizeof(float) / sizeof(E);
+  static_assert(kFlush % kElements == 0);
+  E d[kElements];
 };
+
+// Asks for the line `ahead` elements past p, into L2 (locality 2:
+// prefetcht1): the k + 1 streams of two blocks ahead beside the rows outgrow
+// L1 from k = 8 on, and lines fetched into it would evict the rows (and each
+// other) before they are used.
+template <class T>
+inline void prefetch_ahead(const T* p, std::size_t ahead = kAhead) {
+  __builtin_prefetch(p + ahead, 0, 2);
+}
 
 }  // namespace
 }  // namespace MB_NS

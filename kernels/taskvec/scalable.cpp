@@ -80,10 +80,10 @@ void gram(const T* pre, const T* const* ft, std::size_t k, std::size_t n, double
       for (std::size_t v = 0; v < vecs; ++v) {
         const std::size_t i = base + v * w;
         const bool ahead = i + kAhead < n;
-        if (ahead) __builtin_prefetch(pre + i + kAhead);
+        if (ahead) prefetch_ahead(pre + i);
         const V p = load_at(pre, i, end);
         for (std::size_t t = 0; t < k; ++t) {
-          if (ahead) __builtin_prefetch(ft[t] + i + kAhead);
+          if (ahead) prefetch_ahead(ft[t] + i);
           // Lanes past `end` load as 0 on both sides: their difference is 0.
           O::store(&tau[t].d[v * w], O::sub(load_at(ft[t], i, end), p), w);
         }

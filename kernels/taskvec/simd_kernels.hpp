@@ -63,8 +63,8 @@ struct F32Products {
   static constexpr std::size_t kPer = W;
   static X load(const TauRow<Elem>& row, std::size_t v) { return O::loadu(&row.d[v * kPer]); }
   static V madd(X x, X y, V acc) { return O::fmadd(x, y, acc); }
-  // rows[t].d[e] = tau[t][base + e] for e < end - base, zeros up to the next
-  // operand vector.
+  // rows[t].d[e] = tau[t][base + e] for e < end - base (a block of
+  // TauRow<Elem>::kElements at most), zeros up to the next operand vector.
   template <class T>
   static void fill(const T* pre, const T* const* ft, std::size_t k, std::size_t base, std::size_t end, std::size_t n,
                    TauRow<Elem>* rows) {
@@ -72,10 +72,10 @@ struct F32Products {
       // The hardware prefetcher loses track of k + 1 streams while the tiles
       // run from L1; asking two blocks ahead keeps the reads going.
       const bool ahead = i + kAhead < n;
-      if (ahead) __builtin_prefetch(pre + i + kAhead);
+      if (ahead) prefetch_ahead(pre + i);
       const V p = load_at(pre, i, end);
       for (std::size_t t = 0; t < k; ++t) {
-        if (ahead) __builtin_prefetch(ft[t] + i + kAhead);
+        if (ahead) prefetch_ahead(ft[t] + i);
         O::storeu(&rows[t].d[i - base], O::sub(load_at(ft[t], i, end), p));
       }
     }
@@ -115,8 +115,8 @@ void gram_tiles(const T* pre, const T* const* ft, std::size_t k, std::size_t n, 
   for (std::size_t flush_base = 0; flush_base < n; flush_base += kFlush) {
     const std::size_t flush_end = std::min(n, flush_base + kFlush);
     for (std::size_t q = 0; q < pairs * kTile * kTile; ++q) acc[q].v = O::zero();
-    for (std::size_t base = flush_base; base < flush_end; base += kBlock) {
-      const std::size_t end = std::min(flush_end, base + kBlock);
+    for (std::size_t base = flush_base; base < flush_end; base += TauRow<typename P::Elem>::kElements) {
+      const std::size_t end = std::min(flush_end, base + TauRow<typename P::Elem>::kElements);
       P::fill(pre, ft, k, base, end, n, rows.data());
       const std::size_t vecs = (end - base + P::kPer - 1) / P::kPer;
       std::size_t a = 0;
