@@ -17,6 +17,7 @@
 #include <nlohmann/json.hpp>
 
 #include "harness/values.hpp"
+#include "maskbench/known_defects.hpp"
 #include "maskbench/registry.hpp"
 #include "maskbench/taskvec.hpp"
 
@@ -155,6 +156,28 @@ TEST_F(TaskvecCli, KnownCosinesInEveryDtype) {
     ASSERT_EQ(strict.rc, 0) << strict.err;
     EXPECT_NE(strict.out.find("pair 0 1"), std::string::npos) << strict.out;
     EXPECT_EQ(strict.out.find("pair 0 3"), std::string::npos) << "--warn 0.8 still reports 0.707: " << strict.out;
+  }
+}
+
+// Every row usable here, named by --impl, gives the known cosines of bf16
+// checkpoints (u and v are small integers, exact as bf16 differences too), and
+// a row whose bf16 Gram rounds its operands (GramOperands::bf16) says so in
+// its output, while no other row does.
+TEST_F(TaskvecCli, EveryUsableRowByNameAndWhatItsPrecisionIs) {
+  const auto model = known_cosine_model();
+  std::vector<std::string> files{path("pre.safetensors")};
+  for (int t = 1; t <= 4; ++t) files.push_back(path(fmt::format("ft{}.safetensors", t)));
+  for (std::size_t f = 0; f < files.size(); ++f) write_checkpoint(files[f], model[f], "BF16");
+  const std::string args = fmt::format("--base {}", fmt::join(files, " "));
+  for (const Implementation* impl : usable_implementations(TaskvecKernels::kFamily)) {
+    const CliRun r = run(fmt::format("{} --impl {}", args, impl->name));
+    const std::string where = fmt::format("--impl {}: stdout\n{}stderr\n{}", impl->name, r.out, r.err);
+    ASSERT_EQ(r.rc, 0) << where;
+    for (const char* want : {"pair 0 1 cos=-1.000000", "pair 0 3 cos=+0.707107", "norm 3 1.833030e+01"})
+      EXPECT_NE(r.out.find(want), std::string::npos) << "missing '" << want << "' in " << where;
+    const bool rounds = impl->kernels<TaskvecKernels>()->bf16.gram_operands == GramOperands::bf16;
+    EXPECT_EQ(r.out.find("\nprecision bf16 tensors' Gram from differences rounded to bf16") != std::string::npos, rounds)
+        << where;
   }
 }
 
