@@ -99,7 +99,7 @@ nlohmann::json machine_info_json() {
     const Runnability r = runnable(impl, cpu);
     nlohmann::json e = {{key::kName, impl.name},
                         {"description", impl.description},
-                        {"kind", kind_name(impl.kind)},
+                        {key::kKind, kind_name(impl.kind)},
                         {"level", impl.level},
                         {key::kRequires, feature_names(impl.required)},
                         {"flags", impl.compile_flags},

@@ -218,6 +218,7 @@ constexpr Field<ImplementationInfo> kImplementationFields[] = {
     {key::kRunnable, kRequired, "true or false", [](const Node& v, ImplementationInfo& i) { i.runnable = v.flag(); }},
     {key::kRequires, kOptional, "", [](const Node& v, ImplementationInfo& i) { i.requires_features = v.text(); }},
     {key::kReason, kOptional, "", [](const Node& v, ImplementationInfo& i) { i.reason = v.text(); }},
+    {key::kKind, kOptional, "", [](const Node& v, ImplementationInfo& i) { i.kind = v.text(); }},
 };
 
 // The parts of info.json that the readers rely on beyond the

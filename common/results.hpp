@@ -90,6 +90,7 @@ struct ImplementationInfo {
   std::string requires_features;  // "sse42,avx2" or "none"
   bool runnable = false;
   std::string reason;  // why it could not run
+  std::string kind;    // maskbench::kind_name of its Kind, as info.json says it; "" where absent
 };
 
 // llvm-mca's cycles per iteration of a hot loop on one CPU model, or why

@@ -175,6 +175,7 @@ inline constexpr const char* kDisabled = "disabled";
 inline constexpr const char* kRunnable = "runnable";
 inline constexpr const char* kRequires = "requires";
 inline constexpr const char* kReason = "reason";
+inline constexpr const char* kKind = "kind";
 }  // namespace info
 
 // A repetition that measured under half the run's minimum time in all

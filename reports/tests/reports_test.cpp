@@ -8,6 +8,8 @@
 #include <cstdlib>
 #include <fstream>
 
+#include "maskbench/registry.hpp"
+
 #include "analysis.hpp"
 #include "compare_page.hpp"
 #include "format.hpp"
@@ -366,6 +368,18 @@ TEST(Compare, ADirectoryAgainstItselfHasRatiosOfOne) {
 
 // Where the benchmarks measured the caches, the machine card says so beside
 // what the CPU reports, with the latency curve, escaped like every value.
+// A headline winner of kind reduced_precision is marked as such; no other is.
+TEST(Report, AReducedPrecisionWinnerIsMarkedOnTheFirstScreen) {
+  results::ResultsDir r = results::load(kFixtures / "hostile");
+  const std::string mark = "(reduced precision)";
+  EXPECT_EQ(count(report::report_html(r), mark), 0u);
+  for (auto& impl : r.implementations) impl.kind = std::string(kind_name(Kind::reduced_precision));
+  const std::string page = report::report_html(r);
+  const std::size_t summary = page.find("id=\"summary\""), machine = page.find("</table>", summary);
+  ASSERT_NE(summary, std::string::npos);
+  EXPECT_GT(count(page.substr(summary, machine - summary), mark), 0u);
+}
+
 TEST(Report, MeasuredCachesAndTheirLatencyCurveAreShown) {
   results::ResultsDir r = results::load(kFixtures / "hostile");
   r.context[schema::context::kCacheSource] = "measured";
