@@ -9,7 +9,11 @@
 
 namespace maskbench::html {
 
-// &, <, >, " and ' as character references.
+// &, <, >, " and ' as character references; every character the HTML
+// standard makes a parse error in the input stream (C0 controls other than
+// tab, LF, FF and CR; DEL; C1 controls; noncharacters such as U+FFFE) and
+// every byte of invalid UTF-8 as U+FFFD, so no escape sequence or
+// noncharacter reaches the page.
 std::string escape(std::string_view text);
 
 // JSON that is safe inside <script type="application/json">: <, > and & as

@@ -93,6 +93,16 @@ TEST(Html, EscapesMarkupCharacters) {
             "&lt;script&gt;a &amp; &#39;b&#39; &quot;c&quot;&lt;/script&gt;");
 }
 
+// Controls, noncharacters and invalid UTF-8 become U+FFFD; whitespace and
+// printable text, multi-byte included, pass unchanged.
+TEST(Html, ControlsNoncharactersAndInvalidUtf8BecomeReplacementCharacters) {
+  const std::string r = "\uFFFD";
+  EXPECT_EQ(html::escape(std::string("a\x1b[31mb\x00" "c\x7f", 10)), "a" + r + "[31mb" + r + "c" + r);
+  EXPECT_EQ(html::escape("\u0085\uFDD0\uFFFE\uFFFF\U0001FFFE\xff\xc0\x80\xed\xa0\x80"),
+            r + r + r + r + r + r + r + r + r + r + r);
+  EXPECT_EQ(html::escape("t\tn\nf\fr\r \u00e9\u20ac\U0001F600\uFFFD"), "t\tn\nf\fr\r \u00e9\u20ac\U0001F600\uFFFD");
+}
+
 TEST(Html, ScriptJsonCannotCloseTheScriptOrBreakALine) {
   const std::string s = html::script_json({{"name", "</script><!-- \u2028\u2029 & \xff"}});
   EXPECT_EQ(s.find('<'), std::string::npos);
