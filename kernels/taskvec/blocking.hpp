@@ -8,6 +8,7 @@
 
 #include "maskbench/taskvec.hpp"
 #include "simd/impl.hpp"
+#include "simd/prefetch.hpp"
 
 namespace MB_NS {
 namespace {  // internal linkage, see simd/impl.hpp
@@ -39,13 +40,10 @@ struct alignas(64) TauRow {
   E d[kElements];
 };
 
-// Asks for the line `ahead` elements past p, into L2 (locality 2:
-// prefetcht1): the k + 1 streams of two blocks ahead beside the rows outgrow
-// L1 from k = 8 on, and lines fetched into it would evict the rows (and each
-// other) before they are used.
+// The prefetch distance of the block streams (simd/prefetch.hpp).
 template <class T>
 inline void prefetch_ahead(const T* p, std::size_t ahead = kAhead) {
-  __builtin_prefetch(p + ahead, 0, 2);
+  prefetch_l2(p, ahead);
 }
 
 }  // namespace

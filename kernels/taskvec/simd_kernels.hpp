@@ -151,9 +151,9 @@ void gram_pair(const T* pre, const T* const* ft, std::size_t k, std::size_t n, d
     V s00 = O::zero(), s01 = O::zero(), s11 = O::zero();
     for (std::size_t i = base; i < end; i += W) {
       if (i + kAhead < n) {
-        __builtin_prefetch(pre + i + kAhead);
-        __builtin_prefetch(a + i + kAhead);
-        __builtin_prefetch(b + i + kAhead);
+        prefetch_ahead(pre + i);
+        prefetch_ahead(a + i);
+        prefetch_ahead(b + i);
       }
       const V p = load_at(pre, i, end);
       const V x = O::sub(load_at(a, i, end), p), y = O::sub(load_at(b, i, end), p);
