@@ -79,6 +79,9 @@ std::string where(const Shape& s, Values values) {
   return fmt::format("in={} out={} r={} lda={} ldb={} {}", s.in, s.out, s.r, s.max_in, s.ldb, values_name(values));
 }
 constexpr std::size_t kF32 = 0, kBf16 = 1;
+// Two vectors of tokens at the widest fixed-width level (AVX-512's 16 lanes)
+// and one more: every level's broadcast form, with a partial last group.
+constexpr std::size_t kWideBatch = 2 * 16 + 1;
 
 TEST_P(Vera, ForwardEveryShapeTypeAndOffset) {
   Rng rng(seed() + 40);
@@ -101,6 +104,9 @@ TEST_P(Vera, EveryLengthEntryAndOffset) {
     const std::size_t m = 1 + in % 4;
     holds<VeraForward>({knobs(shape, {m, in % 3, in % 2, in % 16, rng()}), {}, layer_pool(shape, m, rng, values)},
                        where(shape, values));
+    holds<VeraForward>({knobs(shape, {kWideBatch, VeraForward::batch + in % 2, in % 2, in % 16, rng()}), {},
+                        layer_pool(shape, kWideBatch, rng, values)},
+                       where(shape, values));
     holds<VeraMerge>({knobs(shape, {in / 2 % 2, in % 2, in / 4 % 2, 15 - in % 16}), {}, layer_pool(shape, 0, rng, values)},
                      where(shape, values));
   }
@@ -108,8 +114,11 @@ TEST_P(Vera, EveryLengthEntryAndOffset) {
 
 TEST_P(Vera, ForwardBatchEveryTokenCount) {
   Rng rng(seed() + 41);
+  // Small counts, and each fixed-width level's switch from the dot form to
+  // the broadcast form (two vectors of 4, 8 or 16 tokens) with one token
+  // either side.
   for (const Shape& shape : {Shape{33, 17, 3, 40, 7}, Shape{64, 48, 32, 100, 33}, Shape{17, 9, 5, 20, 5}})
-    for (std::size_t m : {1u, 2u, 3u, 4u, 5u, 7u, 8u, 13u, 32u})
+    for (std::size_t m : {1u, 2u, 3u, 4u, 5u, 7u, 8u, 9u, 13u, 15u, 16u, 17u, 31u, 32u, 33u})
       for (std::size_t bf16 : {kF32, kBf16})
         for (Values values : {Values::ordinary, Values::underflow})
           holds<VeraForward>({knobs(shape, {m, VeraForward::batch, bf16, m % 16, 0}), {}, layer_pool(shape, m, rng, values)},
@@ -122,7 +131,7 @@ TEST_P(Vera, ForwardPropagatesNaNAndInfinityAsTheReference) {
   Rng rng(seed() + 42);
   for (std::size_t rep = 0; rep < 4; ++rep)
     for (const Shape& shape : shapes())
-      for (std::size_t m : {1u, 5u})
+      for (std::size_t m : {std::size_t{1}, std::size_t{5}, kWideBatch})
         holds<VeraForward>({knobs(shape, {m, VeraForward::batch, rep % 2, 3, 0}), {}, layer_pool(shape, m, rng, Values::specials)},
                            where(shape, Values::specials));
 }
@@ -150,7 +159,7 @@ TEST_P(Vera, GenerateMatchesThePinnedValues) {
 TEST_P(Vera, ForwardRegenMatchesTheGeneratedMatrices) {
   Rng rng(seed() + 44);
   for (const Shape& shape : shapes())
-    for (std::size_t m : {1u, 3u, 8u})
+    for (std::size_t m : {std::size_t{1}, std::size_t{3}, std::size_t{8}, kWideBatch})
       for (Values values : {Values::ordinary, Values::underflow}) {
         const std::size_t bf16 = m == 3 ? kBf16 : kF32, gen_seed = rng();
         holds<VeraForward>({knobs(shape, {m, VeraForward::regen, bf16, 7, gen_seed}), {}, layer_pool(shape, m, rng, values)},
@@ -222,7 +231,7 @@ TEST_P(Vera, MergedMatvecMatchesTheUnmergedForward) {
           for (std::size_t j = 0; j < shape.in; ++j)
             e.underflow[i] += std::fabs(static_cast<double>(p.x[j])) * vera_merge_underflow(p.layer(), i, j);
         }
-        const auto m = vera_outputs(p, y.data(), want, e, vera_merge_depth(shape.r) + vera_forward_depth(k(), shape.in, 0));
+        const auto m = vera_outputs(p, y.data(), want, e, vera_merge_depth(shape.r) + vera_forward_depth(k(), shape.in, 0, 1));
         ASSERT_FALSE(m) << impl().name << " merge then matvec " << where(shape, values) << " (MASKBENCH_SEED=" << seed()
                         << "): " << m->what << " expected " << m->expected << ", got " << m->actual;
       }

@@ -86,7 +86,7 @@ void generate(std::uint64_t seed, VeraMatrix k, std::size_t fan_in, std::size_t 
 
 // One running sum: the compiler may not reassociate it (no -ffast-math), so
 // the autovec builds keep this depth.
-std::size_t dot_depth(std::size_t n) { return n; }
+std::size_t dot_depth(std::size_t n, std::size_t) { return n; }
 
 constexpr maskbench::VeraKernels kTable{forward, forward_batch, forward_regen, merge, unmerge, generate, dot_depth};
 

@@ -180,7 +180,7 @@ struct VeraForward : Contract<float, VeraKernels> {
     run(k, y.data());
     if (!y.intact()) return canaries_overwritten(y.size(), "y[0, m*out)");
     return vera_outputs(p, y.data(), want, vera_forward_exact(p, entry == regen ? &seed : nullptr),
-                        vera_forward_depth(k, p.in, p.r));
+                        vera_forward_depth(k, p.in, p.r, p.m));
   }
 };
 

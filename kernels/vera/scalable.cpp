@@ -78,7 +78,7 @@ inline void dots(const Rows& rows, std::size_t i0, const float* x, std::size_t l
   unroll<R>([&](auto r) { unroll<T>([&](auto t) { out[r][t] = O::reduce_add(pick<r * T + t>(a0, a1, a2, a3)); }); });
 }
 
-std::size_t dot_depth(std::size_t n) {
+std::size_t dot_depth(std::size_t n, std::size_t) {
   const std::size_t w = O::lanes();
   return (n + w - 1) / w + simd::log2_lanes();
 }

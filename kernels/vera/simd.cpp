@@ -82,7 +82,7 @@ std::size_t log2_width() {
   return l;
 }
 
-std::size_t dot_depth(std::size_t n) { return (n + W - 1) / W + log2_width(); }
+std::size_t dot_form_depth(std::size_t n) { return (n + W - 1) / W + log2_width(); }
 
 // Register blocks: a single token takes 8 rows at once (8 independent
 // accumulator chains hide the FMA latency); a batch takes up to 4 tokens per
@@ -140,6 +140,118 @@ void interleave(std::size_t n, std::size_t k, Main&& main, Side&& side) {
   for (; done < k; ++done) side(done);
 }
 
+// The broadcast form, for a batch of at least two vectors of tokens, where
+// the products are bound by multiply-adds rather than by reading W0: the
+// tokens are packed two vectors wide (pack_tokens), each row element is
+// broadcast to both, and R rows x 2 vectors of accumulators need no
+// horizontal sum, so one broadcast feeds two multiply-adds. The dot form
+// (dots) takes smaller batches, whose lanes the packing would leave empty.
+// Columns go in chunks of kChunk, each chunk's sums added to a partial in L1,
+// so a term passes through at most kChunk + ceil(n / kChunk) - 1 roundings
+// rather than n; a chunk of R rows, read from W0 once, serves every token
+// group from L1.
+constexpr std::size_t kGroup = 2 * W;
+constexpr std::size_t kChunk = 32;
+constexpr std::size_t kRowsBroadcast = W >= 16 ? 8 : 4;
+
+bool broadcast_form(std::size_t m) { return m >= kGroup; }
+
+std::size_t broadcast_depth(std::size_t n) { return n <= kChunk ? n : kChunk + (n + kChunk - 1) / kChunk - 1; }
+
+// Token t of group g, column j at packed[(g * n + j) * kGroup + t % kGroup];
+// lanes past m stay 0.
+void pack_tokens(const float* x, std::size_t ldx, std::size_t n, std::size_t m, float* packed) {
+  for (std::size_t t = 0; t < m; ++t)
+    for (std::size_t j = 0; j < n; ++j) packed[((t / kGroup) * n + j) * kGroup + t % kGroup] = x[t * ldx + j];
+}
+
+// out(i, t, v) for rows [i0, i0 + R) of `rows` (n columns) against every
+// token t < m of packed; part holds groups x R x kGroup floats.
+template <std::size_t R, class Rows, class Out>
+void broadcast_rows(const Rows& rows, std::size_t i0, const float* packed, std::size_t n, std::size_t m, float* part,
+                    Out&& out) {
+  constexpr bool direct = std::is_same_v<Rows, F32Rows>;
+  const std::size_t groups = (m + kGroup - 1) / kGroup;
+  typename Rows::Row row[R];
+  for (std::size_t r = 0; r < R; ++r) row[r] = rows.row(i0 + r);
+  for (std::size_t q = 0; q < groups * R * kGroup; ++q) part[q] = 0.0f;
+  alignas(64) float panel[direct ? 1 : R][kChunk];
+  for (std::size_t j0 = 0; j0 < n; j0 += kChunk) {
+    const std::size_t len = std::min(kChunk, n - j0);
+    const float* p[R];
+    for (std::size_t r = 0; r < R; ++r) {
+      for (std::size_t c = 0; c < len; c += W)
+        if (Rows::Row::kAhead != 0 && j0 + c + Rows::Row::kAhead < n) row[r].prefetch(j0 + c);
+      if constexpr (direct) {
+        p[r] = row[r].q + j0;
+      } else {
+        // bf16 widened or generated elements, a vector at a time.
+        for (std::size_t c = 0; c < len; c += W) {
+          const std::size_t k = std::min(W, len - c);
+          if (k == W)
+            O::storeu(panel[r] + c, row[r].load(j0 + c));
+          else
+            O::store_tail(panel[r] + c, row[r].load_tail(j0 + c, k), k);
+        }
+        p[r] = panel[r];
+      }
+    }
+    for (std::size_t g = 0; g < groups; ++g) {
+      const float* xg = packed + (g * n + j0) * kGroup;
+      V acc[R][2];
+      for (auto& a : acc) a[0] = a[1] = O::zero();
+      for (std::size_t c = 0; c < len; ++c) {
+        const V x0 = O::loadu(xg + c * kGroup), x1 = O::loadu(xg + c * kGroup + W);
+        for (std::size_t r = 0; r < R; ++r) {
+          const V e = O::set1(p[r][c]);
+          acc[r][0] = O::fmadd(e, x0, acc[r][0]);
+          acc[r][1] = O::fmadd(e, x1, acc[r][1]);
+        }
+      }
+      float* pg = part + g * R * kGroup;
+      for (std::size_t r = 0; r < R; ++r)
+        for (std::size_t h = 0; h < 2; ++h) {
+          float* q = pg + r * kGroup + h * W;
+          O::storeu(q, O::add(O::loadu(q), acc[r][h]));
+        }
+    }
+  }
+  for (std::size_t t = 0; t < m; ++t)
+    for (std::size_t r = 0; r < R; ++r) out(i0 + r, t, part[((t / kGroup) * R + r) * kGroup + t % kGroup]);
+}
+
+// body(Count<R>, i0) over `rows` rows: blocks of kRowsBroadcast, then single rows.
+template <class Body>
+void broadcast_blocks(std::size_t rows, Body&& body) {
+  std::size_t i = 0;
+  for (; i + kRowsBroadcast <= rows; i += kRowsBroadcast) body(Count<kRowsBroadcast>{}, i);
+  for (; i < rows; ++i) body(Count<1>{}, i);
+}
+
+// z = d ⊙ (A·x), packed as the tokens of B·z; then, a block of rows at a
+// time, y = W0·x and y += b ⊙ (B·z) while the block's outputs are in L1.
+template <class W0Rows, class ARows, class BRows>
+void forward_broadcast(const VeraLayer& L, const W0Rows& w0, const ARows& a, const BRows& b, const float* x, float* y,
+                       std::size_t m) {
+  const std::size_t groups = (m + kGroup - 1) / kGroup;
+  Scratch xp(groups * L.in * kGroup), zp(groups * L.r * kGroup), part(groups * kRowsBroadcast * kGroup);
+  pack_tokens(x, L.in, L.in, m, xp.data());
+  broadcast_blocks(L.r, [&](auto rows, std::size_t i0) {
+    broadcast_rows<decltype(rows)::value>(a, i0, xp.data(), L.in, m, part.data(), [&](std::size_t k, std::size_t t, float v) {
+      zp[((t / kGroup) * L.r + k) * kGroup + t % kGroup] = L.lambda_d[k] * v;
+    });
+  });
+  broadcast_blocks(L.out, [&](auto rows, std::size_t i0) {
+    constexpr std::size_t R = decltype(rows)::value;
+    broadcast_rows<R>(w0, i0, xp.data(), L.in, m, part.data(),
+                      [&](std::size_t i, std::size_t t, float v) { y[t * L.out + i] = v; });
+    broadcast_rows<R>(b, i0, zp.data(), L.r, m, part.data(), [&](std::size_t i, std::size_t t, float v) {
+      float& out = y[t * L.out + i];
+      out = out + L.lambda_b[i] * v;
+    });
+  });
+}
+
 // The fused schedule: one pass over A makes z = d ⊙ (A·x) (r floats per
 // token, the only intermediate written), then one pass over W0 and B makes
 // each y_i from its W0 row and B row together, so W0·x and B·z never reach
@@ -153,6 +265,7 @@ void interleave(std::size_t n, std::size_t k, Main&& main, Side&& side) {
 template <class W0Rows, class ARows, class BRows>
 void forward_rows(const VeraLayer& L, const W0Rows& w0, const ARows& a, const BRows& b, const float* x, float* y,
                   std::size_t m) {
+  if (broadcast_form(m)) return forward_broadcast(L, w0, a, b, x, y, m);
   constexpr bool overlap = std::is_same_v<ARows, SeededRows>;
   const Blocks ab{L.r, m}, wb{L.out, m};
   // Generated elements per side: A is r x in, B's share of a W0 row is r.
@@ -304,6 +417,8 @@ void generate(std::uint64_t seed, VeraMatrix k, std::size_t fan_in, std::size_t 
     if (j < cols) O::store_tail(o + j, row.load(col0 + j), cols - j);
   }
 }
+
+std::size_t dot_depth(std::size_t n, std::size_t m) { return broadcast_form(m) ? broadcast_depth(n) : dot_form_depth(n); }
 
 constexpr maskbench::VeraKernels kTable{forward, forward_batch, forward_regen, merge, unmerge, generate, dot_depth};
 

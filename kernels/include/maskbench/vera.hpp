@@ -15,8 +15,8 @@
 // - a kernel reads exactly the elements named in its contract and writes only
 //   its output: nothing past a slice's last used column, nothing between rows;
 // - products and sums may be fused (FMA) or not, and the summation order is
-//   the implementation's; dot_depth(n) reports how many roundings a term of a
-//   length-n dot product can go through, and the error bounds below are
+//   the implementation's; dot_depth(n, m) reports how many roundings a term
+//   of a length-n dot product can go through in a call for m tokens, and the error bounds below are
 //   stated in it (Higham's gamma(h) = h*u / (1 - h*u), u = 2^-24);
 // - every forward kernel computes the same stages in the same dataflow
 //   (t = A·x, z = d ⊙ t, s = B·z, y = W0·x + b ⊙ s), so a NaN or an infinity
@@ -126,26 +126,29 @@ struct VeraKernels {
   // B slices, d, b and x; writes y; y must not overlap an input.
   // Error: with T_i = sum_j |W0_ij x_j| + |b_i| sum_k |B_ik| |d_k| sum_j |A_kj x_j|
   // (every term of the fully expanded expression, computed in double),
-  //     |y_i - exact_i| <= gamma(vera_forward_depth(*this, in, r)) * T_i
+  //     |y_i - exact_i| <= gamma(vera_forward_depth(*this, in, r, 1)) * T_i
   //                        + vera_forward_underflow(layer, i),
-  // because each expanded term passes through at most dot_depth(in) roundings
-  // in A·x, one in d ⊙, dot_depth(r) in B·z, one in b ⊙ and one in the final
-  // addition (W0 terms: dot_depth(in) + 1). The second term is gradual
+  // because each expanded term passes through at most dot_depth(in, 1)
+  // roundings in A·x, one in d ⊙, dot_depth(r, 1) in B·z, one in b ⊙ and one
+  // in the final addition (W0 terms: dot_depth(in, 1) + 1). The second term is gradual
   // underflow's: a product, fused or not, rounds to a*b*(1 + delta) + eta with
   // |eta| <= 2^-150 (a sum that underflows is exact), so each eta reaches y_i
   // scaled by the factors applied after it (see vera_forward_underflow).
   void (*forward)(const VeraLayer& layer, const float* x, float* y);
 
-  // Y[t*out + i] for m tokens X[t*in + j], t < m, each row exactly as
-  // forward's error bound states. Each weight element loaded serves all the
-  // tokens of a group of up to 4 (so W0 is streamed once per call from memory).
+  // Y[t*out + i] for m tokens X[t*in + j], t < m, each row within forward's
+  // bound with the depth of m tokens, vera_forward_depth(*this, in, r, m): an
+  // implementation may sum a batch in another order than one token (blocked
+  // partial sums for a batch that fills its registers with tokens). Each
+  // weight element loaded serves a whole group of tokens, so W0 is streamed
+  // once per call from memory.
   void (*forward_batch)(const VeraLayer& layer, const float* x, float* y, std::size_t m);
 
   // forward_batch with A and B regenerated in registers from `seed` (see the
   // generator) instead of read: layer.a and layer.b are ignored. A's element
   // (k, j) is vera_element(seed, a, seed.a_fan_in, k, j) and B's (i, k) is
   // vera_element(seed, b, r, i, k), the same values generate() writes, so the
-  // result obeys forward's bound over those matrices (vera_forward_underflow
+  // result obeys forward_batch's bound over those matrices (vera_forward_underflow
   // given the seed).
   void (*forward_regen)(const VeraLayer& layer, const VeraSeed& seed, const float* x, float* y, std::size_t m);
 
@@ -168,8 +171,8 @@ struct VeraKernels {
                    std::size_t col0, std::size_t cols, float* out, std::size_t ld);
 
   // The most roundings a term of this implementation's length-n dot product
-  // goes through (its multiplication included).
-  std::size_t (*dot_depth)(std::size_t n);
+  // goes through (its multiplication included) in a call for m tokens.
+  std::size_t (*dot_depth)(std::size_t n, std::size_t m);
 
   std::vector<EntryPoint> entry_points() const {
     return {entry("forward", forward), entry("forward_batch", forward_batch), entry("forward_regen", forward_regen),
@@ -177,10 +180,10 @@ struct VeraKernels {
   }
 };
 
-// The rounding depth of forward's composition (see forward).
-inline std::size_t vera_forward_depth(const VeraKernels& k, std::size_t in, std::size_t r) {
-  const std::size_t w0_terms = k.dot_depth(in) + 1;
-  const std::size_t adapter_terms = k.dot_depth(in) + k.dot_depth(r) + 3;
+// The rounding depth of forward's composition (see forward) for m tokens.
+inline std::size_t vera_forward_depth(const VeraKernels& k, std::size_t in, std::size_t r, std::size_t m) {
+  const std::size_t w0_terms = k.dot_depth(in, m) + 1;
+  const std::size_t adapter_terms = k.dot_depth(in, m) + k.dot_depth(r, m) + 3;
   return r == 0 ? w0_terms : (w0_terms > adapter_terms ? w0_terms : adapter_terms);
 }
 
