@@ -13,6 +13,7 @@
 
 #include "machine_info.hpp"
 #include "maskbench/best.hpp"
+#include "maskbench/streaming.hpp"
 
 namespace maskbench::bench {
 
@@ -57,6 +58,7 @@ const BenchCaches& bench_caches() {
       c.curve = measure_latency_curve(kCacheProbeBytes);
       c.cpu.caches = caches_from_curve(c.curve);
       c.source = c.cpu.caches.empty() ? "none" : "measured";
+      if (!c.cpu.caches.empty()) set_streaming_store_bytes(streaming_bytes_for(c.cpu.caches));
     }
     return c;
   }();

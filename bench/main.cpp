@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <cstdint>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -25,6 +26,7 @@
 
 #include "harness.hpp"
 #include "maskbench/best.hpp"
+#include "maskbench/streaming.hpp"
 #include "machine_info.hpp"
 #include "schema.hpp"
 
@@ -134,6 +136,9 @@ int main(int argc, char** argv) {
     benchmark::AddCustomContext(schema::context::kCacheMeasured, maskbench::bench::describe_caches(caches.cpu.caches));
     benchmark::AddCustomContext(schema::context::kCacheLatency, maskbench::bench::describe_curve(caches.curve));
   }
+  const std::size_t streaming = maskbench::streaming_store_bytes();
+  benchmark::AddCustomContext(schema::context::kStreamingStoreBytes,
+                              streaming == SIZE_MAX ? std::string("never") : std::to_string(streaming));
   for (const std::string& a : args)
     if (a.starts_with("--benchmark_min_time="))
       benchmark::AddCustomContext(schema::context::kMinTime, a.substr(std::string_view("--benchmark_min_time=").size()));

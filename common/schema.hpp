@@ -114,6 +114,9 @@ inline constexpr const char* kMinTime = "maskbench_min_time_s";
 inline constexpr const char* kCacheSource = "maskbench_cache_source";
 inline constexpr const char* kCacheMeasured = "maskbench_cache_measured";
 inline constexpr const char* kCacheLatency = "maskbench_cache_latency_ns";
+// The output size from which select and guarded_div stream their stores
+// (maskbench/streaming.hpp), bytes, or "never".
+inline constexpr const char* kStreamingStoreBytes = "maskbench_streaming_store_bytes";
 inline constexpr const char* kMode = "maskbench_mode";  // kModeQuick or kModeFull
 inline constexpr const char *kModeQuick = "quick", *kModeFull = "full";
 // Google Benchmark's own.

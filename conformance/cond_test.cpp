@@ -2,9 +2,11 @@
 // implementation against its contracts (contracts/cond.hpp) over every size,
 // mask pattern, offset and special value.
 #include <cmath>
+#include <cstdint>
 #include <vector>
 
 #include "contracts/cond.hpp"
+#include "maskbench/streaming.hpp"
 #include "harness/family.hpp"
 
 namespace maskbench::conformance {
@@ -44,6 +46,45 @@ TEST_P(Cond, SelectOffsetsAndInPlace) {
   for (std::size_t n = 0; n <= 3 * max_lanes() + 1; ++n)
     for (std::size_t off = 0; off < 16; ++off)
       for (std::size_t in_place : {0, 1}) holds<CondSelect>({{off, in_place}, p.select(), make_input(n, Pattern::random_50, true, rng, p)});
+}
+
+// Every output streamed for the scope of one test (maskbench/streaming.hpp).
+class StreamEveryOutput {
+ public:
+  StreamEveryOutput() : saved_(set_streaming_store_bytes(0)) {}
+  ~StreamEveryOutput() { set_streaming_store_bytes(saved_); }
+  StreamEveryOutput(const StreamEveryOutput&) = delete;
+  StreamEveryOutput& operator=(const StreamEveryOutput&) = delete;
+
+ private:
+  std::size_t saved_;
+};
+
+// The non-temporal path (its aligned middle, the partial vectors either
+// side) at every length, output offset and in place, under the same
+// contracts as the cached path.
+TEST_P(Cond, SelectAndGuardedDivStreamedAtEveryLengthAndOffset) {
+  const StreamEveryOutput streamed;
+  Rng rng(seed() + 5);
+  const Params p;
+  for (std::size_t n = 0; n <= 3 * max_lanes() + 1; ++n)
+    for (std::size_t off = 0; off < 16; ++off) {
+      holds<CondSelect>({{off, off % 3 == 0}, p.select(), make_input(n, Pattern::random_50, true, rng, p)}, "streamed");
+      std::vector<float> x = make_input(n, Pattern::random_50, true, rng, p);
+      for (std::size_t i = off % 3; i < n; i += 3) x[i] = 0.0f;
+      holds<CondGuardedDiv>({{off, off % 2}, {p.a}, x}, "streamed");
+    }
+}
+
+TEST(Streaming, ThresholdIsTheLargestDataCacheAndNeverWithoutOne) {
+  EXPECT_EQ(streaming_bytes_for({}), SIZE_MAX);
+  EXPECT_EQ(streaming_bytes_for({{1, "instruction", 64 << 10, 64}}), SIZE_MAX);
+  EXPECT_EQ(streaming_bytes_for({{1, "data", 48 << 10, 64}, {1, "instruction", 64 << 10, 64}, {2, "unified", 2 << 20, 64},
+                                 {3, "unified", 32 << 20, 64}}),
+            std::size_t{32} << 20);
+  const std::size_t before = set_streaming_store_bytes(123);
+  EXPECT_EQ(streaming_store_bytes(), 123u);
+  EXPECT_EQ(set_streaming_store_bytes(before), 123u);
 }
 
 TEST_P(Cond, SelectSpecialValuesAndThresholds) {

@@ -1,7 +1,11 @@
 // The conditional-compute family, written once over the level's ops
 // (simd/ops.hpp) and compiled for sse42, avx2, avx512, avx512-emu and
 // stdsimd-*. Full vectors in the loop, one masked tail: no scalar remainder.
+#include <algorithm>
+#include <cstdint>
+
 #include "maskbench/cond.hpp"
+#include "maskbench/streaming.hpp"
 #include "simd/ops.hpp"
 
 namespace MB_NS {
@@ -31,27 +35,47 @@ inline void for_each_vector(std::size_t n, Body&& body) {
   if (i < n) body(i, n - i);
 }
 
+// y[i, i + k) = value(i, k) for every vector of [0, n). An output of at
+// least streaming_store_bytes() (maskbench/streaming.hpp) goes out with
+// non-temporal stores from its first vector-aligned element on, the partial
+// vectors either side stored as usual (on the AMD development VM, select at
+// 64 MiB went from 0.86x the auto-vectorized row's speed to 1.22x).
+template <class Value>
+inline void write_vectors(float* y, std::size_t n, Value&& value) {
+  auto put = [&](std::size_t i, std::size_t k) {
+    if (k == O::W)
+      O::storeu(y + i, value(i, k));
+    else
+      O::store_tail(y + i, value(i, k), k);
+  };
+  if (n < maskbench::streaming_store_bytes() / sizeof(float)) {
+    for_each_vector(n, put);
+    return;
+  }
+  constexpr std::size_t kBytes = O::W * sizeof(float);
+  const std::size_t misaligned = reinterpret_cast<std::uintptr_t>(y) % kBytes;
+  std::size_t i = std::min(n, misaligned == 0 ? 0 : (kBytes - misaligned) / sizeof(float));
+  if (i > 0) put(0, i);
+  for (; i + O::W <= n; i += O::W) O::stream(y + i, value(i, O::W));
+  if (i < n) put(i, n - i);
+  O::stream_fence();
+}
+
+V load_vector(const float* x, std::size_t i, std::size_t k) { return k == O::W ? O::loadu(x + i) : O::load_tail(x + i, k); }
+
 void select(const float* x, float* y, std::size_t n, float t, float a, float b, float c) {
   const V vt = O::set1(t), va = O::set1(a), vb = O::set1(b), vc = O::set1(c);
-  for_each_vector(n, [&](std::size_t i, std::size_t k) {
-    const V v = k == O::W ? O::loadu(x + i) : O::load_tail(x + i, k);
-    const V r = O::select(O::gt(v, vt), O::add(O::mul(va, v), vb), O::mul(vc, v));
-    if (k == O::W)
-      O::storeu(y + i, r);
-    else
-      O::store_tail(y + i, r, k);
+  write_vectors(y, n, [&](std::size_t i, std::size_t k) {
+    const V v = load_vector(x, i, k);
+    return O::select(O::gt(v, vt), O::add(O::mul(va, v), vb), O::mul(vc, v));
   });
 }
 
 void guarded_div(const float* x, float* y, std::size_t n, float a) {
   const V va = O::set1(a), zero = O::zero();
-  for_each_vector(n, [&](std::size_t i, std::size_t k) {
-    const V v = k == O::W ? O::loadu(x + i) : O::load_tail(x + i, k);
-    const V r = O::masked_div(O::ne(v, zero), va, v);
-    if (k == O::W)
-      O::storeu(y + i, r);
-    else
-      O::store_tail(y + i, r, k);
+  write_vectors(y, n, [&](std::size_t i, std::size_t k) {
+    const V v = load_vector(x, i, k);
+    return O::masked_div(O::ne(v, zero), va, v);
   });
 }
 

@@ -35,7 +35,11 @@ namespace simd {
 //   Memory. loadu(p)/storeu(p, v): W lanes. load_tail(p, k)/store_tail(p, v,
 //     k): lanes [0, k) only (k < W), never touching memory at p + k or past;
 //     the other lanes load as 0. The loads take f32, Bf16 or F16 and widen
-//     exactly (maskbench/half.hpp).
+//     exactly (maskbench/half.hpp). stream(p, v): W lanes to p, aligned to
+//     W * 4 bytes, with a non-temporal hint where the level has one (x86:
+//     MOVNTPS; a plain store at neon and stdsimd); stream_fence() orders
+//     those stores before any later one (SFENCE; nothing where stream is
+//     plain).
 //   fmadd is fused at avx2, avx512 and neon, two roundings at sse42 and
 //     stdsimd.
 //   Compare to mask, besides CommonOps': eq ordered (a NaN lane is false); ne
@@ -61,6 +65,8 @@ concept SimdOps = maskbench::simd_ops::CommonOps<O> &&
   { O::load_tail(ph, k) } -> std::same_as<typename O::V>;
   O::storeu(out, v);
   O::store_tail(out, v, k);
+  O::stream(out, v);
+  O::stream_fence();
   { O::eq(v, v) } -> std::same_as<typename O::M>;
   { O::ne(v, v) } -> std::same_as<typename O::M>;
   { O::m_xor(m, m) } -> std::same_as<typename O::M>;

@@ -31,6 +31,8 @@ struct Ops {
     return simde_mm256_cvtph_ps(simde_mm_loadu_si128(reinterpret_cast<const simde__m128i*>(p)));
   }
   static void storeu(float* p, V v) { simde_mm256_storeu_ps(p, v); }
+  static void stream(float* p, V v) { simde_mm256_stream_ps(p, v); }
+  static void stream_fence() { simde_mm_sfence(); }
   template <class T>
   static V load_tail(const T* p, std::size_t k) {
     return load_partial<V, W>(p, k, [](const T* a) { return loadu(a); });

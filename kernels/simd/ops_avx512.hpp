@@ -88,6 +88,15 @@ struct Ops {
 #endif
   }
   static void storeu(float* p, V v) { simde_mm512_storeu_ps(p, v); }
+  // simde 0.7.4 has no 512-bit stream: the emulated level stores plainly.
+  static void stream(float* p, V v) {
+#if defined(MB_AVX512_NATIVE)
+    _mm512_stream_ps(p, v);
+#else
+    simde_mm512_store_ps(p, v);
+#endif
+  }
+  static void stream_fence() { simde_mm_sfence(); }
   static V load_tail(const float* p, std::size_t k) { return load_masked(tail(k), p); }
   static V load_tail(const maskbench::Bf16* p, std::size_t k) {
 #if defined(MB_AVX512_NATIVE)

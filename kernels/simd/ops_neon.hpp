@@ -27,6 +27,8 @@ struct Ops {
     return vcvt_f32_f16(vreinterpret_f16_u16(vld1_u16(reinterpret_cast<const std::uint16_t*>(p))));
   }
   static void storeu(float* p, V v) { vst1q_f32(p, v); }
+  static void stream(float* p, V v) { vst1q_f32(p, v); }
+  static void stream_fence() {}
   // Advanced SIMD has no masked load or store: a register-sized local copy.
   template <class T>
   static V load_tail(const T* p, std::size_t k) {

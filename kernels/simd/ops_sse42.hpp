@@ -25,6 +25,8 @@ struct Ops {
   }
   static V loadu(const maskbench::F16* p) { return widen_partial<V, W>(p, W, load_aligned); }
   static void storeu(float* p, V v) { simde_mm_storeu_ps(p, v); }
+  static void stream(float* p, V v) { simde_mm_stream_ps(p, v); }
+  static void stream_fence() { simde_mm_sfence(); }
   // SSE has no masked load or store: go through a register-sized local copy.
   template <class T>
   static V load_tail(const T* p, std::size_t k) {

@@ -26,6 +26,8 @@ struct Ops {
     return V([p](auto i) { return maskbench::widen(p[static_cast<std::size_t>(i)]); });
   }
   static void storeu(float* p, V v) { v.copy_to(p, stdx::element_aligned); }
+  static void stream(float* p, V v) { v.copy_to(p, stdx::vector_aligned); }
+  static void stream_fence() {}
   // where(tail(k), v).copy_from would be the TS's own masked load, but
   // libstdc++ lowers it to vmaskmovps on AVX2, which qemu-user does not
   // emulate faithfully (see ops_avx2.hpp); go through a local copy instead.
