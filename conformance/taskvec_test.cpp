@@ -85,7 +85,9 @@ std::vector<std::vector<float>> bf16_edge_model(std::size_t k, std::size_t n, Rn
 void gram_every_size(Taskvec& test, std::size_t dtype, std::uint64_t s,
                      std::vector<std::vector<float>> (*model)(std::size_t, std::size_t, Rng&)) {
   Rng rng(s);
-  for (std::size_t k : {1u, 2u, 3u, 5u, 8u, 16u})
+  // Every k up to one past the widest level's register-only Gram (6 tasks),
+  // then two and four register tiles.
+  for (std::size_t k : {1u, 2u, 3u, 4u, 5u, 6u, 7u, 8u, 16u})
     for (std::size_t n : test_sizes())
       if (k < 16 || n <= 5000) test.holds<TaskvecGram>({{k - 1, n, dtype, n % 16 + 1}, {}, flat(model(k, n, rng))});
 }

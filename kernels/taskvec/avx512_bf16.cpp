@@ -43,12 +43,12 @@ struct Bf16DotProducts {
   }
 };
 
-// One or two tasks take avx512's pair, which reads memory as fast as it
-// comes: a 4 x 4 tile of dot products would spend 16 for 3 entries. Its
-// bound is within this one's.
+// One or two tasks take avx512's widening products from registers, which
+// read memory as fast as it comes: a 4 x 4 tile of dot products would spend
+// 16 for 3 entries. Its bound is within this one's.
 void gram_bf16_dot(const Bf16* pre, const Bf16* const* ft, std::size_t k, std::size_t n, double* out) {
   if (k <= 2)
-    gram_pair(pre, ft, k, n, out);
+    gram_few<2>(pre, ft, k, n, out);
   else
     gram_tiles<Bf16DotProducts>(pre, ft, k, n, out);
 }

@@ -44,8 +44,8 @@ inline double lane_sum(V v) {
 }
 
 // Tile side: kTile^2 accumulators plus 2*kTile operands must fit the register
-// file (32 registers with AVX-512, 16 below it). Up to two tasks skip the
-// tiles (gram_pair).
+// file (32 registers with AVX-512, 16 below it). A few tasks skip the tiles
+// (gram_direct).
 constexpr std::size_t kTile = W >= 16 ? 4 : 2;
 static_assert(kMaxTasks % kTile == 0);
 
@@ -137,45 +137,55 @@ void gram_tiles(const T* pre, const T* const* ft, std::size_t k, std::size_t n, 
     for (std::size_t j = i; j < k; ++j) out[i * k + j] = out[j * k + i] = total[i * k + j];
 }
 
-// One or two tasks: the (at most three) products straight from registers,
-// without the scratch round trip, which f16 and bf16 inputs, read at twice
-// f32's elements per byte, no longer hide behind memory. Each accumulator
-// takes one product per vector and is flushed as in gram_tiled.
-template <class T>
-void gram_pair(const T* pre, const T* const* ft, std::size_t k, std::size_t n, double* out) {
-  const T* a = ft[0];
-  const T* b = ft[k - 1];
-  double g00 = 0.0, g01 = 0.0, g11 = 0.0;
+// A few tasks: the k(k + 1) / 2 products straight from registers, without
+// the scratch round trip, so that the loads and the multiply-adds overlap
+// and the pass reads memory as fast as it comes (f16 and bf16 inputs, at
+// twice f32's elements per byte, no longer hide the round trip). The k
+// differences and the triangle of accumulators fit 32 registers up to
+// k = 6; narrower levels, with 16, keep this for k <= 2. Each accumulator
+// takes one product per vector and is flushed as in gram_tiles.
+constexpr std::size_t kDirectTasks = W >= 16 ? 6 : 2;
+
+template <std::size_t K, class T>
+void gram_direct(const T* pre, const T* const* ft, std::size_t n, double* out) {
+  constexpr std::size_t kPairs = K * (K + 1) / 2;
+  double g[kPairs] = {};
   for (std::size_t base = 0; base < n; base += kFlush) {
     const std::size_t end = std::min(n, base + kFlush);
-    V s00 = O::zero(), s01 = O::zero(), s11 = O::zero();
+    V s[kPairs];
+    for (V& v : s) v = O::zero();
     for (std::size_t i = base; i < end; i += W) {
       if (i + kAhead < n) {
         prefetch_ahead(pre + i);
-        prefetch_ahead(a + i);
-        prefetch_ahead(b + i);
+        for (std::size_t t = 0; t < K; ++t) prefetch_ahead(ft[t] + i);
       }
       const V p = load_at(pre, i, end);
-      const V x = O::sub(load_at(a, i, end), p), y = O::sub(load_at(b, i, end), p);
-      s00 = O::fmadd(x, x, s00);
-      s01 = O::fmadd(x, y, s01);
-      s11 = O::fmadd(y, y, s11);
+      V d[K];
+      for (std::size_t t = 0; t < K; ++t) d[t] = O::sub(load_at(ft[t], i, end), p);
+      std::size_t q = 0;
+      for (std::size_t a = 0; a < K; ++a)
+        for (std::size_t b = a; b < K; ++b, ++q) s[q] = O::fmadd(d[a], d[b], s[q]);
     }
-    g00 += lane_sum(s00);
-    g01 += lane_sum(s01);
-    g11 += lane_sum(s11);
+    for (std::size_t q = 0; q < kPairs; ++q) g[q] += lane_sum(s[q]);
   }
-  out[0] = g00;
-  if (k == 2) {
-    out[1] = out[2] = g01;
-    out[3] = g11;
-  }
+  std::size_t q = 0;
+  for (std::size_t a = 0; a < K; ++a)
+    for (std::size_t b = a; b < K; ++b, ++q) out[a * K + b] = out[b * K + a] = g[q];
+}
+
+// gram_direct for k in [1, kMax] (kMax <= kDirectTasks); nothing for k = 0.
+template <std::size_t kMax, std::size_t K = 1, class T>
+void gram_few(const T* pre, const T* const* ft, std::size_t k, std::size_t n, double* out) {
+  if (k == K)
+    gram_direct<K>(pre, ft, n, out);
+  else if constexpr (K < kMax)
+    gram_few<kMax, K + 1>(pre, ft, k, n, out);
 }
 
 template <class T>
 void gram(const T* pre, const T* const* ft, std::size_t k, std::size_t n, double* out) {
-  if (k <= 2)
-    gram_pair(pre, ft, k, n, out);
+  if (k <= kDirectTasks)
+    gram_few<kDirectTasks>(pre, ft, k, n, out);
   else
     gram_tiles<F32Products>(pre, ft, k, n, out);
 }
