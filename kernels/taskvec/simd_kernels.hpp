@@ -154,18 +154,25 @@ void gram_direct(const T* pre, const T* const* ft, std::size_t n, double* out) {
     const std::size_t end = std::min(n, base + kFlush);
     V s[kPairs];
     for (V& v : s) v = O::zero();
-    for (std::size_t i = base; i < end; i += W) {
+    // Full vectors, then one tail: a load that may be either would keep the
+    // differences in memory.
+    auto step = [&](auto&& load) {
+      const V p = load(pre);
+      V d[K];
+      for (std::size_t t = 0; t < K; ++t) d[t] = O::sub(load(ft[t]), p);
+      std::size_t q = 0;
+      for (std::size_t a = 0; a < K; ++a)
+        for (std::size_t b = a; b < K; ++b, ++q) s[q] = O::fmadd(d[a], d[b], s[q]);
+    };
+    std::size_t i = base;
+    for (; i + W <= end; i += W) {
       if (i + kAhead < n) {
         prefetch_ahead(pre + i);
         for (std::size_t t = 0; t < K; ++t) prefetch_ahead(ft[t] + i);
       }
-      const V p = load_at(pre, i, end);
-      V d[K];
-      for (std::size_t t = 0; t < K; ++t) d[t] = O::sub(load_at(ft[t], i, end), p);
-      std::size_t q = 0;
-      for (std::size_t a = 0; a < K; ++a)
-        for (std::size_t b = a; b < K; ++b, ++q) s[q] = O::fmadd(d[a], d[b], s[q]);
+      step([i](const T* x) { return O::loadu(x + i); });
     }
+    if (i < end) step([i, end](const T* x) { return O::load_tail(x + i, end - i); });
     for (std::size_t q = 0; q < kPairs; ++q) g[q] += lane_sum(s[q]);
   }
   std::size_t q = 0;
