@@ -43,12 +43,14 @@ struct Bf16DotProducts {
   }
 };
 
-// One or two tasks take avx512's widening products from registers, which
-// read memory as fast as it comes: a 4 x 4 tile of dot products would spend
-// 16 for 3 entries. Its bound is within this one's.
+// Up to kDirectTasks tasks take avx512's widening products from registers
+// (gram_direct), which read memory as fast as it comes: 4 x 4 tiles of dot
+// products spend 16 products for as few as 3 entries and go through L1 (at
+// K = 4 the tiles took 1.3x its time in memory and 1.6x at L2 size on the
+// AMD development VM). Its bound is within this one's.
 void gram_bf16_dot(const Bf16* pre, const Bf16* const* ft, std::size_t k, std::size_t n, double* out) {
-  if (k <= 2)
-    gram_few<2>(pre, ft, k, n, out);
+  if (k <= kDirectTasks)
+    gram_few<kDirectTasks>(pre, ft, k, n, out);
   else
     gram_tiles<Bf16DotProducts>(pre, ft, k, n, out);
 }
