@@ -223,7 +223,7 @@ int run_taskvec(std::span<const std::string_view> args) {
   fmt::print("implementation {}{}\n", impl.name,
              !o.impl.empty() ? "" : forced_name().empty() ? " (best usable here)" : " (MASKBENCH_FORCE)");
   // A reduced-precision row is only ever named; its output says what it costs.
-  if (kt.bf16.gram_operands == GramOperands::bf16)
+  if (kt.bf16.gram_operands_at(o.tasks.size()) == GramOperands::bf16)
     fmt::print("precision bf16 tensors' Gram from differences rounded to bf16 (within GramOperands::bf16's bound, maskbench/taskvec.hpp)\n");
   report_cosines(o, kt, sets);
   if (o.percent >= 0.0) write_ties(o, kt, sets);

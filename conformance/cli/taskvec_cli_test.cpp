@@ -161,23 +161,28 @@ TEST_F(TaskvecCli, KnownCosinesInEveryDtype) {
 
 // Every row usable here, named by --impl, gives the known cosines of bf16
 // checkpoints (u and v are small integers, exact as bf16 differences too), and
-// a row whose bf16 Gram rounds its operands (GramOperands::bf16) says so in
-// its output, while no other row does.
+// says that its bf16 Gram rounds its operands exactly when it does at that
+// many tasks (GramOperands::bf16 from gram_rounds_from_tasks on, which the
+// gram contract checks), at 4 tasks and at 8 (the 4 given twice).
 TEST_F(TaskvecCli, EveryUsableRowByNameAndWhatItsPrecisionIs) {
   const auto model = known_cosine_model();
   std::vector<std::string> files{path("pre.safetensors")};
   for (int t = 1; t <= 4; ++t) files.push_back(path(fmt::format("ft{}.safetensors", t)));
   for (std::size_t f = 0; f < files.size(); ++f) write_checkpoint(files[f], model[f], "BF16");
-  const std::string args = fmt::format("--base {}", fmt::join(files, " "));
-  for (const Implementation* impl : usable_implementations(TaskvecKernels::kFamily)) {
-    const CliRun r = run(fmt::format("{} --impl {}", args, impl->name));
-    const std::string where = fmt::format("--impl {}: stdout\n{}stderr\n{}", impl->name, r.out, r.err);
-    ASSERT_EQ(r.rc, 0) << where;
-    for (const char* want : {"pair 0 1 cos=-1.000000", "pair 0 3 cos=+0.707107", "norm 3 1.833030e+01"})
-      EXPECT_NE(r.out.find(want), std::string::npos) << "missing '" << want << "' in " << where;
-    const bool rounds = impl->kernels<TaskvecKernels>()->bf16.gram_operands == GramOperands::bf16;
-    EXPECT_EQ(r.out.find("\nprecision bf16 tensors' Gram from differences rounded to bf16") != std::string::npos, rounds)
-        << where;
+  for (const std::size_t tasks : {std::size_t{4}, std::size_t{8}}) {
+    std::vector<std::string> args{"--base", files[0]};
+    for (std::size_t t = 0; t < tasks; ++t) args.push_back(files[1 + t % 4]);
+    for (const Implementation* impl : usable_implementations(TaskvecKernels::kFamily)) {
+      const CliRun r = run(fmt::format("{} --impl {}", fmt::join(args, " "), impl->name));
+      const std::string where = fmt::format("{} tasks, --impl {}: stdout\n{}stderr\n{}", tasks, impl->name, r.out, r.err);
+      ASSERT_EQ(r.rc, 0) << where;
+      for (const char* want : {"pair 0 1 cos=-1.000000", "pair 0 3 cos=+0.707107", "norm 3 1.833030e+01"})
+        EXPECT_NE(r.out.find(want), std::string::npos) << "missing '" << want << "' in " << where;
+      const bool rounds = impl->kernels<TaskvecKernels>()->bf16.gram_operands_at(tasks) == GramOperands::bf16;
+      EXPECT_EQ(r.out.find("\nprecision bf16 tensors' Gram from differences rounded to bf16") != std::string::npos,
+                rounds)
+          << where;
+    }
   }
 }
 

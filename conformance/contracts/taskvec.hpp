@@ -131,12 +131,13 @@ struct TaskvecGram : Contract<float, TaskvecKernels> {
     const TaskvecTyped<E>& typed = kt.typed<E>();
     typed.gram(m.pre(), m.ft.data(), k, n, out.data());
     if (!out.intact()) return canaries_overwritten(k * k, "out[0, k*k)");
-    const bool bf16 = typed.gram_operands == GramOperands::bf16;
+    const GramOperands operands = typed.gram_operands_at(k);
+    const bool bf16 = operands == GramOperands::bf16;
     const double rel = gamma_f32(kt.sum_depth(n)) + 2 * gamma64(n + 64) + gamma64(n + 3) + (bf16 ? taskvec_bf16_rel() : 0.0);
     for (std::size_t i = 0; i < k; ++i)
       for (std::size_t j = 0; j < k; ++j) {
         const double got = out[i * k + j];
-        const GramEntry g = gram_entry(m, i, j, typed.gram_operands);
+        const GramEntry g = gram_entry(m, i, j, operands);
         if (!g.non_finite_input && !g.risk && got != out[j * k + i])
           return Mismatch{i * k + j, fmt::format("out[{}] (entry ({}, {}), symmetry)", i * k + j, i, j),
                           fmt::format("{}", out[j * k + i]), fmt::format("{}", got)};

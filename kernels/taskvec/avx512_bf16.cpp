@@ -61,6 +61,7 @@ constexpr maskbench::TaskvecKernels kBf16Table = [] {
   maskbench::TaskvecKernels t = kTable;
   t.bf16.gram = gram_bf16_dot;
   t.bf16.gram_operands = maskbench::GramOperands::bf16;
+  t.bf16.gram_rounds_from_tasks = kDirectTasks + 1;
   return t;
 }();
 

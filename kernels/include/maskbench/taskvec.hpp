@@ -103,6 +103,15 @@ struct TaskvecTyped {
 
   // What gram multiplies (see GramOperands); f32 but in reduced_precision rows.
   GramOperands gram_operands = GramOperands::f32;
+  // With gram_operands other than f32: the least k at which gram rounds its
+  // operands. Fewer tasks are multiplied as f32, within GramOperands::f32's
+  // bound (a row may keep a cheaper exact form where it is as fast).
+  std::size_t gram_rounds_from_tasks = 1;
+
+  // What gram multiplies at k tasks.
+  constexpr GramOperands gram_operands_at(std::size_t k) const {
+    return k >= gram_rounds_from_tasks ? gram_operands : GramOperands::f32;
+  }
 };
 
 struct TaskvecKernels {
