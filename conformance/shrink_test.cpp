@@ -211,6 +211,32 @@ TEST(Shrink, TaskvecDotBugShrinksToOneElement) {
   EXPECT_EQ(expect_shrinks<TaskvecDot>(wrong, start, {{1, 0}, {}, {1.0f}}).m.what, "tv_dot");
 }
 
+// masked_sum whose count is one short from 2^22 elements on.
+MaskedSum masked_sum_short_when_long(const float* x, std::size_t n, float lo, float hi) {
+  MaskedSum r = scalar_cond().masked_sum(x, n, lo, hi);
+  if (n >= (std::size_t{1} << 22) && r.count > 0) --r.count;
+  return r;
+}
+
+// A failing case of millions of elements stops shrinking within the element
+// budget (each check costs the whole case), and its reproducer says how many
+// values there are instead of printing them.
+TEST(Shrink, AHugeCaseStopsWithinTheBudgetAndIsNotPrinted) {
+  CondKernels wrong = scalar_cond();
+  wrong.masked_sum = masked_sum_short_when_long;
+  const auto check = contract_check<CondMaskedSum>(wrong);
+  const std::size_t n = (std::size_t{1} << 22) + 5;
+  const Case<float> start{{}, {-1.0f, 1.0f}, std::vector<float>(n, 0.5f)};
+  const ShrinkBudget budget;
+  const auto s = shrink(start, *check(start), check, budget);
+  EXPECT_LE(s.elements, budget.elements + n);
+  EXPECT_GE(s.c.data.size(), std::size_t{1} << 22);
+  static constexpr std::string_view kParams[] = {"lo", "hi"};
+  const std::string text = reproducer("wrong-masked-sum", "cond/masked_sum", n, s, {{}, kParams}, "");
+  EXPECT_NE(text.find("data = ...;  // n = "), std::string::npos) << text.substr(0, 2000);
+  EXPECT_LT(text.size(), 2000u) << text.substr(0, 2000);
+}
+
 TEST(Shrink, ReproducerIsATestToPaste) {
   Rng rng(seed() + 94);
   const CondKernels wrong = wrong_select(select_negative_bug);

@@ -95,26 +95,41 @@ struct Shrunk {
   Case<T, P> c;
   Mismatch m;
   std::size_t tries = 0;  // how many candidate cases were checked
+  std::size_t elements = 0;  // their elements, summed
+};
+
+// What the shrinker may spend: checks, and elements summed over the checked
+// cases. The second keeps a failing case of millions of elements (a test of
+// counts past 2^24) from taking hours: it stops after a few checks, and the
+// case is left as large as it got.
+struct ShrinkBudget {
+  std::size_t checks = 20000;
+  std::size_t elements = std::size_t{1} << 27;
 };
 
 // `check(case)` returns the mismatch of a failing case, nullopt for a passing
-// one. `budget` bounds the number of checks.
+// one.
 template <class T, class P, class Check>
-Shrunk<T, P> shrink(Case<T, P> c, Mismatch m, Check&& check, std::size_t budget = 20000) {
-  Shrunk<T, P> s{std::move(c), std::move(m), 0};
+Shrunk<T, P> shrink(Case<T, P> c, Mismatch m, Check&& check, ShrinkBudget budget = {}) {
+  Shrunk<T, P> s{std::move(c), std::move(m), 0, 0};
+  const auto spent = [&] { return s.tries >= budget.checks || s.elements >= budget.elements; };
   const auto attempt = [&](Case<T, P>&& candidate) {
-    if (s.tries >= budget) return false;
+    if (spent()) return false;
     ++s.tries;
+    s.elements += candidate.data.size();
     std::optional<Mismatch> found = check(std::as_const(candidate));
     if (!found) return false;
     s.c = std::move(candidate);
     s.m = std::move(*found);
     return true;
   };
+  // Every loop below stops once the budget is spent: each candidate is a
+  // copy of the case, itself as costly as a check for millions of elements.
   // Replaces one value of the case with each simpler candidate in turn.
   const auto simplify = [&](auto member, std::size_t i) {
     const auto v = (s.c.*member)[i];
     for (auto cand : simpler_values(v)) {
+      if (spent()) return false;
       if (simplicity(cand) >= simplicity(v)) continue;
       Case<T, P> next = s.c;
       (next.*member)[i] = cand;
@@ -122,10 +137,11 @@ Shrunk<T, P> shrink(Case<T, P> c, Mismatch m, Check&& check, std::size_t budget 
     }
     return false;
   };
-  for (bool progress = true; progress && s.tries < budget;) {
+  for (bool progress = true; progress && !spent();) {
     progress = false;
-    for (std::size_t chunk = std::max<std::size_t>(1, s.c.data.size() / 2); chunk >= 1 && !s.c.data.empty(); chunk /= 2)
-      for (std::size_t start = s.c.data.size(); start-- > 0;) {
+    for (std::size_t chunk = std::max<std::size_t>(1, s.c.data.size() / 2); chunk >= 1 && !s.c.data.empty() && !spent();
+         chunk /= 2)
+      for (std::size_t start = s.c.data.size(); start-- > 0 && !spent();) {
         if (start + chunk > s.c.data.size()) continue;
         Case<T, P> next = s.c;
         next.data.erase(next.data.begin() + static_cast<std::ptrdiff_t>(start),
@@ -143,7 +159,7 @@ Shrunk<T, P> shrink(Case<T, P> c, Mismatch m, Check&& check, std::size_t budget 
         }
       }
     for (std::size_t i = 0; i < s.c.params.size(); ++i) progress |= simplify(&Case<T, P>::params, i);
-    for (std::size_t i = 0; i < s.c.data.size(); ++i) progress |= simplify(&Case<T, P>::data, i);
+    for (std::size_t i = 0; i < s.c.data.size() && !spent(); ++i) progress |= simplify(&Case<T, P>::data, i);
   }
   return s;
 }
@@ -179,6 +195,9 @@ struct CaseShape {
   std::span<const std::string_view> params;
 };
 
+// The most data values a reproducer spells out.
+constexpr std::size_t kPrintedElements = 4096;
+
 // The shrunk case as a GoogleTest test, ready to paste:
 //   minimal failing case (from n=300 after 412 checks): avx2 cond/select y[3]: expected ..., actual ...
 //   TEST(Repro, avx2_cond_select) { ... }
@@ -198,8 +217,12 @@ std::string reproducer(std::string_view impl, std::string_view kernel, std::size
     out += fmt::format("  const std::size_t {} = {};\n", shape.knobs[i], s.c.knobs[i]);
   for (std::size_t i = 0; i < s.c.params.size() && i < shape.params.size(); ++i)
     out += fmt::format("  const {} {} = {};\n", type_name(P{}), shape.params[i], literal(s.c.params[i]));
-  out += fmt::format("  const std::vector<{}> data = {};  // n = {}\n", type_name(T{}),
-                     literal_list(std::span<const T>(s.c.data)), s.c.data.size());
+  if (s.c.data.size() <= kPrintedElements)
+    out += fmt::format("  const std::vector<{}> data = {};  // n = {}\n", type_name(T{}),
+                       literal_list(std::span<const T>(s.c.data)), s.c.data.size());
+  else
+    out += fmt::format("  const std::vector<{}> data = ...;  // n = {}: too many to print; the failing test builds them\n",
+                       type_name(T{}), s.c.data.size());
   out += fmt::format("{}}}\n", body);
   return out;
 }
