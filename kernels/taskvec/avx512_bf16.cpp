@@ -19,14 +19,14 @@ struct Bf16DotProducts {
   using Elem = std::uint16_t;
   using X = __m512bh;
   static constexpr std::size_t kPer = 2 * W;
-  static X load(const TauRow<Elem>& row, std::size_t v) { return (X)_mm512_load_si512(&row.d[v * kPer]); }
+  static X load(const Elem* p) { return (X)_mm512_load_si512(p); }
   static V madd(X x, X y, V acc) { return _mm512_dpbf16_ps(acc, x, y); }
 
   // W lanes of widen(p[i, ...)) before `end`, zeros past it.
   static V lanes(const Bf16* p, std::size_t i, std::size_t end) { return i < end ? load_at(p, i, end) : O::zero(); }
-  static void fill(const Bf16* pre, const Bf16* const* ft, std::size_t k, std::size_t base, std::size_t end,
-                   std::size_t n, TauRow<Elem>* rows) {
-    for (std::size_t i = base; i < end; i += kPer) {
+  static void fill(const Bf16* pre, const Bf16* const* ft, std::size_t k, std::size_t base, std::size_t from,
+                   std::size_t to, std::size_t end, std::size_t n, TauRow<Elem>* rows) {
+    for (std::size_t i = from; i < to; i += kPer) {
       // 32 bf16 are one cache line: one prefetch per stream, as in
       // F32Products, two of this row's blocks ahead.
       constexpr std::size_t kTwoBlocks = 2 * TauRow<Elem>::kElements;

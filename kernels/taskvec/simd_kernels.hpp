@@ -4,9 +4,9 @@
 // the rows that replace one of its kernels (taskvec/avx512_bf16.cpp).
 //
 // gram streams D in blocks: per block, theta_pre is loaded once per vector and
-// the k differences go to a scratch block in L1 (never the whole tau); then
-// register tiles of kTile x kTile task pairs accumulate the products from L1.
-// Every input byte is read from memory once. f32 and bf16 inputs share every
+// the k differences go to a scratch block in L1 (never the whole tau); register
+// tiles of kTile x kTile task pairs accumulate the products from L1 while the
+// next block is read in. Every input byte is read from memory once. f32 and bf16 inputs share every
 // loop: the level's loads widen bf16 in registers.
 #include <algorithm>
 
@@ -61,24 +61,31 @@ struct F32Products {
   using Elem = float;
   using X = V;
   static constexpr std::size_t kPer = W;
-  static X load(const TauRow<Elem>& row, std::size_t v) { return O::loadu(&row.d[v * kPer]); }
+  static X load(const Elem* p) { return O::loadu(p); }
   static V madd(X x, X y, V acc) { return O::fmadd(x, y, acc); }
-  // rows[t].d[e] = tau[t][base + e] for e < end - base (a block of
-  // TauRow<Elem>::kElements at most), zeros up to the next operand vector.
+  // rows[t].d[e - base] = tau[t][e] for e in [from, to) of the block
+  // [base, end) (from - base a multiple of kPer), zeros from `end` up to the
+  // next operand vector.
   template <class T>
-  static void fill(const T* pre, const T* const* ft, std::size_t k, std::size_t base, std::size_t end, std::size_t n,
-                   TauRow<Elem>* rows) {
-    for (std::size_t i = base; i < end; i += W) {
-      // The hardware prefetcher loses track of k + 1 streams while the tiles
-      // run from L1; asking two blocks ahead keeps the reads going.
-      const bool ahead = i + kAhead < n;
-      if (ahead) prefetch_ahead(pre + i);
-      const V p = load_at(pre, i, end);
-      for (std::size_t t = 0; t < k; ++t) {
-        if (ahead) prefetch_ahead(ft[t] + i);
-        O::storeu(&rows[t].d[i - base], O::sub(load_at(ft[t], i, end), p));
+  static void fill(const T* pre, const T* const* ft, std::size_t k, std::size_t base, std::size_t from, std::size_t to,
+                   std::size_t end, std::size_t n, TauRow<Elem>* rows) {
+    // Full vectors, then the tail: a load that may be either costs a mask
+    // per load.
+    const auto put = [&](std::size_t i, auto&& load) {
+      const V p = load(pre);
+      for (std::size_t t = 0; t < k; ++t) O::storeu(&rows[t].d[i - base], O::sub(load(ft[t]), p));
+    };
+    std::size_t i = from;
+    for (; i < to && i + W <= end; i += W) {
+      // The hardware prefetcher loses track of k + 1 streams; asking two
+      // blocks ahead keeps the reads going.
+      if (i + kAhead < n) {
+        prefetch_ahead(pre + i);
+        for (std::size_t t = 0; t < k; ++t) prefetch_ahead(ft[t] + i);
       }
+      put(i, [i](const T* x) { return O::loadu(x + i); });
     }
+    if (i < to) put(i, [i, end](const T* x) { return O::load_tail(x + i, end - i); });
   }
 };
 
@@ -88,43 +95,75 @@ struct Acc {
   V v;
 };
 
-// acc[r*kTile + c] += row(i0 + r) . row(j0 + c) over the first `vecs` operand vectors.
-template <class P>
-inline void accumulate_tile(const TauRow<typename P::Elem>* rows, std::size_t i0, std::size_t j0, std::size_t vecs, Acc* acc) {
+// acc[r*kTile + c] += row(i0 + r) . row(j0 + c) over the first `vecs` operand
+// vectors, calling between(v) after the products of vector v. (A diagonal
+// tile forming only its 10 distinct products, i.e. 36 products a vector at
+// K = 8 instead of 48, took 1.1-1.4x this one's time at K = 8 and 16 on the
+// AMD development VM, in two versions of the loop.)
+template <class P, class Between>
+inline void accumulate_tile(const TauRow<typename P::Elem>* rows, std::size_t i0, std::size_t j0, std::size_t vecs,
+                            Acc* acc, Between&& between) {
+  constexpr std::size_t kStride = TauRow<typename P::Elem>::kElements;
+  static_assert(sizeof(TauRow<typename P::Elem>) == kStride * sizeof(typename P::Elem), "rows follow without a gap");
   V s[kTile * kTile];
   for (std::size_t q = 0; q < kTile * kTile; ++q) s[q] = acc[q].v;
-  for (std::size_t v = 0; v < vecs; ++v) {
+  // One pointer per side, the rows at constant offsets from it: holding
+  // each row's address took more registers than there are (GCC kept them
+  // on the stack).
+  const typename P::Elem* a = rows[i0].d;
+  const typename P::Elem* b = rows[j0].d;
+  for (std::size_t v = 0; v < vecs; ++v, a += P::kPer, b += P::kPer) {
     typename P::X x[kTile], y[kTile];
-    for (std::size_t r = 0; r < kTile; ++r) x[r] = P::load(rows[i0 + r], v);
-    for (std::size_t c = 0; c < kTile; ++c) y[c] = P::load(rows[j0 + c], v);
+    for (std::size_t r = 0; r < kTile; ++r) x[r] = P::load(a + r * kStride);
+    for (std::size_t c = 0; c < kTile; ++c) y[c] = P::load(b + c * kStride);
     for (std::size_t r = 0; r < kTile; ++r)
       for (std::size_t c = 0; c < kTile; ++c) s[r * kTile + c] = P::madd(x[r], y[c], s[r * kTile + c]);
+    between(v);
   }
   for (std::size_t q = 0; q < kTile * kTile; ++q) acc[q].v = s[q];
 }
 
+// Software-pipelined over blocks: while the tiles multiply one block from
+// L1, the next block is read from memory into the other half of the rows, a
+// slice per tile pass spread over its vectors. Filling a block and then
+// multiplying it left memory idle while the tiles ran (K = 8 read at half
+// the bandwidth that K = 4 did on the AMD development VM).
 template <class P, class T>
 void gram_tiles(const T* pre, const T* const* ft, std::size_t k, std::size_t n, double* out) {
-  const std::size_t tiles = (k + kTile - 1) / kTile, pairs = tiles * (tiles + 1) / 2;
-  // On the heap: at kMaxTasks tasks the differences and the accumulators
-  // take about 200 KiB. Padding rows stay zero, so tiles never need a
-  // ragged edge.
-  Scratch<TauRow<typename P::Elem>> rows(tiles * kTile);
+  using Row = TauRow<typename P::Elem>;
+  constexpr std::size_t kElements = Row::kElements;
+  const std::size_t tiles = (k + kTile - 1) / kTile, pairs = tiles * (tiles + 1) / 2, padded = tiles * kTile;
+  // On the heap: at kMaxTasks tasks the two blocks of differences and the
+  // accumulators take about 300 KiB. Padding rows stay zero, so tiles never
+  // need a ragged edge.
+  Scratch<Row> rows(2 * padded);
   Scratch<Acc> acc(pairs * kTile * kTile);
   Scratch<double> total(k * k);
-  for (std::size_t flush_base = 0; flush_base < n; flush_base += kFlush) {
-    const std::size_t flush_end = std::min(n, flush_base + kFlush);
-    for (std::size_t q = 0; q < pairs * kTile * kTile; ++q) acc[q].v = O::zero();
-    for (std::size_t base = flush_base; base < flush_end; base += TauRow<typename P::Elem>::kElements) {
-      const std::size_t end = std::min(flush_end, base + TauRow<typename P::Elem>::kElements);
-      P::fill(pre, ft, k, base, end, n, rows.data());
-      const std::size_t vecs = (end - base + P::kPer - 1) / P::kPer;
-      std::size_t a = 0;
-      for (std::size_t ti = 0; ti < tiles; ++ti)
-        for (std::size_t tj = ti; tj < tiles; ++tj, ++a)
-          accumulate_tile<P>(rows.data(), ti * kTile, tj * kTile, vecs, &acc[a * kTile * kTile]);
-    }
+  const auto vectors = [](std::size_t base, std::size_t end) { return (end - base + P::kPer - 1) / P::kPer; };
+  if (n > 0) P::fill(pre, ft, k, 0, 0, std::min(n, kElements), std::min(n, kElements), n, rows.data());
+  for (std::size_t q = 0; q < pairs * kTile * kTile; ++q) acc[q].v = O::zero();
+  for (std::size_t base = 0, half = 0; base < n; base += kElements, half ^= 1) {
+    const std::size_t end = std::min(n, base + kElements), vecs = vectors(base, end);
+    const Row* cur = rows.data() + half * padded;
+    Row* next = rows.data() + (half ^ 1) * padded;
+    const std::size_t next_end = std::min(n, end + kElements), next_vecs = end < n ? vectors(end, next_end) : 0;
     std::size_t a = 0;
+    for (std::size_t ti = 0; ti < tiles; ++ti)
+      for (std::size_t tj = ti; tj < tiles; ++tj, ++a) {
+        // This pass fills the next block's vectors [first, last), spread
+        // evenly over its own vecs (a running remainder: no division).
+        std::size_t filled = a * next_vecs / pairs, owed = 0;
+        const std::size_t count = (a + 1) * next_vecs / pairs - filled - (a == 0 && next_vecs > 2 ? 1 : 0);
+        const auto fill_slice = [&](std::size_t) {
+          std::size_t from = filled;
+          for (owed += count; owed >= vecs; owed -= vecs) ++filled;
+          if (from < filled)
+            P::fill(pre, ft, k, end, end + from * P::kPer, std::min(next_end, end + filled * P::kPer), next_end, n, next);
+        };
+        accumulate_tile<P>(cur, ti * kTile, tj * kTile, vecs, &acc[a * kTile * kTile], fill_slice);
+      }
+    if (end % kFlush != 0 && end != n) continue;
+    a = 0;
     for (std::size_t ti = 0; ti < tiles; ++ti)
       for (std::size_t tj = ti; tj < tiles; ++tj, ++a)
         for (std::size_t r = 0; r < kTile; ++r)
@@ -132,6 +171,7 @@ void gram_tiles(const T* pre, const T* const* ft, std::size_t k, std::size_t n, 
             const std::size_t i = ti * kTile + r, j = tj * kTile + c;
             if (i <= j && j < k) total[i * k + j] += lane_sum(acc[a * kTile * kTile + r * kTile + c].v);
           }
+    for (std::size_t q = 0; q < pairs * kTile * kTile; ++q) acc[q].v = O::zero();
   }
   for (std::size_t i = 0; i < k; ++i)
     for (std::size_t j = i; j < k; ++j) out[i * k + j] = out[j * k + i] = total[i * k + j];
