@@ -152,6 +152,17 @@ TEST_P(Cond, MaskedSumSpecialValuesAndCancellation) {
   }
 }
 
+// A count past 2^24: beyond that float can no longer count one by one, so
+// a kernel that counts in float lanes (the fixed-width levels do) must move
+// its counts out to integers before they get there.
+TEST_P(Cond, MaskedSumCountsPast2To24) {
+  const std::size_t n = (std::size_t{1} << 24) + (std::size_t{1} << 16) + 7;
+  std::vector<float> x(n, 1.0f);
+  for (std::size_t i = 0; i < n; i += 1001) x[i] = 5.0f;  // outside [lo, hi)
+  const Params p;
+  holds<CondMaskedSum>({{}, {p.lo, p.hi}, x}, "every element but each 1001st inside");
+}
+
 TEST_P(Cond, RandomFuzz) {
   Rng rng(seed() + 7);
   const auto sp = special_floats();

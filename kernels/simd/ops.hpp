@@ -32,6 +32,10 @@ namespace simd {
 
 // The op set: simd_ops::CommonOps (simd/ops_common.hpp, where the shared ops
 // are stated) and, in the same terms (W = L lanes, known at compile time):
+//   kMaskRegisters: whether M lives in mask registers (native AVX-512), so
+//     that count(m) first moves it to a general register, where a masked
+//     add stays in the vector unit; elsewhere M is a vector or plain bits
+//     and count costs about as little as the add.
 //   Memory. loadu(p)/storeu(p, v): W lanes. load_tail(p, k)/store_tail(p, v,
 //     k): lanes [0, k) only (k < W), never touching memory at p + k or past;
 //     the other lanes load as 0. The loads take f32, Bf16 or F16 and widen
@@ -57,6 +61,7 @@ concept SimdOps = maskbench::simd_ops::CommonOps<O> &&
                   requires(typename O::V v, typename O::M m, const float* pf, float* out, const maskbench::Bf16* pb,
                            const maskbench::F16* ph, std::size_t k, std::uint64_t b) {
   { O::W } -> std::convertible_to<std::size_t>;
+  { O::kMaskRegisters } -> std::convertible_to<bool>;
   { O::loadu(pf) } -> std::same_as<typename O::V>;
   { O::loadu(pb) } -> std::same_as<typename O::V>;
   { O::loadu(ph) } -> std::same_as<typename O::V>;

@@ -17,6 +17,7 @@ namespace simd {
 
 struct Ops {
   static constexpr std::size_t W = 8;
+  static constexpr bool kMaskRegisters = false;
   using V = simde__m256;
   using M = simde__m256;
   using U = simde__m256i;

@@ -63,6 +63,11 @@ inline R lanewise(V a, V b, F f) {
 
 struct Ops {
   static constexpr std::size_t W = 16;
+#if defined(MB_AVX512_NATIVE)
+  static constexpr bool kMaskRegisters = true;
+#else
+  static constexpr bool kMaskRegisters = false;
+#endif
   using V = simde__m512;
   using M = simde__mmask16;
   using U = simde__m512i;

@@ -14,6 +14,7 @@ namespace simd {
 
 struct Ops {
   static constexpr std::size_t W = 4;
+  static constexpr bool kMaskRegisters = false;
   using V = float32x4_t;
   using M = uint32x4_t;
   using U = uint32x4_t;

@@ -12,6 +12,7 @@ namespace simd {
 
 struct Ops {
   static constexpr std::size_t W = 4;
+  static constexpr bool kMaskRegisters = false;
   using V = simde__m128;
   using M = simde__m128;
   using U = simde__m128i;

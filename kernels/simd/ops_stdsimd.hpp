@@ -18,6 +18,7 @@ struct Ops {
   using M = V::mask_type;
   using U = stdx::rebind_simd_t<std::uint32_t, V>;
   static constexpr std::size_t W = V::size();
+  static constexpr bool kMaskRegisters = false;
   using Q = MaskBits<W>;
 
   static V loadu(const float* p) { return V(p, stdx::element_aligned); }
