@@ -153,7 +153,7 @@ void gram_tiles(const T* pre, const T* const* ft, std::size_t k, std::size_t n, 
         // This pass fills the next block's vectors [first, last), spread
         // evenly over its own vecs (a running remainder: no division).
         std::size_t filled = a * next_vecs / pairs, owed = 0;
-        const std::size_t count = (a + 1) * next_vecs / pairs - filled - (a == 0 && next_vecs > 2 ? 1 : 0);
+        const std::size_t count = (a + 1) * next_vecs / pairs - filled;
         const auto fill_slice = [&](std::size_t) {
           std::size_t from = filled;
           for (owed += count; owed >= vecs; owed -= vecs) ++filled;
