@@ -24,4 +24,5 @@ while IFS= read -r -d '' listing; do
   fi
 done < <(find "$build" -name '*\[1\]_tests.cmake' -print0)
 [ "$found" -gt 0 ] || { echo "FAIL: no test listing (*[1]_tests.cmake) under $build"; exit 1; }
-[ "$bad" -eq 0 ] && echo "ok: $found test binaries, every test listed for ctest"
+[ "$bad" -eq 0 ] || exit 1
+echo "ok: $found test binaries, every test listed for ctest"

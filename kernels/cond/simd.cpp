@@ -88,6 +88,13 @@ void guarded_div(const float* x, float* y, std::size_t n, float a) {
 constexpr std::size_t kCountStretch = std::size_t{1} << 22;
 static_assert(kCountStretch % (kSumLanes * O::W) == 0);
 
+// The kSumLanes accumulators as one vector, a tree 2 additions deep (what
+// masked_sum_depth counts).
+inline V add_accumulators(const V (&v)[kSumLanes]) {
+  static_assert(kSumLanes == 4);
+  return O::add(O::add(v[0], v[1]), O::add(v[2], v[3]));
+}
+
 maskbench::MaskedSum masked_sum(const float* x, std::size_t n, float lo, float hi) {
   const V vlo = O::set1(lo), vhi = O::set1(hi), one = O::set1(1.0f);
   V acc[kSumLanes], counts[kSumLanes];
@@ -111,10 +118,9 @@ maskbench::MaskedSum masked_sum(const float* x, std::size_t n, float lo, float h
     for (; i + O::W <= end; i += O::W) step(0, O::loadu(x + i), all);
     if (i < end) step(0, O::load_tail(x + i, end - i), O::tail(end - i));
     if constexpr (O::kMaskRegisters)
-      count += static_cast<std::uint64_t>(O::reduce_add(O::add(O::add(counts[0], counts[1]), O::add(counts[2], counts[3]))));
+      count += static_cast<std::uint64_t>(O::reduce_add(add_accumulators(counts)));
   }
-  const V total = O::add(O::add(acc[0], acc[1]), O::add(acc[2], acc[3]));
-  return {O::reduce_add(total), count};
+  return {O::reduce_add(add_accumulators(acc)), count};
 }
 
 // Each lane accumulator takes at most ceil(n / (4W)) + 4 additions (blocks,

@@ -6,8 +6,8 @@
 // gram streams D in blocks: per block, theta_pre is loaded once per vector and
 // the k differences go to a scratch block in L1 (never the whole tau); register
 // tiles of kTile x kTile task pairs accumulate the products from L1 while the
-// next block is read in. Every input byte is read from memory once. f32 and bf16 inputs share every
-// loop: the level's loads widen bf16 in registers.
+// next block is read in. Every input byte is read from memory once. f32 and
+// bf16 inputs share every loop: the level's loads widen bf16 in registers.
 #include <algorithm>
 
 #include "maskbench/taskvec.hpp"
@@ -140,7 +140,8 @@ void gram_tiles(const T* pre, const T* const* ft, std::size_t k, std::size_t n, 
   Scratch<Acc> acc(pairs * kTile * kTile);
   Scratch<double> total(k * k);
   const auto vectors = [](std::size_t base, std::size_t end) { return (end - base + P::kPer - 1) / P::kPer; };
-  if (n > 0) P::fill(pre, ft, k, 0, 0, std::min(n, kElements), std::min(n, kElements), n, rows.data());
+  const std::size_t first_end = std::min(n, kElements);
+  if (n > 0) P::fill(pre, ft, k, 0, 0, first_end, first_end, n, rows.data());
   for (std::size_t q = 0; q < pairs * kTile * kTile; ++q) acc[q].v = O::zero();
   for (std::size_t base = 0, half = 0; base < n; base += kElements, half ^= 1) {
     const std::size_t end = std::min(n, base + kElements), vecs = vectors(base, end);
