@@ -90,5 +90,21 @@ TEST(CacheProbe, SmallStepsAndFlatCurvesAreNoLevels) {
   EXPECT_TRUE(caches_from_curve({}).empty());
 }
 
+// A guest whose host maps it with 4 KiB pages misses the TLB from a few MiB
+// on, and its L3's latency climbs about 1.5x over the L3's octaves (the Xeon
+// development VM: 31 ns at 3 MiB, 47 ns at 38 MiB, memory 120 ns past
+// 45 MiB). The climb is no level.
+TEST(CacheProbe, ALatencyClimbWithinALevelIsNoLevel) {
+  const std::vector<Level> xeon = {{48 << 10, 1.7}, {2 << 20, 5.3}, {48 << 20, 31.0}};
+  for (std::uint64_t seed = 1; seed <= 20; ++seed) {
+    auto curve = model_curve(xeon, 120.0, 1 << 30, false, 0.03, seed);
+    for (LatencyPoint& p : curve) {
+      const double octaves = std::log2(static_cast<double>(p.bytes) / (4 << 20));
+      p.ns *= std::exp2(0.6 * std::clamp(octaves / 3.0, 0.0, 1.0));  // 1.52x from 4 to 32 MiB
+    }
+    expect_levels(curve, xeon, "TLB climb, seed=" + std::to_string(seed));
+  }
+}
+
 }  // namespace
 }  // namespace maskbench

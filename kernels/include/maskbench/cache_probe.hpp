@@ -18,15 +18,17 @@ struct LatencyPoint {
 };
 
 // Chases a random single cycle through every 64-byte line of a working set
-// (Sattolo's shuffle: each load's address comes from the previous load, and
-// no stride or page order is left for a prefetcher), at working sets from
+// (each load's address comes from the previous load, and no stride or page
+// order is left for a prefetcher), on and on along the cycle, at working sets from
 // 4 KiB to max_bytes in quarter-octave steps, on memory advised to use huge
-// pages so that page walks do not pass for a cache level. About 2 s at
-// max_bytes = 256 MiB. Timing, not a result to assert: callers record it.
+// pages so that page walks do not pass for a cache level. About 3 s at
+// max_bytes = 1 GiB. Timing, not a result to assert: callers record it.
 MB_API std::vector<LatencyPoint> measure_latency_curve(std::size_t max_bytes);
 // The working set the benchmarks and `maskbench info --measure-caches` probe
-// up to: past 6x a 32 MiB L3, where memory's plateau has begun.
-inline constexpr std::size_t kCacheProbeBytes = std::size_t{256} << 20;
+// up to: memory's plateau must begin before it, or the last cache level is
+// not placed. 4x the 260 MiB L3 a Xeon (Emerald Rapids) reports, for a
+// machine that gets all of it.
+inline constexpr std::size_t kCacheProbeBytes = std::size_t{1} << 30;
 
 // The cache levels a latency curve shows (points in ascending bytes). A
 // plateau is an octave of points (4) within 25% of each other; the first is
