@@ -28,6 +28,7 @@
 #include "maskbench/best.hpp"
 #include "maskbench/streaming.hpp"
 #include "machine_info.hpp"
+#include "peers/openblas_core.hpp"
 #include "schema.hpp"
 
 namespace maskbench::bench {
@@ -92,6 +93,7 @@ bool has_flag(const std::vector<std::string>& args, std::string_view prefix) {
 
 int main(int argc, char** argv) {
   using namespace maskbench::bench;
+  peers::choose_openblas_kernels(argv);
   std::vector<std::string> args;
   for (int i = 0; i < argc; ++i) {
     if (std::string_view(argv[i]) == "--quick")
@@ -143,6 +145,7 @@ int main(int argc, char** argv) {
     if (a.starts_with("--benchmark_min_time="))
       benchmark::AddCustomContext(schema::context::kMinTime, a.substr(std::string_view("--benchmark_min_time=").size()));
   add(schema::context::kMode, quick() ? schema::context::kModeQuick : schema::context::kModeFull);
+  benchmark::AddCustomContext(schema::context::kOpenblasKernels, peers::openblas_kernels_context());
 
   if (!maskbench::forced_name().empty()) benchmark::AddCustomContext("maskbench_force", std::string(maskbench::forced_name()));
   try {

@@ -117,6 +117,9 @@ inline constexpr const char* kCacheLatency = "maskbench_cache_latency_ns";
 // The output size from which select and guarded_div stream their stores
 // (maskbench/streaming.hpp), bytes, or "never".
 inline constexpr const char* kStreamingStoreBytes = "maskbench_streaming_store_bytes";
+// The kernels the OpenBLAS peer ran and how they were chosen
+// (bench/peers/openblas_core.hpp).
+inline constexpr const char* kOpenblasKernels = "maskbench_openblas_kernels";
 inline constexpr const char* kMode = "maskbench_mode";  // kModeQuick or kModeFull
 inline constexpr const char *kModeQuick = "quick", *kModeFull = "full";
 // Google Benchmark's own.

@@ -101,6 +101,7 @@ std::vector<std::pair<std::string, std::string>> machine_facts(const results::Re
       {"load average", joined(at(i, {key::kConditions, "load_average"}), " ")},
       {"pinning", context(r, schema::context::kPinning)},
       {"benchmark mode", context(r, schema::context::kMode)},
+      {"OpenBLAS kernels", context(r, schema::context::kOpenblasKernels)},
       {"MASKBENCH_DISABLE", at(i, {"maskbench_disable"}) ? text(at(i, {"maskbench_disable"})) : "not set"},
   };
   if (at(r.context, {schema::context::kCacheLatency}) != nullptr)
