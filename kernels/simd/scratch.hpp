@@ -2,9 +2,13 @@
 // Heap scratch for the kernel sources (reference and SIMD), zeroed. Not
 // std::vector: its members would be weak definitions that an ISA-flagged
 // object shares with every other object (simd/impl.hpp); clang's sanitizer
-// build keeps them out of line (tests/isa_symbols.py). new[] honours an
-// over-aligned T (a vector type, a cache-line-aligned row).
+// build keeps them out of line (tests/isa_symbols.py).
+#include <algorithm>
 #include <cstddef>
+#include <cstdlib>
+#include <cstring>
+#include <new>
+#include <type_traits>
 
 #include "simd/impl.hpp"
 
@@ -13,9 +17,19 @@ namespace {  // internal linkage, see simd/impl.hpp
 
 template <class T = float>
 class Scratch {
+  static_assert(std::is_trivially_copyable_v<T> && std::is_trivially_destructible_v<T>);
+  // Cache-line aligned whatever T is: a vector loaded from a packed panel
+  // (vera's merge) must not straddle two lines.
+  static constexpr std::size_t kAlign = alignof(T) > 64 ? alignof(T) : 64;
+
  public:
-  explicit Scratch(std::size_t n) : p_(new T[n]()) {}
-  ~Scratch() { delete[] p_; }
+  explicit Scratch(std::size_t n) {
+    const std::size_t bytes = (std::max<std::size_t>(n, 1) * sizeof(T) + kAlign - 1) / kAlign * kAlign;
+    p_ = static_cast<T*>(std::aligned_alloc(kAlign, bytes));
+    if (p_ == nullptr) throw std::bad_alloc();
+    std::memset(static_cast<void*>(p_), 0, bytes);
+  }
+  ~Scratch() { std::free(p_); }
   Scratch(const Scratch&) = delete;
   Scratch& operator=(const Scratch&) = delete;
   T& operator[](std::size_t i) { return p_[i]; }
