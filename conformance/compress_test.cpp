@@ -28,25 +28,34 @@ std::vector<std::size_t> compress_sizes() {
 // Elements whose selection (x > t, or for bytes x != c) follows `pattern`;
 // each kind of input is a function of the selection and the rng.
 template <class T, class Make>
-std::vector<T> selected(std::size_t n, Pattern pattern, Rng& rng, Make&& make) {
-  const std::vector<bool> m = make_pattern(pattern, n, rng);
-  std::vector<T> x(n);
-  for (std::size_t i = 0; i < n; ++i) x[i] = make(m[i]);
+std::vector<T> selected(const std::vector<bool>& m, Make&& make) {
+  std::vector<T> x(m.size());
+  for (std::size_t i = 0; i < m.size(); ++i) x[i] = make(m[i]);
   return x;
 }
-std::vector<float> make_f32(std::size_t n, Pattern pattern, float t, bool specials, Rng& rng) {
+template <class T, class Make>
+std::vector<T> selected(std::size_t n, Pattern pattern, Rng& rng, Make&& make) {
+  return selected<T>(make_pattern(pattern, n, rng), make);
+}
+std::vector<float> make_f32(const std::vector<bool>& m, float t, bool specials, Rng& rng) {
   const std::vector<float> sp = special_floats();
-  return selected<float>(n, pattern, rng, [&](bool keep) {
+  return selected<float>(m, [&](bool keep) {
     const float mag = std::fabs(random_float(rng, -4, 1));
     const float v = keep ? t + mag : t - mag;
     return specials && rng() % 5 == 0 ? sp[rng() % sp.size()] : v;
   });
 }
-std::vector<std::int32_t> make_i32(std::size_t n, Pattern pattern, std::int32_t t, Rng& rng) {
-  return selected<std::int32_t>(n, pattern, rng, [&](bool keep) {
+std::vector<float> make_f32(std::size_t n, Pattern pattern, float t, bool specials, Rng& rng) {
+  return make_f32(make_pattern(pattern, n, rng), t, specials, rng);
+}
+std::vector<std::int32_t> make_i32(const std::vector<bool>& m, std::int32_t t, Rng& rng) {
+  return selected<std::int32_t>(m, [&](bool keep) {
     const auto d = static_cast<std::int32_t>(rng() % 1000);
     return keep ? t + 1 + d : t - d;
   });
+}
+std::vector<std::int32_t> make_i32(std::size_t n, Pattern pattern, std::int32_t t, Rng& rng) {
+  return make_i32(make_pattern(pattern, n, rng), t, rng);
 }
 std::vector<std::uint8_t> make_u8(std::size_t n, Pattern pattern, std::uint8_t c, Rng& rng) {
   return selected<std::uint8_t>(n, pattern, rng,
@@ -73,6 +82,36 @@ TEST_P(Compress, ThirtyTwoBitKernelsEverySizeAndPattern) {
         holds<CompressIndex>({knobs, {t}, x}, pattern_name(pat));
         holds<CompressI32>({knobs, {ti}, make_i32(n, pat, ti, rng)}, pattern_name(pat));
       }
+}
+
+// Runs long enough that the loops copy or skip whole blocks without a
+// compress (driver.hpp's compress_exact: after 8 blocks of 4 vectors that were
+// all selected or none), broken by short runs and single lanes at every
+// offset, so that every way in and out of that path is taken.
+std::vector<bool> long_runs(std::size_t n, Rng& rng) {
+  std::vector<bool> m;
+  bool value = rng() % 2 == 0;
+  while (m.size() < n) {
+    const std::size_t kind = rng() % 4;
+    const std::size_t len = kind == 0 ? 1 + rng() % 3 : kind == 1 ? 1 + rng() % 70 : 500 + rng() % 3000;
+    m.insert(m.end(), std::min(len, n - m.size()), value);
+    value = !value;
+  }
+  return m;
+}
+
+TEST_P(Compress, LongRunsBrokenAtEveryOffset) {
+  Rng rng(seed() + 6);
+  for (std::size_t si = 0; si < set_count(k()); ++si)
+    for (int rep = 0; rep < (smoke_level() ? 4 : 16); ++rep) {
+      const std::size_t n = 4096 + rng() % 20000;
+      const std::vector<bool> m = long_runs(n, rng);
+      const std::vector<std::size_t> knobs = {si, n % 16, 0};
+      const std::vector<float> x = make_f32(m, 0.25f, false, rng);
+      holds<CompressF32>({knobs, {0.25f}, x}, "long runs");
+      holds<CompressIndex>({knobs, {0.25f}, x}, "long runs");
+      holds<CompressI32>({knobs, {-17}, make_i32(m, -17, rng)}, "long runs");
+    }
 }
 
 TEST_P(Compress, U8EverySizeAndPattern) {

@@ -106,6 +106,10 @@ struct PermuteStore {
                                 simde_mm256_permutevar8x32_epi32(v, Indices::of(m)));
     return count;
   }
+  template <class Out>
+  static void all(Out* out, simde__m256i v) {
+    simde_mm256_storeu_si256(reinterpret_cast<simde__m256i*>(out), v);
+  }
 };
 
 // One pass with vmaskmov stores: it measured faster than running a chunk

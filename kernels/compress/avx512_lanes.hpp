@@ -65,6 +65,10 @@ struct RegisterStore {
     O::store_masked(reinterpret_cast<float*>(out), Lanes512::first(count), O::compress(m, v));
     return count;
   }
+  template <class Out>
+  static void all(Out* out, O::V v) {
+    O::storeu(reinterpret_cast<float*>(out), v);
+  }
 };
 
 // vcompress with a memory destination: writes exactly the selected lanes.
@@ -77,6 +81,10 @@ struct MemoryStore {
   template <class Out>
   static std::size_t full(Out* out, O::V v, O::M m) {
     return exact(out, v, m);
+  }
+  template <class Out>
+  static void all(Out* out, O::V v) {
+    O::storeu(reinterpret_cast<float*>(out), v);
   }
 };
 

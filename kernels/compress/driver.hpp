@@ -13,6 +13,8 @@
 //    compressed, to out[0, count(m)) and nothing else; returns count(m).
 //    full(Out* out, V v, M m) writes the same out[0, count(m)) but may write
 //    anything to out[count(m), W); returns count(m).
+//    all(Out* out, V v), where compress_exact uses it: writes v's W lanes to
+//    out[0, W) as they are (a vector whose lanes are all selected).
 #include <algorithm>
 #include <array>
 #include <bit>
@@ -108,18 +110,64 @@ std::size_t compress_tail(const typename L::T* x, Out* out, std::size_t n, std::
   return count;
 }
 
+// Runs in compress_exact: a block of kRunVectors vectors whose lanes are all
+// selected is copied with plain stores (S::all), and one with none selected
+// stores nothing, with no compress either way. Sorted or clustered data and a
+// predicate that keeps nearly everything or nearly nothing give such blocks.
+// Telling them apart is a branch, predicted well only where most blocks are
+// runs, so the loop looks for runs only after kRunStreak blocks in a row were
+// runs, and the first mixed block sends it back to compressing every vector
+// without a branch; mixed data (a random 1% selection: about half the blocks
+// of 64 lanes are runs, in no pattern) rarely leaves that loop.
+inline constexpr std::size_t kRunVectors = 4;
+static_assert(kRunVectors % 2 == 0);
+inline constexpr std::size_t kRunStreak = 8;
+
 // One pass with exact stores: for levels with a masked store cheap enough
 // that a second pass costs more (AVX-512's masked store and vcompress to
 // memory, AVX2's vmaskmov).
+//
+// Always inlined into the kernel: cond carries its threshold vector by value,
+// and GCC, compiling the loop on its own with that 512-bit argument, left out
+// the vzeroupper before its return, so the caller's SSE code ran with dirty
+// upper state (160 ns more per call on the Xeon VM, at every size).
 template <class L, class S, class Out, class Cond, class Payload>
-std::size_t compress_exact(const typename L::T* x, Out* out, std::size_t n, Cond cond, Payload payload) {
-  std::size_t pos = 0, i = 0;
-  // Two vectors per step: both compares issue before the first store.
-  for (; i + 2 * L::W <= n; i += 2 * L::W) {
-    const auto v0 = L::load(x + i), v1 = L::load(x + i + L::W);
-    const auto m0 = cond(v0), m1 = cond(v1);
-    pos += S::exact(out + pos, payload(v0, i), m0);
-    pos += S::exact(out + pos, payload(v1, i + L::W), m1);
+[[gnu::always_inline]] inline std::size_t compress_exact(const typename L::T* x, Out* out, std::size_t n, Cond cond,
+                                                         Payload payload) {
+  constexpr std::size_t kBlock = kRunVectors * L::W;
+  static_assert(std::has_single_bit(kBlock));
+  std::size_t pos = 0, i = 0, streak = 0;
+  for (; i + kBlock <= n; i += kBlock) {
+    if (streak >= kRunStreak) {
+      typename L::V v[kRunVectors];
+      typename L::M m[kRunVectors];
+      std::size_t count = 0;
+      for (std::size_t k = 0; k < kRunVectors; ++k) {
+        v[k] = L::load(x + i + k * L::W);
+        m[k] = cond(v[k]);
+        count += L::count(m[k]);
+      }
+      if (count == 0) {
+        for (std::size_t k = 0; k < kRunVectors; ++k) (void)payload(v[k], i + k * L::W);
+      } else if (count == kBlock) {
+        for (std::size_t k = 0; k < kRunVectors; ++k) S::all(out + pos + k * L::W, payload(v[k], i + k * L::W));
+        pos += count;
+      } else {
+        for (std::size_t k = 0; k < kRunVectors; ++k) pos += S::exact(out + pos, payload(v[k], i + k * L::W), m[k]);
+        streak = 0;
+      }
+      continue;
+    }
+    const std::size_t start = pos;
+    // Two vectors per step: both compares issue before the first store.
+    for (std::size_t k = 0; k < kRunVectors; k += 2) {
+      const auto v0 = L::load(x + i + k * L::W), v1 = L::load(x + i + (k + 1) * L::W);
+      const auto m0 = cond(v0), m1 = cond(v1);
+      pos += S::exact(out + pos, payload(v0, i + k * L::W), m0);
+      pos += S::exact(out + pos, payload(v1, i + (k + 1) * L::W), m1);
+    }
+    // pos - start is in [0, kBlock], a power of two: 0 or kBlock is a run.
+    streak = ((pos - start) & (kBlock - 1)) == 0 ? streak + 1 : 0;
   }
   for (; i + L::W <= n; i += L::W) {
     const auto v = L::load(x + i);
