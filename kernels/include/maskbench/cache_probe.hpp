@@ -21,7 +21,7 @@ struct LatencyPoint {
 // (each load's address comes from the previous load, and no stride or page
 // order is left for a prefetcher), on and on along the cycle, at working sets from
 // 4 KiB to max_bytes in quarter-octave steps, on memory advised to use huge
-// pages so that page walks do not pass for a cache level. About 3 s at
+// pages so that page walks do not pass for a cache level. 3-6 s at
 // max_bytes = 1 GiB. Timing, not a result to assert: callers record it.
 MB_API std::vector<LatencyPoint> measure_latency_curve(std::size_t max_bytes);
 // The working set the benchmarks and `maskbench info --measure-caches` probe
