@@ -5,7 +5,6 @@
 // build keeps them out of line (tests/isa_symbols.py).
 #include <algorithm>
 #include <cstddef>
-#include <cstdlib>
 #include <cstring>
 #include <new>
 #include <type_traits>
@@ -23,13 +22,15 @@ class Scratch {
   static constexpr std::size_t kAlign = alignof(T) > 64 ? alignof(T) : 64;
 
  public:
-  explicit Scratch(std::size_t n) {
-    const std::size_t bytes = (std::max<std::size_t>(n, 1) * sizeof(T) + kAlign - 1) / kAlign * kAlign;
-    p_ = static_cast<T*>(std::aligned_alloc(kAlign, bytes));
-    if (p_ == nullptr) throw std::bad_alloc();
-    std::memset(static_cast<void*>(p_), 0, bytes);
+  // The library's aligned operator new, which throws std::bad_alloc itself:
+  // a throw written here would give this object its own weak copy of
+  // bad_alloc's constructor, which clang keeps out of line
+  // (tests/isa_symbols.py).
+  explicit Scratch(std::size_t n)
+      : p_(static_cast<T*>(::operator new(std::max<std::size_t>(n, 1) * sizeof(T), std::align_val_t{kAlign}))) {
+    std::memset(static_cast<void*>(p_), 0, std::max<std::size_t>(n, 1) * sizeof(T));
   }
-  ~Scratch() { std::free(p_); }
+  ~Scratch() { ::operator delete(p_, std::align_val_t{kAlign}); }
   Scratch(const Scratch&) = delete;
   Scratch& operator=(const Scratch&) = delete;
   T& operator[](std::size_t i) { return p_[i]; }

@@ -414,8 +414,10 @@ void merge_rows(const VeraLayer& L, const W0Rows& w0, const float* packed, Scrat
 template <class W0Rows>
 void merge_all(const VeraLayer& L, const W0Rows& w0, float* w, float sign) {
   const V vs = O::set1(sign);
-  const std::size_t fit = L.r == 0 ? L.in : kMergePanelBytes / (L.r * sizeof(float)) / kMergeCols * kMergeCols;
-  const std::size_t panel = std::max(kMergeCols, fit);
+  // No wider than the layer: the panel is allocated and zeroed per call.
+  const std::size_t cols = (L.in + kMergeCols - 1) / kMergeCols * kMergeCols;
+  const std::size_t fit = L.r == 0 ? cols : kMergePanelBytes / (L.r * sizeof(float)) / kMergeCols * kMergeCols;
+  const std::size_t panel = std::min(cols, std::max(kMergeCols, fit));
   Scratch c(kMergeRows * L.r), packed(L.r * panel);
   for (std::size_t j0 = 0; j0 < L.in; j0 += panel) {
     const std::size_t j1 = std::min(L.in, j0 + panel);
