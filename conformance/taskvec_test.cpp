@@ -221,9 +221,12 @@ void ties_every_case(Taskvec& test, std::size_t dtype, std::uint64_t s) {
   ties_round(test, dtype, kMaxTasks, {max_lanes() + 1}, true, 20.0f, 1.0f, rng);
   ties_round(test, dtype, kMaxTasks, {1000}, false, 50.0f, 0.5f, rng);
   // A model of several tensors: the threshold is global over all of them.
+  // The one past 65536 elements (more than the histogram's bins) takes half
+  // of this test's time, so the smoke level (qemu's runs) gives it one
+  // percentage.
   for (float percent : {0.1f, 10.0f, 20.0f, 29.0f, 37.0f, 99.99f}) {
     ties_round(test, dtype, 4, {0, 7, 1000, 33, 4097}, true, percent, 0.7f, rng);
-    ties_round(test, dtype, 3, {65539, 17}, false, percent, -1.25f, rng);
+    if (!smoke_level() || percent == 29.0f) ties_round(test, dtype, 3, {65539, 17}, false, percent, -1.25f, rng);
   }
 }
 
