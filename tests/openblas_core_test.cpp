@@ -83,5 +83,14 @@ TEST(OpenblasKernels, TheUsersOpenblasCoretypeIsKept) {
   EXPECT_EQ(context, "Prescott (OPENBLAS_CORETYPE=Prescott from the environment)");
 }
 
+// The environment's text reaches the console's context lines: no escape
+// sequence or line break passes through.
+TEST(OpenblasKernels, AHostileOpenblasCoretypeIsPrintedHarmlessly) {
+  const std::string context = kernels_context("OPENBLAS_CORETYPE=\"$(printf 'x\\033[2J\\n::error::y')\"");
+  EXPECT_EQ(context.find('\033'), std::string::npos) << context;
+  EXPECT_EQ(context.find('\n'), std::string::npos) << context;
+  EXPECT_NE(context.find("from the environment"), std::string::npos) << context;
+}
+
 }  // namespace
 }  // namespace maskbench::bench::peers

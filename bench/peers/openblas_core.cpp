@@ -11,6 +11,8 @@
 
 #include <fmt/format.h>
 
+#include "escape.hpp"
+
 namespace maskbench::bench::peers {
 namespace {
 
@@ -78,11 +80,15 @@ std::string openblas_kernels_context() {
   if (!g_exec_failure.empty())
     return fmt::format("{} (below this CPU's level; re-executing with OPENBLAS_CORETYPE failed: {})", core,
                        g_exec_failure);
+  // The variables are the caller's environment: printed to the console with
+  // the rest of the context, they must not move the cursor or end the line.
   const char* forced = std::getenv("OPENBLAS_CORETYPE");
   const char* chose = std::getenv(kChoseVariable);
   if (forced != nullptr && chose != nullptr)
-    return fmt::format("{} (OPENBLAS_CORETYPE set by maskbench-bench: OpenBLAS chose {} for this CPU)", core, chose);
-  if (forced != nullptr) return fmt::format("{} (OPENBLAS_CORETYPE={} from the environment)", core, forced);
+    return fmt::format("{} (OPENBLAS_CORETYPE set by maskbench-bench: OpenBLAS chose {} for this CPU)", core,
+                       escape::terminal(chose));
+  if (forced != nullptr)
+    return fmt::format("{} (OPENBLAS_CORETYPE={} from the environment)", core, escape::terminal(forced));
   return fmt::format("{} (OpenBLAS's own choice)", core);
 }
 
