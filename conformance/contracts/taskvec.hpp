@@ -134,10 +134,13 @@ struct TaskvecGram : Contract<float, TaskvecKernels> {
     const GramOperands operands = typed.gram_operands_at(k);
     const bool bf16 = operands == GramOperands::bf16;
     const double rel = gamma_f32(kt.sum_depth(n)) + 2 * gamma64(n + 64) + gamma64(n + 3) + (bf16 ? taskvec_bf16_rel() : 0.0);
+    // An entry is symmetric in (i, j): (j, i) takes the one computed for (i, j)
+    // a row before.
+    std::vector<GramEntry> entries(k * k);
     for (std::size_t i = 0; i < k; ++i)
       for (std::size_t j = 0; j < k; ++j) {
         const double got = out[i * k + j];
-        const GramEntry g = gram_entry(m, i, j, operands);
+        const GramEntry& g = entries[i * k + j] = j < i ? entries[j * k + i] : gram_entry(m, i, j, operands);
         if (!g.non_finite_input && !g.risk && got != out[j * k + i])
           return Mismatch{i * k + j, fmt::format("out[{}] (entry ({}, {}), symmetry)", i * k + j, i, j),
                           fmt::format("{}", out[j * k + i]), fmt::format("{}", got)};
