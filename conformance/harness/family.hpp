@@ -10,6 +10,7 @@
 
 #include "contracts/contract.hpp"
 #include "harness/skip.hpp"
+#include "harness/upper_state.hpp"
 #include "maskbench/known_defects.hpp"
 #include "maskbench/registry.hpp"
 #include "schema.hpp"
@@ -35,11 +36,18 @@ class FamilyTest : public testing::TestWithParam<const Implementation*> {
   // Checks one case of contract S (contracts/); a violation fails the test
   // with the case shrunk to a reproducer. Once the test has failed, further
   // cases are not checked.
+  // The case must also leave the vector registers' upper halves clear
+  // (harness/upper_state.hpp).
   template <class S>
   void holds(const CaseOf<S>& c, std::string_view context = "") const {
     if (testing::Test::HasFatalFailure()) return;
+    clear_upper_state();
     if (const auto v = violation<S>(impl().name, k(), c, fmt::format("{} (MASKBENCH_SEED={:#x})", context, seed())))
       FAIL() << *v;
+    if (upper_state_dirty())
+      FAIL() << fmt::format("{} {}/{} n={} {}: returned with the upper halves of ymm0-15 or zmm0-15 in use (no "
+                            "vzeroupper before its return; XINUSE after the case)",
+                            impl().name, Table::kFamily, S::name, c.data.size(), context);
   }
 };
 

@@ -182,8 +182,12 @@ template <class L, class S, class Out, class Cond, class Payload>
 // that count (the garbage past each vector's count is overwritten by the next
 // vector), and exact stores only for the last vectors of the chunk. This is
 // how a level without a cheap masked store keeps out[count, n) untouched.
+// Always inlined, as compress_exact is: avx512-vbmi2's compress_u8 jumped
+// to it out of line with the byte threshold in zmm0, and it returned without
+// a vzeroupper (conformance's upper-state check found it).
 template <class L, class S, class Out, class Cond, class Payload>
-std::size_t compress_chunked(const typename L::T* x, Out* out, std::size_t n, Cond cond, Payload payload) {
+[[gnu::always_inline]] inline std::size_t compress_chunked(const typename L::T* x, Out* out, std::size_t n, Cond cond,
+                                                           Payload payload) {
   std::size_t pos = 0, i = 0;
   typename L::M masks[kChunk];
   while (i + L::W <= n) {
