@@ -96,13 +96,17 @@ struct Acc {
 };
 
 // acc[r*kTile + c] += row(i0 + r) . row(j0 + c) over the first `vecs` operand
-// vectors, calling between(v) after the products of vector v. (A diagonal
-// tile forming only its 10 distinct products, i.e. 36 products a vector at
-// K = 8 instead of 48, took 1.1-1.4x this one's time at K = 8 and 16 on the
-// AMD development VM, in two versions of the loop.)
+// vectors, calling between(f) for f = 0 .. fills - 1 spread evenly over
+// them, the last after the last vector. The loop between two calls holds
+// nothing but loads and multiply-adds: a test per vector (of a running
+// remainder, whose counter GCC kept on the stack) took the tiles to 49% of
+// the FMA peak at K = 64 on the Xeon VM. (A diagonal tile forming only its
+// 10 distinct products, i.e. 36 products a vector at K = 8 instead of 48,
+// took 1.1-1.4x this one's time at K = 8 and 16 on the AMD development VM,
+// in two versions of the loop.)
 template <class P, class Between>
 inline void accumulate_tile(const TauRow<typename P::Elem>* rows, std::size_t i0, std::size_t j0, std::size_t vecs,
-                            Acc* acc, Between&& between) {
+                            Acc* acc, std::size_t fills, Between&& between) {
   constexpr std::size_t kStride = TauRow<typename P::Elem>::kElements;
   static_assert(sizeof(TauRow<typename P::Elem>) == kStride * sizeof(typename P::Elem), "rows follow without a gap");
   V s[kTile * kTile];
@@ -112,13 +116,18 @@ inline void accumulate_tile(const TauRow<typename P::Elem>* rows, std::size_t i0
   // on the stack).
   const typename P::Elem* a = rows[i0].d;
   const typename P::Elem* b = rows[j0].d;
-  for (std::size_t v = 0; v < vecs; ++v, a += P::kPer, b += P::kPer) {
-    typename P::X x[kTile], y[kTile];
-    for (std::size_t r = 0; r < kTile; ++r) x[r] = P::load(a + r * kStride);
-    for (std::size_t c = 0; c < kTile; ++c) y[c] = P::load(b + c * kStride);
-    for (std::size_t r = 0; r < kTile; ++r)
-      for (std::size_t c = 0; c < kTile; ++c) s[r * kTile + c] = P::madd(x[r], y[c], s[r * kTile + c]);
-    between(v);
+  std::size_t v = 0;
+  for (std::size_t f = 0; f <= fills; ++f) {
+    // Vectors before call f: ceil((f + 1) * vecs / fills).
+    const std::size_t stop = f < fills ? ((f + 1) * vecs + fills - 1) / fills : vecs;
+    for (; v < stop; ++v, a += P::kPer, b += P::kPer) {
+      typename P::X x[kTile], y[kTile];
+      for (std::size_t r = 0; r < kTile; ++r) x[r] = P::load(a + r * kStride);
+      for (std::size_t c = 0; c < kTile; ++c) y[c] = P::load(b + c * kStride);
+      for (std::size_t r = 0; r < kTile; ++r)
+        for (std::size_t c = 0; c < kTile; ++c) s[r * kTile + c] = P::madd(x[r], y[c], s[r * kTile + c]);
+    }
+    if (f < fills) between(f);
   }
   for (std::size_t q = 0; q < kTile * kTile; ++q) acc[q].v = s[q];
 }
@@ -151,17 +160,13 @@ void gram_tiles(const T* pre, const T* const* ft, std::size_t k, std::size_t n, 
     std::size_t a = 0;
     for (std::size_t ti = 0; ti < tiles; ++ti)
       for (std::size_t tj = ti; tj < tiles; ++tj, ++a) {
-        // This pass fills the next block's vectors [first, last), spread
-        // evenly over its own vecs (a running remainder: no division).
-        std::size_t filled = a * next_vecs / pairs, owed = 0;
-        const std::size_t count = (a + 1) * next_vecs / pairs - filled;
-        const auto fill_slice = [&](std::size_t) {
-          std::size_t from = filled;
-          for (owed += count; owed >= vecs; owed -= vecs) ++filled;
-          if (from < filled)
-            P::fill(pre, ft, k, end, end + from * P::kPer, std::min(next_end, end + filled * P::kPer), next_end, n, next);
-        };
-        accumulate_tile<P>(cur, ti * kTile, tj * kTile, vecs, &acc[a * kTile * kTile], fill_slice);
+        // This pass fills the next block's vectors [first, first + count),
+        // one after each of `count` stretches of its own vectors.
+        const std::size_t first = a * next_vecs / pairs, count = (a + 1) * next_vecs / pairs - first;
+        accumulate_tile<P>(cur, ti * kTile, tj * kTile, vecs, &acc[a * kTile * kTile], count, [&](std::size_t f) {
+          const std::size_t from = end + (first + f) * P::kPer;
+          P::fill(pre, ft, k, end, from, std::min(next_end, from + P::kPer), next_end, n, next);
+        });
       }
     if (end % kFlush != 0 && end != n) continue;
     a = 0;
