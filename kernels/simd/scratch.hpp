@@ -1,5 +1,6 @@
 #pragma once
-// Heap scratch for the kernel sources (reference and SIMD), zeroed. Not
+// Heap scratch for the kernel sources (reference and SIMD), zeroed unless
+// asked not to be (kUnzeroed: a kernel that writes all of it first). Not
 // std::vector: its members would be weak definitions that an ISA-flagged
 // object shares with every other object (simd/impl.hpp); clang's sanitizer
 // build keeps them out of line (tests/isa_symbols.py).
@@ -14,6 +15,9 @@
 namespace MB_NS {
 namespace {  // internal linkage, see simd/impl.hpp
 
+struct Unzeroed {};
+inline constexpr Unzeroed kUnzeroed{};
+
 template <class T = float>
 class Scratch {
   static_assert(std::is_trivially_copyable_v<T> && std::is_trivially_destructible_v<T>);
@@ -26,8 +30,9 @@ class Scratch {
   // a throw written here would give this object its own weak copy of
   // bad_alloc's constructor, which clang keeps out of line
   // (tests/isa_symbols.py).
-  explicit Scratch(std::size_t n)
-      : p_(static_cast<T*>(::operator new(std::max<std::size_t>(n, 1) * sizeof(T), std::align_val_t{kAlign}))) {
+  Scratch(std::size_t n, Unzeroed)
+      : p_(static_cast<T*>(::operator new(std::max<std::size_t>(n, 1) * sizeof(T), std::align_val_t{kAlign}))) {}
+  explicit Scratch(std::size_t n) : Scratch(n, kUnzeroed) {
     std::memset(static_cast<void*>(p_), 0, std::max<std::size_t>(n, 1) * sizeof(T));
   }
   ~Scratch() { ::operator delete(p_, std::align_val_t{kAlign}); }
