@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "harness/by_implementation.hpp"
+#include "harness/upper_state.hpp"
 #include "harness/values.hpp"
 #include "maskbench/cpu.hpp"
 #include "maskbench/registry.hpp"
@@ -34,9 +35,11 @@ int main(int argc, char** argv) {
     fmt::print(stderr, "maskbench-conformance: {}\n", err);
     return 2;
   }
-  fmt::print("maskbench-conformance: built by {}, MASKBENCH_SEED={:#x}, level {}, usable features: {}\n",
+  fmt::print("maskbench-conformance: built by {}, MASKBENCH_SEED={:#x}, level {}, usable features: {}, "
+             "upper-state check {}\n",
              maskbench::compiler(), maskbench::conformance::seed(), maskbench::conformance::conformance_level(),
-             maskbench::feature_names(maskbench::host_cpu().usable()));
+             maskbench::feature_names(maskbench::host_cpu().usable()),
+             maskbench::conformance::upper_state_readable() ? "on" : "off (no exact XINUSE to read)");
   testing::AddGlobalTestEnvironment(new RunFacts);
   testing::UnitTest::GetInstance()->listeners().Append(new maskbench::conformance::ByImplementation);
   return RUN_ALL_TESTS();

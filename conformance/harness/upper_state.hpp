@@ -23,14 +23,27 @@ namespace maskbench::conformance {
 // not read by SSE instructions and need no clearing.
 inline constexpr std::uint64_t kDirtyUpper = (1u << 2) | (1u << 6);
 
-// AVX enabled by the OS, and XGETBV with ECX = 1 (CPUID leaf 0xD, subleaf
-// 1, EAX bit 2); qemu-user's CPU models lack the latter, and the check is
-// then off.
+inline std::uint64_t xinuse() {
+  std::uint32_t lo = 0, hi = 0;
+  asm volatile("xgetbv" : "=a"(lo), "=d"(hi) : "c"(1u));
+  return std::uint64_t{hi} << 32 | lo;
+}
+
+// AVX enabled by the OS, XGETBV with ECX = 1 (CPUID leaf 0xD, subleaf 1,
+// EAX bit 2), and XINUSE that tracks the upper halves: set once ymm0's are
+// all ones, clear after vzeroupper. A CPU or hypervisor may report a
+// component in use whenever it cannot tell (qemu's TCG reports every one),
+// and the check is then off rather than wrong; so it is without the
+// instruction (qemu-user's older CPU models).
 inline bool upper_state_readable() {
   static const bool readable = [] {
     unsigned a = 0, b = 0, c = 0, d = 0;
     if (!__get_cpuid(1, &a, &b, &c, &d) || !(c & bit_OSXSAVE) || !(c & bit_AVX)) return false;
-    return __get_cpuid_count(0xd, 1, &a, &b, &c, &d) && (a & (1u << 2)) != 0;
+    if (!__get_cpuid_count(0xd, 1, &a, &b, &c, &d) || !(a & (1u << 2))) return false;
+    asm volatile("vpcmpeqd %%ymm0, %%ymm0, %%ymm0" ::: "xmm0");
+    const bool set = (xinuse() & kDirtyUpper) != 0;
+    asm volatile("vzeroupper" ::: "memory");
+    return set && (xinuse() & kDirtyUpper) == 0;
   }();
   return readable;
 }
@@ -39,14 +52,10 @@ inline void clear_upper_state() {
   if (upper_state_readable()) asm volatile("vzeroupper" ::: "memory");
 }
 
-inline bool upper_state_dirty() {
-  if (!upper_state_readable()) return false;
-  std::uint32_t lo = 0, hi = 0;
-  asm volatile("xgetbv" : "=a"(lo), "=d"(hi) : "c"(1u));
-  return ((std::uint64_t{hi} << 32 | lo) & kDirtyUpper) != 0;
-}
+inline bool upper_state_dirty() { return upper_state_readable() && (xinuse() & kDirtyUpper) != 0; }
 #else
 // Other architectures have no such state.
+inline bool upper_state_readable() { return false; }
 inline void clear_upper_state() {}
 inline bool upper_state_dirty() { return false; }
 #endif
