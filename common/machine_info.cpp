@@ -103,7 +103,8 @@ nlohmann::json machine_info_json() {
                         {"level", impl.level},
                         {key::kRequires, feature_names(impl.required)},
                         {"flags", impl.compile_flags},
-                        {key::kRunnable, r.ok}};
+                        {key::kRunnable, r.ok},
+                        {key::kTestSuffix, schema::test_name_suffix(impl.name)}};
     if (!r.ok) e[key::kReason] = r.reason;
     for (const FamilyEntry& f : impl.families) e["families"].push_back(f.family);
     // Where an implementation picks its compress form per CPU, which one this

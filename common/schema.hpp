@@ -182,6 +182,9 @@ inline constexpr const char* kRunnable = "runnable";
 inline constexpr const char* kRequires = "requires";
 inline constexpr const char* kReason = "reason";
 inline constexpr const char* kKind = "kind";
+// test_name_suffix(name), for the scripts that filter its tests
+// (tests/qemu_dispatch.sh, tests/qemu_cross.sh).
+inline constexpr const char* kTestSuffix = "test_suffix";
 }  // namespace info
 
 // A repetition that measured under half the run's minimum time in all

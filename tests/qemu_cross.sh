@@ -45,10 +45,10 @@ for r in rows:
         sys.exit(f"FAIL: info under {where}: {r['name']} (requires {r['requires']}) runnable={r['runnable']}")
 if only:
     feature, _, kind = only.partition(":")
-    chosen = [r["name"] for r in rows if feature in r["requires"].split(",") and kind in ("", r["kind"])]
+    chosen = [r["test_suffix"] for r in rows if feature in r["requires"].split(",") and kind in ("", r["kind"])]
     if not chosen:
         sys.exit(f"FAIL: no row of this build needs {feature}" + (f" and is of kind {kind}" if kind else ""))
-    print(":".join("*/" + n.replace("-", "_") for n in chosen))
+    print(":".join("*/" + suffix for suffix in chosen))
 else:
     print("*")
 PY

@@ -32,11 +32,18 @@ bad=$(echo "$info" | grep -E '^[a-z0-9-]+ +yes ' | grep -E "${expect_skipped/ +s
 [ -z "$bad" ] || { echo "FAIL: under -cpu $cpu these claim to run: $bad"; exit 1; }
 filter=()
 if [ -n "$level" ]; then
-  needs=$(echo "$info" | awk -v level="$level" '$2 == "yes" && index("," $3 ",", "," level ",") { print $1 }')
-  [ -n "$needs" ] || { echo "FAIL: under -cpu $cpu no runnable row needs $level"; exit 1; }
-  skipped=$(echo "$info" | awk '$2 == "skipped" { print $1 }')
-  # Test names end in the row's name with '-' as '_' (Impl/Cond.Select/avx2).
-  filter=(--gtest_filter="$(printf '*/%s:' $(echo $needs $skipped | tr '-' '_'))")
+  # The rows' test suffixes (Impl/Cond.Select/avx2) from info.json, which
+  # spells them as the tests do.
+  suffixes=$("${qemu[@]}" "$maskbench" info --json | python3 -c '
+import json, sys
+level = sys.argv[1]
+rows = json.load(sys.stdin)["implementations"]
+needs = [r["test_suffix"] for r in rows if r["runnable"] and level in r["requires"].split(",")]
+if not needs:
+    sys.exit(1)
+print(":".join("*/" + s for s in needs + [r["test_suffix"] for r in rows if not r["runnable"]]))
+' "$level") || { echo "FAIL: under -cpu $cpu no runnable row needs $level (or info --json failed)"; exit 1; }
+  filter=(--gtest_filter="$suffixes")
   echo "conformance of the rows that need $level or are skipped: ${filter[0]}"
 fi
 # The conformance run under emulation: MASKBENCH_CONFORMANCE_LEVEL=smoke keeps
@@ -48,4 +55,6 @@ if [ $rc -ge 128 ] || echo "$out" | grep -q "uncaught target signal"; then
   echo "FAIL: the conformance binary died under -cpu $cpu (signal $((rc - 128)))"; exit 1
 fi
 [ $rc -eq 0 ] || { echo "FAIL: conformance failed under -cpu $cpu"; exit 1; }
+# A filter that matched nothing would pass without proving anything.
+echo "$out" | grep -qE '^\[==========\] [1-9][0-9]* tests? from' || { echo "FAIL: no conformance test ran under -cpu $cpu"; exit 1; }
 echo "PASS: no illegal instruction under -cpu $cpu; unsupported levels skipped with reasons"
