@@ -5,6 +5,7 @@
 #include <map>
 
 #include "analysis.hpp"
+#include "stable_sort.hpp"
 #include "stats.hpp"
 
 namespace maskbench::history {
@@ -54,7 +55,7 @@ Trends trends(const Contents& c, const ChangePointOptions& options) {
     std::vector<std::size_t> order(t.machines[m].commits.size());
     for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
     const auto& cols = t.machines[m].commits;
-    std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return cols[a].date < cols[b].date; });
+    stable_sort_by(order, [&](std::size_t a, std::size_t b) { return cols[a].date < cols[b].date; });
     std::vector<CommitColumn> sorted;
     column_of[m].resize(order.size());
     for (std::size_t i = 0; i < order.size(); ++i) {
@@ -114,7 +115,7 @@ Trends trends(const Contents& c, const ChangePointOptions& options) {
       }
       t.machines[m].series.push_back(std::move(s));
     }
-    std::stable_sort(t.machines[m].series.begin(), t.machines[m].series.end(), [](const Series& a, const Series& b) {
+    stable_sort_by(t.machines[m].series, [](const Series& a, const Series& b) {
       return std::tie(a.group, a.peer, a.implementation) < std::tie(b.group, b.peer, b.implementation);
     });
   }

@@ -10,6 +10,7 @@
 #include "format.hpp"
 #include "html.hpp"
 #include "page.hpp"
+#include "stable_sort.hpp"
 
 namespace maskbench::history {
 namespace {
@@ -77,9 +78,12 @@ std::string change_tables(const Trends& t, const ChangePointOptions& o) {
       if (last && before && *last + 1 == t.machines[m].commits.size())
         latest.push_back({m, &s, *last, *s.rate[*last] / *s.rate[*before], 0});
     }
-  const auto by_size = [](const Change& a, const Change& b) { return std::abs(std::log(a.ratio)) > std::abs(std::log(b.ratio)); };
-  std::stable_sort(steps.begin(), steps.end(), by_size);
-  std::stable_sort(latest.begin(), latest.end(), by_size);
+  // A ratio of two zero rates is NaN: it ranks as no change, so that the
+  // order stays a strict weak one.
+  const auto size = [](const Change& c) { return std::isnan(c.ratio) ? 0.0 : std::abs(std::log(c.ratio)); };
+  const auto by_size = [&](const Change& a, const Change& b) { return size(a) > size(b); };
+  stable_sort_by(steps, by_size);
+  stable_sort_by(latest, by_size);
 
   const char* head =
       "<tr><th>machine</th><th>benchmark</th><th>implementation</th><th>commit</th><th>date</th><th>rate after / "

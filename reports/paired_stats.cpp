@@ -8,6 +8,7 @@
 #include <numbers>
 #include <numeric>
 
+#include "stable_sort.hpp"
 #include "stats.hpp"
 
 namespace maskbench::paired_stats {
@@ -113,13 +114,10 @@ std::vector<double> benjamini_hochberg(std::span<const double> p) {
   const std::size_t m = p.size();
   std::vector<std::size_t> order(m);
   std::iota(order.begin(), order.end(), 0);
-  // Ties in input order; std::sort with the index as tie-break rather than
-  // std::stable_sort, whose libstdc++ 12 buffer is deprecated under clang 19.
-  // A NaN sorts last, so the order stays a strict weak one.
-  std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+  // Ties in input order. A NaN sorts last, so the order stays a strict weak one.
+  stable_sort_by(order, [&](std::size_t a, std::size_t b) {
     const bool na = std::isnan(p[a]), nb = std::isnan(p[b]);
-    if (na != nb) return nb;
-    return (!na && p[a] != p[b]) ? p[a] < p[b] : a < b;
+    return na != nb ? nb : !na && p[a] < p[b];
   });
   std::vector<double> adjusted(m);
   double running = 1.0;

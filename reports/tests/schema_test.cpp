@@ -3,14 +3,18 @@
 // version tag decides which results directories are read.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <functional>
 #include <stdexcept>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "results.hpp"
 #include "schema.hpp"
+#include "stable_sort.hpp"
 
 namespace maskbench {
 namespace {
@@ -212,6 +216,23 @@ TEST(Schema, MalformedNamesAndLabelsInBenchJsonAreRefused) {
                        "<key>:<value>)"),
             std::string::npos)
       << label;
+}
+
+// stable_sort_by (common/stable_sort.hpp) keeps equal elements in their
+// input order: every permutation of seven elements with repeated keys.
+TEST(StableSortBy, EqualKeysKeepTheirOrder) {
+  using E = std::pair<int, int>;  // key, tag
+  std::vector<E> v{{0, 0}, {0, 1}, {1, 2}, {1, 3}, {2, 4}, {2, 5}, {2, 6}};
+  const auto by_tag = [](const E& a, const E& b) { return a.second < b.second; };
+  do {
+    std::vector<E> got = v;
+    stable_sort_by(got, [](const E& a, const E& b) { return a.first < b.first; });
+    std::vector<E> want;
+    for (int key = 0; key <= 2; ++key)
+      for (const E& e : v)
+        if (e.first == key) want.push_back(e);
+    ASSERT_EQ(got, want);
+  } while (std::next_permutation(v.begin(), v.end(), by_tag));
 }
 
 }  // namespace
