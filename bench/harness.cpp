@@ -58,7 +58,7 @@ const BenchCaches& bench_caches() {
       c.curve = measure_latency_curve(kCacheProbeBytes);
       c.cpu.caches = caches_from_curve(c.curve);
       c.source = c.cpu.caches.empty() ? "none" : "measured";
-      if (!c.cpu.caches.empty()) set_streaming_store_bytes(streaming_bytes_for(c.cpu.caches));
+      if (!c.cpu.caches.empty()) set_cache_thresholds(c.cpu.caches);
     }
     return c;
   }();

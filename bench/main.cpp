@@ -141,6 +141,7 @@ int main(int argc, char** argv) {
   const std::size_t streaming = maskbench::streaming_store_bytes();
   benchmark::AddCustomContext(schema::context::kStreamingStoreBytes,
                               streaming == SIZE_MAX ? std::string("never") : std::to_string(streaming));
+  benchmark::AddCustomContext(schema::context::kStreamPrefetchBytes, std::to_string(maskbench::stream_prefetch_bytes()));
   for (const std::string& a : args)
     if (a.starts_with("--benchmark_min_time="))
       benchmark::AddCustomContext(schema::context::kMinTime, a.substr(std::string_view("--benchmark_min_time=").size()));

@@ -117,6 +117,9 @@ inline constexpr const char* kCacheLatency = "maskbench_cache_latency_ns";
 // The output size from which select and guarded_div stream their stores
 // (maskbench/streaming.hpp), bytes, or "never".
 inline constexpr const char* kStreamingStoreBytes = "maskbench_streaming_store_bytes";
+// The input size above which the task-vector Gram prefetches its streams
+// (maskbench/streaming.hpp), bytes; 0 is always.
+inline constexpr const char* kStreamPrefetchBytes = "maskbench_stream_prefetch_bytes";
 // The kernels the OpenBLAS peer ran and how they were chosen
 // (bench/peers/openblas_core.hpp).
 inline constexpr const char* kOpenblasKernels = "maskbench_openblas_kernels";

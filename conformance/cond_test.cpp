@@ -8,6 +8,7 @@
 #include "contracts/cond.hpp"
 #include "maskbench/streaming.hpp"
 #include "harness/family.hpp"
+#include "harness/scoped_threshold.hpp"
 
 namespace maskbench::conformance {
 namespace {
@@ -48,23 +49,11 @@ TEST_P(Cond, SelectOffsetsAndInPlace) {
       for (std::size_t in_place : {0, 1}) holds<CondSelect>({{off, in_place}, p.select(), make_input(n, Pattern::random_50, true, rng, p)});
 }
 
-// Every output streamed for the scope of one test (maskbench/streaming.hpp).
-class StreamEveryOutput {
- public:
-  StreamEveryOutput() : saved_(set_streaming_store_bytes(0)) {}
-  ~StreamEveryOutput() { set_streaming_store_bytes(saved_); }
-  StreamEveryOutput(const StreamEveryOutput&) = delete;
-  StreamEveryOutput& operator=(const StreamEveryOutput&) = delete;
-
- private:
-  std::size_t saved_;
-};
-
 // The non-temporal path (its aligned middle, the partial vectors either
 // side) at every length, output offset and in place, under the same
 // contracts as the cached path.
 TEST_P(Cond, SelectAndGuardedDivStreamedAtEveryLengthAndOffset) {
-  const StreamEveryOutput streamed;
+  const ScopedThreshold streamed(set_streaming_store_bytes, 0);
   Rng rng(seed() + 5);
   const Params p;
   for (std::size_t n = 0; n <= 3 * max_lanes() + 1; ++n)
@@ -85,6 +74,20 @@ TEST(Streaming, ThresholdIsTheLargestDataCacheAndNeverWithoutOne) {
   const std::size_t before = set_streaming_store_bytes(123);
   EXPECT_EQ(streaming_store_bytes(), 123u);
   EXPECT_EQ(set_streaming_store_bytes(before), 123u);
+}
+
+TEST(Streaming, PrefetchThresholdIsTheL2AndAlwaysWithoutOne) {
+  EXPECT_EQ(stream_prefetch_bytes_for({}), 0u);
+  EXPECT_EQ(stream_prefetch_bytes_for({{1, "data", 48 << 10, 64}, {3, "unified", 32 << 20, 64}}), 0u);
+  const std::vector<CacheLevel> caches{{1, "data", 48 << 10, 64}, {2, "instruction", 4 << 20, 64}, {2, "unified", 1 << 20, 64},
+                                       {3, "unified", 32 << 20, 64}};
+  EXPECT_EQ(stream_prefetch_bytes_for(caches), std::size_t{1} << 20);
+  const std::size_t stream_before = streaming_store_bytes(), prefetch_before = stream_prefetch_bytes();
+  set_cache_thresholds(caches);
+  EXPECT_EQ(streaming_store_bytes(), std::size_t{32} << 20);
+  EXPECT_EQ(stream_prefetch_bytes(), std::size_t{1} << 20);
+  set_streaming_store_bytes(stream_before);
+  set_stream_prefetch_bytes(prefetch_before);
 }
 
 TEST_P(Cond, SelectSpecialValuesAndThresholds) {

@@ -22,23 +22,15 @@ struct Bf16DotProducts {
   static X load(const Elem* p) { return (X)_mm512_load_si512(p); }
   static V madd(X x, X y, V acc) { return _mm512_dpbf16_ps(acc, x, y); }
 
-  // W lanes of widen(p[i, ...)) before `end`, zeros past it.
-  static V lanes(const Bf16* p, std::size_t i, std::size_t end) { return i < end ? load_at(p, i, end) : O::zero(); }
-  static void fill(const Bf16* pre, const Bf16* const* ft, std::size_t k, std::size_t base, std::size_t from,
-                   std::size_t to, std::size_t end, std::size_t n, TauRow<Elem>* rows) {
-    for (std::size_t i = from; i < to; i += kPer) {
-      // 32 bf16 are one cache line: one prefetch per stream, as in
-      // F32Products, two of this row's blocks ahead.
-      constexpr std::size_t kTwoBlocks = 2 * TauRow<Elem>::kElements;
-      const bool ahead = i + kTwoBlocks < n;
-      if (ahead) prefetch_ahead(pre + i, kTwoBlocks);
-      const V p0 = lanes(pre, i, end), p1 = lanes(pre, i + W, end);
-      for (std::size_t t = 0; t < k; ++t) {
-        if (ahead) prefetch_ahead(ft[t] + i, kTwoBlocks);
-        const V d0 = O::sub(lanes(ft[t], i, end), p0), d1 = O::sub(lanes(ft[t], i + W, end), p1);
-        // Rounds to nearest even; an f32 subnormal difference becomes zero.
-        _mm512_store_si512(&rows[t].d[i - base], (__m512i)_mm512_cvtne2ps_pbh(d1, d0));
-      }
+  // row.d[e - base] = bf16(x[e] - pre_row[e - base]) for e in [base, end),
+  // zeros from `end` up to the next operand vector (pre_row holds them too).
+  static void fill(const Bf16* x, const float* pre_row, std::size_t base, std::size_t end, TauRow<Elem>& row) {
+    const auto lanes = [&](std::size_t i) { return i < end ? load_at(x, i, end) : O::zero(); };
+    for (std::size_t i = base; i < end; i += kPer) {
+      const V d0 = O::sub(lanes(i), O::loadu(pre_row + (i - base)));
+      const V d1 = O::sub(lanes(i + W), O::loadu(pre_row + (i + W - base)));
+      // Rounds to nearest even; an f32 subnormal difference becomes zero.
+      _mm512_store_si512(&row.d[i - base], (__m512i)_mm512_cvtne2ps_pbh(d1, d0));
     }
   }
 };

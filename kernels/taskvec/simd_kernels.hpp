@@ -3,14 +3,15 @@
 // ops, for taskvec/simd.cpp (sse42, avx2, avx512, avx512-emu, stdsimd-*) and
 // the rows that replace one of its kernels (taskvec/avx512_bf16.cpp).
 //
-// gram streams D in blocks: per block, theta_pre is loaded once per vector and
-// the k differences go to a scratch block in L1 (never the whole tau); register
-// tiles of kTile x kTile task pairs accumulate the products from L1 while the
-// next block is read in. Every input byte is read from memory once. f32 and
-// bf16 inputs share every loop: the level's loads widen bf16 in registers.
+// gram streams D in blocks: per block, the k differences go to a scratch
+// block in L1 (never the whole tau), one task's row at a time; register tiles
+// of kTile x kTile task pairs accumulate the products from L1 while the next
+// block is read in. Every input byte is read from memory once. f32, bf16 and
+// f16 inputs share every loop: the level's loads widen them in registers.
 #include <algorithm>
 #include <cstring>
 
+#include "maskbench/streaming.hpp"
 #include "maskbench/taskvec.hpp"
 #include "simd/ops.hpp"
 #include "simd/scratch.hpp"
@@ -64,30 +65,30 @@ struct F32Products {
   static constexpr std::size_t kPer = W;
   static X load(const Elem* p) { return O::loadu(p); }
   static V madd(X x, X y, V acc) { return O::fmadd(x, y, acc); }
-  // rows[t].d[e - base] = tau[t][e] for e in [from, to) of the block
-  // [base, end) (from - base a multiple of kPer), zeros from `end` up to the
-  // next operand vector.
+  // row.d[e - base] = x[e] - pre_row[e - base] for e in [base, end), zeros
+  // from `end` up to the next operand vector (pre_row holds them too).
   template <class T>
-  static void fill(const T* pre, const T* const* ft, std::size_t k, std::size_t base, std::size_t from, std::size_t to,
-                   std::size_t end, std::size_t n, TauRow<Elem>* rows) {
-    // Full vectors, then the tail: a load that may be either costs a mask
-    // per load. With `ahead`, the same pass over the tasks prefetches: the
-    // hardware prefetcher loses track of k + 1 streams, and asking two
-    // blocks ahead keeps the reads going (a separate pass over the task
-    // pointers for it took up to 1.2x the time, f16 at K = 8 on the Xeon VM).
-    const auto put = [&](std::size_t i, bool ahead, auto&& load) {
-      if (ahead) prefetch_ahead(pre + i);
-      const V p = load(pre);
-      for (std::size_t t = 0; t < k; ++t) {
-        if (ahead) prefetch_ahead(ft[t] + i);
-        O::storeu(&rows[t].d[i - base], O::sub(load(ft[t]), p));
-      }
-    };
-    std::size_t i = from;
-    for (; i < to && i + W <= end; i += W) put(i, i + kAhead < n, [i](const T* x) { return O::loadu(x + i); });
-    if (i < to) put(i, false, [i, end](const T* x) { return O::load_tail(x + i, end - i); });
+  static void fill(const T* x, const float* pre_row, std::size_t base, std::size_t end, TauRow<Elem>& row) {
+    std::size_t i = base;
+    for (; i + W <= end; i += W) O::storeu(&row.d[i - base], O::sub(O::loadu(x + i), O::loadu(pre_row + (i - base))));
+    if (i < end) O::storeu(&row.d[i - base], O::sub(O::load_tail(x + i, end - i), O::loadu(pre_row + (i - base))));
   }
 };
+
+// pre_row[e - base] = pre[e] widened to f32 for e in [base, end), zeros from
+// `end` up to the next multiple of `per` elements.
+template <class T>
+void fill_pre(const T* pre, std::size_t base, std::size_t end, std::size_t per, float* pre_row) {
+  const std::size_t stop = base + (end - base + per - 1) / per * per;
+  for (std::size_t i = base; i < stop; i += W) O::storeu(pre_row + (i - base), i < end ? load_at(pre, i, end) : O::zero());
+}
+
+// Asks for the lines of p[base, end) in L2.
+template <class T>
+void prefetch_run(const T* p, std::size_t base, std::size_t end) {
+  constexpr std::size_t kLine = 64 / sizeof(T);
+  for (std::size_t i = base; i < end; i += kLine) prefetch_l2(p + i, 0);
+}
 
 // An accumulator in scratch: a vector type's attributes (its alignment) do
 // not survive a template argument (-Wignored-attributes), a member's do.
@@ -134,9 +135,9 @@ inline void accumulate_tile(const TauRow<typename P::Elem>* rows, std::size_t i0
 
 // Software-pipelined over blocks: while the tiles multiply one block from
 // L1, the next block is read from memory into the other half of the rows, a
-// slice per tile pass spread over its vectors. Filling a block and then
-// multiplying it left memory idle while the tiles ran (K = 8 read at half
-// the bandwidth that K = 4 did on the AMD development VM).
+// stream per unit, the units spread over the tile passes. Filling a block
+// and then multiplying it left memory idle while the tiles ran (K = 8 read
+// at half the bandwidth that K = 4 did on the AMD development VM).
 template <class P, class T>
 void gram_tiles(const T* pre, const T* const* ft, std::size_t k, std::size_t n, double* out) {
   using Row = TauRow<typename P::Elem>;
@@ -154,24 +155,42 @@ void gram_tiles(const T* pre, const T* const* ft, std::size_t k, std::size_t n, 
   Scratch<Acc> acc(pairs * kTile * kTile, kUnzeroed);
   Scratch<double> total(k * k);
   const auto vectors = [](std::size_t base, std::size_t end) { return (end - base + P::kPer - 1) / P::kPer; };
-  const std::size_t first_end = std::min(n, kElements);
-  if (n > 0) P::fill(pre, ft, k, 0, 0, first_end, first_end, n, rows.data());
+  // The next block is read a stream at a time: unit 0 widens theta_pre's
+  // stretch into pre_row, unit 1 + t fills task t's row from it, and beyond
+  // L2 (maskbench/streaming.hpp) each unit asks for the stretch kLeadUnits
+  // units later in that order. Reading all k + 1 streams a vector at a
+  // time, each prefetched two blocks ahead, held the k + 1 lines' misses at
+  // once: f16 at K = 16 in memory took 1.2x this order's time, and K = 64
+  // beyond L2 1.1x, on the Xeon VM.
+  Scratch<float> pre_row(kElements, kUnzeroed);
+  const std::size_t units = k + 1;
+  const bool ahead = units * n * sizeof(T) > maskbench::stream_prefetch_bytes();
+  const auto unit = [&](std::size_t base, std::size_t u, Row* half) {
+    if (ahead) {
+      const std::size_t g = u + kLeadUnits, pb = base + g / units * kElements, pu = g % units;
+      if (pb < n) prefetch_run(pu == 0 ? pre : ft[pu - 1], pb, std::min(n, pb + kElements));
+    }
+    const std::size_t end = std::min(n, base + kElements);
+    if (u == 0)
+      fill_pre(pre, base, end, P::kPer, pre_row.data());
+    else
+      P::fill(ft[u - 1], pre_row.data(), base, end, half[u - 1]);
+  };
+  for (std::size_t u = 0; u < units && n > 0; ++u) unit(0, u, rows.data());
   for (std::size_t q = 0; q < pairs * kTile * kTile; ++q) acc[q].v = O::zero();
   for (std::size_t base = 0, half = 0; base < n; base += kElements, half ^= 1) {
     const std::size_t end = std::min(n, base + kElements), vecs = vectors(base, end);
     const Row* cur = rows.data() + half * padded;
     Row* next = rows.data() + (half ^ 1) * padded;
-    const std::size_t next_end = std::min(n, end + kElements), next_vecs = end < n ? vectors(end, next_end) : 0;
+    const std::size_t next_units = end < n ? units : 0;
     std::size_t a = 0;
     for (std::size_t ti = 0; ti < tiles; ++ti)
       for (std::size_t tj = ti; tj < tiles; ++tj, ++a) {
-        // This pass fills the next block's vectors [first, first + count),
+        // This pass runs the next block's units [first, first + count),
         // one after each of `count` stretches of its own vectors.
-        const std::size_t first = a * next_vecs / pairs, count = (a + 1) * next_vecs / pairs - first;
-        accumulate_tile<P>(cur, ti * kTile, tj * kTile, vecs, &acc[a * kTile * kTile], count, [&](std::size_t f) {
-          const std::size_t from = end + (first + f) * P::kPer;
-          P::fill(pre, ft, k, end, from, std::min(next_end, from + P::kPer), next_end, n, next);
-        });
+        const std::size_t first = a * next_units / pairs, count = (a + 1) * next_units / pairs - first;
+        accumulate_tile<P>(cur, ti * kTile, tj * kTile, vecs, &acc[a * kTile * kTile], count,
+                           [&](std::size_t f) { unit(end, first + f, next); });
       }
     if (end % kFlush != 0 && end != n) continue;
     a = 0;
