@@ -113,11 +113,11 @@ TEST_P(Taskvec, GramManyTasks) {
 
 // The Gram prefetching its streams at every size (the benchmarks' inputs do
 // only beyond L2): asking for the next blocks' lines, up to the input's end,
-// in each input type.
+// in each input type, from registers (few tasks) and through the tiles.
 TEST_P(Taskvec, GramPrefetchingAtEverySize) {
   const ScopedThreshold prefetching(set_stream_prefetch_bytes, 0);
   Rng rng(seed() + 23);
-  for (std::size_t k : {std::size_t{7}, std::size_t{16}, kMaxTasks})
+  for (std::size_t k : {std::size_t{2}, std::size_t{5}, std::size_t{7}, std::size_t{16}, kMaxTasks})
     for (std::size_t n : test_sizes())
       if (n <= 5000)
         for (std::size_t dtype : {kF32, kBf16, kF16})
