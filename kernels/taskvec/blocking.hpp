@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cstddef>
 
+#include "maskbench/streaming.hpp"
 #include "maskbench/taskvec.hpp"
 #include "simd/impl.hpp"
 #include "simd/prefetch.hpp"
@@ -43,6 +44,13 @@ struct alignas(64) TauRow {
   static_assert(kFlush % kElements == 0);
   E d[kElements];
 };
+
+// Whether a Gram over `streams` arrays of n elements prefetches them: only
+// when they cannot all be in L2 (maskbench/streaming.hpp).
+template <class T>
+inline bool prefetches(std::size_t streams, std::size_t n) {
+  return streams * n * sizeof(T) > maskbench::stream_prefetch_bytes();
+}
 
 // The prefetch distance of the block streams (simd/prefetch.hpp).
 template <class T>

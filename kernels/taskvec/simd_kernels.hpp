@@ -11,7 +11,6 @@
 #include <algorithm>
 #include <cstring>
 
-#include "maskbench/streaming.hpp"
 #include "maskbench/taskvec.hpp"
 #include "simd/ops.hpp"
 #include "simd/scratch.hpp"
@@ -69,9 +68,12 @@ struct F32Products {
   // from `end` up to the next operand vector (pre_row holds them too).
   template <class T>
   static void fill(const T* x, const float* pre_row, std::size_t base, std::size_t end, TauRow<Elem>& row) {
+    // Full vectors, then the tail: a load that may be either costs a mask
+    // per load.
+    const auto put = [&](std::size_t i, V v) { O::storeu(&row.d[i - base], O::sub(v, O::loadu(pre_row + (i - base)))); };
     std::size_t i = base;
-    for (; i + W <= end; i += W) O::storeu(&row.d[i - base], O::sub(O::loadu(x + i), O::loadu(pre_row + (i - base))));
-    if (i < end) O::storeu(&row.d[i - base], O::sub(O::load_tail(x + i, end - i), O::loadu(pre_row + (i - base))));
+    for (; i + W <= end; i += W) put(i, O::loadu(x + i));
+    if (i < end) put(i, O::load_tail(x + i, end - i));
   }
 };
 
@@ -164,7 +166,7 @@ void gram_tiles(const T* pre, const T* const* ft, std::size_t k, std::size_t n, 
   // beyond L2 1.1x, on the Xeon VM.
   Scratch<float> pre_row(kElements, kUnzeroed);
   const std::size_t units = k + 1;
-  const bool ahead = units * n * sizeof(T) > maskbench::stream_prefetch_bytes();
+  const bool ahead = prefetches<T>(units, n);
   const auto unit = [&](std::size_t base, std::size_t u, Row* half) {
     if (ahead) {
       const std::size_t g = u + kLeadUnits, pb = base + g / units * kElements, pu = g % units;
@@ -220,9 +222,9 @@ template <std::size_t K, class T>
 void gram_direct(const T* pre, const T* const* ft, std::size_t n, double* out) {
   constexpr std::size_t kPairs = K * (K + 1) / 2;
   double g[kPairs] = {};
-  // Prefetching beyond L2 only, as gram_tiles: at L2 size the prefetches
-  // took 1.65x the time at K = 2 and 4 (f32) on the Xeon VM.
-  const bool big = (K + 1) * n * sizeof(T) > maskbench::stream_prefetch_bytes();
+  // At L2 size the prefetches took 1.65x the time at K = 2 and 4 (f32) on
+  // the Xeon VM.
+  const bool big = prefetches<T>(K + 1, n);
   for (std::size_t base = 0; base < n; base += kFlush) {
     const std::size_t end = std::min(n, base + kFlush);
     V s[kPairs];
