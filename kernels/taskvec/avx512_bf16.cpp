@@ -22,16 +22,18 @@ struct Bf16DotProducts {
   static X load(const Elem* p) { return (X)_mm512_load_si512(p); }
   static V madd(X x, X y, V acc) { return _mm512_dpbf16_ps(acc, x, y); }
 
-  // row.d[e - base] = bf16(x[e] - pre_row[e - base]) for e in [base, end),
-  // zeros from `end` up to the next operand vector (pre_row holds them too).
-  static void fill(const Bf16* x, const float* pre_row, std::size_t base, std::size_t end, TauRow<Elem>& row) {
-    const auto lanes = [&](std::size_t i) { return i < end ? load_at(x, i, end) : O::zero(); };
-    for (std::size_t i = base; i < end; i += kPer) {
-      const V d0 = O::sub(lanes(i), O::loadu(pre_row + (i - base)));
-      const V d1 = O::sub(lanes(i + W), O::loadu(pre_row + (i + W - base)));
+  // d[e - base] = bf16(x[e] - pre_row[e - base]) for e in [base, end), zeros
+  // from `end` up to the next operand vector (pre_row holds them too).
+  static void fill(const Bf16* x, const float* pre_row, std::size_t base, std::size_t end, Elem* d) {
+    const auto put = [&](std::size_t i, V lo, V hi) {
+      const V d0 = O::sub(lo, O::loadu(pre_row + (i - base))), d1 = O::sub(hi, O::loadu(pre_row + (i + W - base)));
       // Rounds to nearest even; an f32 subnormal difference becomes zero.
-      _mm512_store_si512(&row.d[i - base], (__m512i)_mm512_cvtne2ps_pbh(d1, d0));
-    }
+      _mm512_store_si512(d + (i - base), (__m512i)_mm512_cvtne2ps_pbh(d1, d0));
+    };
+    // Full operand vectors, then the tail, as in F32Products::fill.
+    std::size_t i = base;
+    for (; i + kPer <= end; i += kPer) put(i, O::loadu(x + i), O::loadu(x + i + W));
+    if (i < end) put(i, load_at(x, i, end), i + W < end ? load_at(x, i + W, end) : O::zero());
   }
 };
 

@@ -19,9 +19,15 @@ constexpr std::size_t kBlock = 256;
 // Elements per f32 partial sum before it is flushed into double: each lane
 // accumulator takes kFlush / lanes products.
 constexpr std::size_t kFlush = 8192;
-// How many units (a stream's stretch of a block) ahead gram_tiles
-// prefetches: 8 KiB of f32 ahead. f16 at K = 16 in memory took 1.17x the
-// time of 8 with 2 and 1.04x with 4, on the Xeon VM.
+// The most input bytes one unit of gram_tiles' fill reads (a stream's
+// stretch of a block, or a part of it): a block's whole kilobyte of f32 or
+// of bf16 for the dot-product row, read and prefetched as one unit, took
+// 1.10-1.17x the time of halves at K = 8 in memory (avx2, stdsimd-avx512,
+// avx512-bf16 on the Xeon VM); f16's and bf16's half kilobyte is one unit.
+constexpr std::size_t kUnitBytes = 512;
+// How many units ahead gram_tiles prefetches: 4 KiB of input ahead. f16 at
+// K = 16 in memory took 1.17x the time of 8 with 2 and 1.04x with 4, and
+// K = 8 rows in memory 1.04-1.5x with 16 or 32, on the Xeon VM.
 constexpr std::size_t kLeadUnits = 8;
 // Prefetch distance in elements.
 constexpr std::size_t kAhead = 2 * kBlock;

@@ -64,13 +64,13 @@ struct F32Products {
   static constexpr std::size_t kPer = W;
   static X load(const Elem* p) { return O::loadu(p); }
   static V madd(X x, X y, V acc) { return O::fmadd(x, y, acc); }
-  // row.d[e - base] = x[e] - pre_row[e - base] for e in [base, end), zeros
-  // from `end` up to the next operand vector (pre_row holds them too).
+  // d[e - base] = x[e] - pre_row[e - base] for e in [base, end), zeros from
+  // `end` up to the next operand vector (pre_row holds them too).
   template <class T>
-  static void fill(const T* x, const float* pre_row, std::size_t base, std::size_t end, TauRow<Elem>& row) {
+  static void fill(const T* x, const float* pre_row, std::size_t base, std::size_t end, Elem* d) {
     // Full vectors, then the tail: a load that may be either costs a mask
     // per load.
-    const auto put = [&](std::size_t i, V v) { O::storeu(&row.d[i - base], O::sub(v, O::loadu(pre_row + (i - base)))); };
+    const auto put = [&](std::size_t i, V v) { O::storeu(d + (i - base), O::sub(v, O::loadu(pre_row + (i - base)))); };
     std::size_t i = base;
     for (; i + W <= end; i += W) put(i, O::loadu(x + i));
     if (i < end) put(i, O::load_tail(x + i, end - i));
@@ -78,11 +78,17 @@ struct F32Products {
 };
 
 // pre_row[e - base] = pre[e] widened to f32 for e in [base, end), zeros from
-// `end` up to the next multiple of `per` elements.
+// `end` up to the next multiple of `per` elements. Full vectors, then the
+// tail, as in F32Products::fill: one load that may be either (load_at) left
+// std::experimental::simd's bf16 widening lane by lane with a test per lane
+// (1.4x the Gram's time at K = 8, L2 size, Xeon VM).
 template <class T>
 void fill_pre(const T* pre, std::size_t base, std::size_t end, std::size_t per, float* pre_row) {
   const std::size_t stop = base + (end - base + per - 1) / per * per;
-  for (std::size_t i = base; i < stop; i += W) O::storeu(pre_row + (i - base), i < end ? load_at(pre, i, end) : O::zero());
+  std::size_t i = base;
+  for (; i + W <= end; i += W) O::storeu(pre_row + (i - base), O::loadu(pre + i));
+  if (i < end) O::storeu(pre_row + (i - base), O::load_tail(pre + i, end - i)), i += W;
+  for (; i < stop; i += W) O::storeu(pre_row + (i - base), O::zero());
 }
 
 // Asks for the lines of p[base, end) in L2.
@@ -137,9 +143,10 @@ inline void accumulate_tile(const TauRow<typename P::Elem>* rows, std::size_t i0
 
 // Software-pipelined over blocks: while the tiles multiply one block from
 // L1, the next block is read from memory into the other half of the rows, a
-// stream per unit, the units spread over the tile passes. Filling a block
-// and then multiplying it left memory idle while the tiles ran (K = 8 read
-// at half the bandwidth that K = 4 did on the AMD development VM).
+// stretch of one stream per unit, the units spread over the tile passes.
+// Filling a block and then multiplying it left memory idle while the tiles
+// ran (K = 8 read at half the bandwidth that K = 4 did on the AMD
+// development VM).
 template <class P, class T>
 void gram_tiles(const T* pre, const T* const* ft, std::size_t k, std::size_t n, double* out) {
   using Row = TauRow<typename P::Elem>;
@@ -157,26 +164,33 @@ void gram_tiles(const T* pre, const T* const* ft, std::size_t k, std::size_t n, 
   Scratch<Acc> acc(pairs * kTile * kTile, kUnzeroed);
   Scratch<double> total(k * k);
   const auto vectors = [](std::size_t base, std::size_t end) { return (end - base + P::kPer - 1) / P::kPer; };
-  // The next block is read a stream at a time: unit 0 widens theta_pre's
-  // stretch into pre_row, unit 1 + t fills task t's row from it, and beyond
-  // L2 (maskbench/streaming.hpp) each unit asks for the stretch kLeadUnits
-  // units later in that order. Reading all k + 1 streams a vector at a
-  // time, each prefetched two blocks ahead, held the k + 1 lines' misses at
-  // once: f16 at K = 16 in memory took 1.2x this order's time, and K = 64
-  // beyond L2 1.1x, on the Xeon VM.
+  // The next block is read a stream at a time, each stream's stretch in
+  // kParts units of at most kUnitBytes: the units of stream 0 widen
+  // theta_pre's stretch into pre_row, those of stream 1 + t fill task t's row
+  // from it, and beyond L2 (maskbench/streaming.hpp) each unit asks for the
+  // unit kLeadUnits later in that order. Reading all k + 1 streams a vector
+  // at a time, each prefetched two blocks ahead, held the k + 1 lines'
+  // misses at once: f16 at K = 16 in memory took 1.2x this order's time, and
+  // K = 64 beyond L2 1.1x, on the Xeon VM.
   Scratch<float> pre_row(kElements, kUnzeroed);
-  const std::size_t units = k + 1;
-  const bool ahead = prefetches<T>(units, n);
+  constexpr std::size_t kParts = std::max<std::size_t>(1, kElements * sizeof(T) / kUnitBytes);
+  constexpr std::size_t kStretch = kElements / kParts;
+  static_assert(kStretch % P::kPer == 0);
+  const std::size_t units = (k + 1) * kParts;
+  const bool ahead = prefetches<T>(k + 1, n);
+  const auto stream = [&](std::size_t s) { return s == 0 ? pre : ft[s - 1]; };
   const auto unit = [&](std::size_t base, std::size_t u, Row* half) {
     if (ahead) {
-      const std::size_t g = u + kLeadUnits, pb = base + g / units * kElements, pu = g % units;
-      if (pb < n) prefetch_run(pu == 0 ? pre : ft[pu - 1], pb, std::min(n, pb + kElements));
+      const std::size_t g = u + kLeadUnits, pu = g % units;
+      const std::size_t from = base + g / units * kElements + pu % kParts * kStretch;
+      if (from < n) prefetch_run(stream(pu / kParts), from, std::min(n, from + kStretch));
     }
-    const std::size_t end = std::min(n, base + kElements);
-    if (u == 0)
-      fill_pre(pre, base, end, P::kPer, pre_row.data());
+    const std::size_t s = u / kParts, at = u % kParts * kStretch, from = base + at, end = std::min(n, from + kStretch);
+    if (from >= end) return;
+    if (s == 0)
+      fill_pre(pre, from, end, P::kPer, pre_row.data() + at);
     else
-      P::fill(ft[u - 1], pre_row.data(), base, end, half[u - 1]);
+      P::fill(ft[s - 1], pre_row.data() + at, from, end, half[s - 1].d + at);
   };
   for (std::size_t u = 0; u < units && n > 0; ++u) unit(0, u, rows.data());
   for (std::size_t q = 0; q < pairs * kTile * kTile; ++q) acc[q].v = O::zero();
