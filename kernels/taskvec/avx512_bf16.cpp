@@ -46,7 +46,7 @@ void gram_bf16_dot(const Bf16* pre, const Bf16* const* ft, std::size_t k, std::s
   if (k <= kDirectTasks)
     gram_few<kDirectTasks>(pre, ft, k, n, out);
   else
-    gram_tiles<Bf16DotProducts>(pre, ft, k, n, out);
+    gram_tiles_for<Bf16DotProducts>(pre, ft, k, n, out);
 }
 
 #include "taskvec/entry_points.hpp"

@@ -16,6 +16,9 @@ namespace {  // internal linkage, see simd/impl.hpp
 
 // Elements per block: k * kBlock floats of differences, 16 KiB at k = 16.
 constexpr std::size_t kBlock = 256;
+// Up to this many tasks gram_tiles takes blocks of kBlock elements, beyond
+// it 2 * kBlock (simd_kernels.hpp, gram_tiles_for).
+constexpr std::size_t kShortBlockTasks = 16;
 // Elements per f32 partial sum before it is flushed into double: each lane
 // accumulator takes kFlush / lanes products.
 constexpr std::size_t kFlush = 8192;
@@ -41,12 +44,13 @@ inline std::size_t sum_depth_at(std::size_t n, std::size_t lanes) {
   return std::min((n + lanes - 1) / lanes, kFlush / lanes) + 3;
 }
 
-// One task's differences for a block, a cache line aligned: kBlock f32, or
-// as many narrower elements (a row with narrower dot products) as fit the
-// same bytes, so that k rows take the same share of L1 either way.
-template <class E = float>
+// One task's differences for a block, a cache line aligned: kF32Elements
+// f32 (kBlock, or twice that for many tasks), or as many narrower elements
+// (a row with narrower dot products) as fit the same bytes, so that k rows
+// take the same share of the caches either way.
+template <class E = float, std::size_t kF32Elements = kBlock>
 struct alignas(64) TauRow {
-  static constexpr std::size_t kElements = kBlock * sizeof(float) / sizeof(E);
+  static constexpr std::size_t kElements = kF32Elements * sizeof(float) / sizeof(E);
   static_assert(kFlush % kElements == 0);
   E d[kElements];
 };

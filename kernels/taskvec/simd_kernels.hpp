@@ -113,11 +113,11 @@ struct Acc {
 // 10 distinct products, i.e. 36 products a vector at K = 8 instead of 48,
 // took 1.1-1.4x this one's time at K = 8 and 16 on the AMD development VM,
 // in two versions of the loop.)
-template <class P, class Between>
-inline void accumulate_tile(const TauRow<typename P::Elem>* rows, std::size_t i0, std::size_t j0, std::size_t vecs,
-                            Acc* acc, std::size_t fills, Between&& between) {
-  constexpr std::size_t kStride = TauRow<typename P::Elem>::kElements;
-  static_assert(sizeof(TauRow<typename P::Elem>) == kStride * sizeof(typename P::Elem), "rows follow without a gap");
+template <class P, class Row, class Between>
+inline void accumulate_tile(const Row* rows, std::size_t i0, std::size_t j0, std::size_t vecs, Acc* acc,
+                            std::size_t fills, Between&& between) {
+  constexpr std::size_t kStride = Row::kElements;
+  static_assert(sizeof(Row) == kStride * sizeof(typename P::Elem), "rows follow without a gap");
   V s[kTile * kTile];
   for (std::size_t q = 0; q < kTile * kTile; ++q) s[q] = acc[q].v;
   // One pointer per side, the rows at constant offsets from it: holding
@@ -147,13 +147,13 @@ inline void accumulate_tile(const TauRow<typename P::Elem>* rows, std::size_t i0
 // Filling a block and then multiplying it left memory idle while the tiles
 // ran (K = 8 read at half the bandwidth that K = 4 did on the AMD
 // development VM).
-template <class P, class T>
+template <class P, std::size_t kF32Elements, class T>
 void gram_tiles(const T* pre, const T* const* ft, std::size_t k, std::size_t n, double* out) {
-  using Row = TauRow<typename P::Elem>;
+  using Row = TauRow<typename P::Elem, kF32Elements>;
   constexpr std::size_t kElements = Row::kElements;
   const std::size_t tiles = (k + kTile - 1) / kTile, pairs = tiles * (tiles + 1) / 2, padded = tiles * kTile;
   // On the heap: at kMaxTasks tasks the two blocks of differences and the
-  // accumulators take about 300 KiB. Padding rows stay zero, so tiles never
+  // accumulators take about 400 KiB. Padding rows stay zero, so tiles never
   // need a ragged edge.
   // Zeroing all of it took 6% of the time at K = 64, L2 size: fill writes
   // every vector of the first k rows that the tiles read, and only the
@@ -223,6 +223,18 @@ void gram_tiles(const T* pre, const T* const* ft, std::size_t k, std::size_t n, 
     for (std::size_t j = i; j < k; ++j) out[i * k + j] = out[j * k + i] = total[i * k + j];
 }
 
+// Blocks of twice kBlock beyond kShortBlockTasks tasks: they halve the
+// passes, and with them the loads and stores of each pass's accumulators,
+// a third of the time beside the tile loop at K = 64. At K = 32 and 64 they
+// took 0.90-0.98x the time of short blocks, at K = 16 1.07-1.49x (Xeon VM).
+template <class P, class T>
+void gram_tiles_for(const T* pre, const T* const* ft, std::size_t k, std::size_t n, double* out) {
+  if (k > kShortBlockTasks)
+    gram_tiles<P, 2 * kBlock>(pre, ft, k, n, out);
+  else
+    gram_tiles<P, kBlock>(pre, ft, k, n, out);
+}
+
 // A few tasks: the k(k + 1) / 2 products straight from registers, without
 // the scratch round trip, so that the loads and the multiply-adds overlap
 // and the pass reads memory as fast as it comes (f16 and bf16 inputs, at
@@ -283,7 +295,7 @@ void gram(const T* pre, const T* const* ft, std::size_t k, std::size_t n, double
   if (k <= kDirectTasks)
     gram_few<kDirectTasks>(pre, ft, k, n, out);
   else
-    gram_tiles<F32Products>(pre, ft, k, n, out);
+    gram_tiles_for<F32Products>(pre, ft, k, n, out);
 }
 
 // The sum that step(i, end, acc) accumulates vector by vector, flushed as in gram.
