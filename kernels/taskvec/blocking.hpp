@@ -18,7 +18,7 @@ namespace {  // internal linkage, see simd/impl.hpp
 constexpr std::size_t kBlock = 256;
 // Up to this many tasks gram_tiles takes blocks of kBlock elements, beyond
 // it 2 * kBlock (simd_kernels.hpp, gram_tiles_for).
-constexpr std::size_t kShortBlockTasks = 16;
+constexpr std::size_t kShortBlockTasks = 32;
 // Elements per f32 partial sum before it is flushed into double: each lane
 // accumulator takes kFlush / lanes products.
 constexpr std::size_t kFlush = 8192;

@@ -225,8 +225,10 @@ void gram_tiles(const T* pre, const T* const* ft, std::size_t k, std::size_t n, 
 
 // Blocks of twice kBlock beyond kShortBlockTasks tasks: they halve the
 // passes, and with them the loads and stores of each pass's accumulators,
-// a third of the time beside the tile loop at K = 64. At K = 32 and 64 they
-// took 0.90-0.98x the time of short blocks, at K = 16 1.07-1.49x (Xeon VM).
+// part of the third of the time beside the tile loop at K = 64. On the Xeon
+// VM (fastest of 30 runs each) they took 0.94x the time of short blocks at
+// K = 64 (f32, L2 and L3 sizes; f16 and bf16 0.96-0.97x) but 1.02x in
+// memory, at K = 32 0.97-1.05x, and at K = 16 1.07-1.49x (medians, noisy).
 template <class P, class T>
 void gram_tiles_for(const T* pre, const T* const* ft, std::size_t k, std::size_t n, double* out) {
   if (k > kShortBlockTasks)
