@@ -30,7 +30,7 @@ struct Bf16DotProducts {
       // Rounds to nearest even; an f32 subnormal difference becomes zero.
       _mm512_store_si512(d + (i - base), (__m512i)_mm512_cvtne2ps_pbh(d1, d0));
     };
-    // Full operand vectors, then the tail, as in F32Products::fill.
+    // Full operand vectors, then the tail, as each_vector does.
     std::size_t i = base;
     for (; i + kPer <= end; i += kPer) put(i, O::loadu(x + i), O::loadu(x + i + W));
     if (i < end) put(i, load_at(x, i, end), i + W < end ? load_at(x, i + W, end) : O::zero());
